@@ -1,0 +1,174 @@
+"""The one SQLite connection the bot owns, its transactions and its migrations."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import sqlite3
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+log = logging.getLogger(__name__)
+
+_MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    """One numbered SQL file."""
+
+    version: int
+    name: str
+    sql: str
+
+
+def bundled_migrations() -> list[Migration]:
+    """The migrations shipped in ``bot/store/migrations``, in order."""
+    found: list[Migration] = []
+    for entry in resources.files("bot.store").joinpath("migrations").iterdir():
+        match = _MIGRATION_NAME.match(entry.name)
+        if match:
+            found.append(Migration(int(match.group(1)), entry.name, entry.read_text("utf-8")))
+    found.sort(key=lambda m: m.version)
+    versions = [m.version for m in found]
+    if versions != list(range(1, len(found) + 1)):
+        raise RuntimeError(f"migrations must be numbered 0001.. without gaps, found {versions}")
+    return found
+
+
+class Database:
+    """A single aiosqlite connection: WAL, foreign keys, serialised write transactions.
+
+    Reads go straight through; every write goes through :meth:`transaction`, which
+    holds a lock so two coroutines never interleave statements of two transactions on
+    the one connection.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        self._conn: aiosqlite.Connection | None = None
+        self._lock = asyncio.Lock()
+
+    @property
+    def conn(self) -> aiosqlite.Connection:
+        """The open connection; raises if the store was not opened."""
+        if self._conn is None:
+            raise RuntimeError("the store is not open")
+        return self._conn
+
+    async def open(self) -> None:
+        """Open the connection and set the pragmas every connection needs."""
+        if self._conn is not None:
+            return
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        # isolation_level=None: we issue BEGIN/COMMIT ourselves, so Python's sqlite3
+        # never opens an implicit transaction behind our back.
+        self._conn = await aiosqlite.connect(self.path, isolation_level=None)
+        self._conn.row_factory = sqlite3.Row
+        await self._conn.execute("PRAGMA journal_mode=WAL")
+        await self._conn.execute("PRAGMA foreign_keys=ON")
+        await self._conn.execute("PRAGMA busy_timeout=5000")
+        await self._conn.execute("PRAGMA synchronous=NORMAL")
+
+    async def close(self) -> None:
+        """Close the connection (aiosqlite's thread keeps the process alive otherwise)."""
+        if self._conn is not None:
+            conn, self._conn = self._conn, None
+            await conn.close()
+
+    async def __aenter__(self) -> Database:
+        await self.open()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """``BEGIN IMMEDIATE`` … ``COMMIT``; rolls back on any exception, cancellation included."""
+        async with self._lock:
+            conn = self.conn
+            await conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                await conn.execute("ROLLBACK")
+                raise
+            else:
+                await conn.execute("COMMIT")
+
+    async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        """Run a read query and return every row."""
+        async with self.conn.execute(sql, tuple(params)) as cur:
+            return list(await cur.fetchall())
+
+    async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
+        """Run a read query and return its first row, if any."""
+        async with self.conn.execute(sql, tuple(params)) as cur:
+            return await cur.fetchone()
+
+    async def fetchval(self, sql: str, params: Iterable[Any] = ()) -> Any:
+        """Run a read query and return the first column of its first row, or None."""
+        row = await self.fetchone(sql, params)
+        return None if row is None else row[0]
+
+    async def user_version(self) -> int:
+        """The schema version recorded in the database itself."""
+        return int(await self.fetchval("PRAGMA user_version"))
+
+    async def migrate(self, migrations: list[Migration] | None = None) -> list[int]:
+        """Apply every migration newer than the database, each in its own transaction.
+
+        Returns the versions applied. A failing migration rolls back alone; the
+        versions before it stay applied and recorded.
+        """
+        migrations = bundled_migrations() if migrations is None else migrations
+        current = await self.user_version()
+        latest = migrations[-1].version if migrations else 0
+        if current > latest:
+            raise RuntimeError(
+                f"the database is at schema version {current}, newer than this bot knows "
+                f"({latest}); upgrade the bot"
+            )
+        applied: list[int] = []
+        for migration in migrations:
+            if migration.version <= current:
+                continue
+            async with self.transaction() as conn:
+                for statement in _split_sql(migration.sql):
+                    await conn.execute(statement)
+                # PRAGMA takes no bound parameters; the version is an int we parsed.
+                await conn.execute(f"PRAGMA user_version = {int(migration.version)}")
+            log.info("applied migration %s", migration.name)
+            applied.append(migration.version)
+        return applied
+
+
+def _split_sql(script: str) -> list[str]:
+    """Split a migration into statements (executescript would COMMIT our transaction)."""
+    statements: list[str] = []
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            stripped = _strip_comments(buffer)
+            if stripped:
+                statements.append(buffer.strip())
+            buffer = ""
+    if _strip_comments(buffer):
+        raise ValueError(f"incomplete SQL statement at end of migration: {buffer.strip()[:80]}")
+    return statements
+
+
+def _strip_comments(sql: str) -> str:
+    return "\n".join(
+        line for line in sql.splitlines() if line.strip() and not line.strip().startswith("--")
+    ).strip()
