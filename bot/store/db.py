@@ -73,10 +73,15 @@ class Database:
         # never opens an implicit transaction behind our back.
         self._conn = await aiosqlite.connect(self.path, isolation_level=None)
         self._conn.row_factory = sqlite3.Row
-        await self._conn.execute("PRAGMA journal_mode=WAL")
-        await self._conn.execute("PRAGMA foreign_keys=ON")
-        await self._conn.execute("PRAGMA busy_timeout=5000")
-        await self._conn.execute("PRAGMA synchronous=NORMAL")
+        for pragma in (
+            "PRAGMA journal_mode=WAL",
+            "PRAGMA foreign_keys=ON",
+            "PRAGMA busy_timeout=5000",
+            "PRAGMA synchronous=NORMAL",
+        ):
+            # Close each cursor: a PRAGMA that returns a row left unread keeps a statement
+            # open, and SQLite then refuses to COMMIT the next transaction.
+            await _run(self._conn, pragma)
 
     async def close(self) -> None:
         """Close the connection (aiosqlite's thread keeps the process alive otherwise)."""
@@ -96,14 +101,19 @@ class Database:
         """``BEGIN IMMEDIATE`` … ``COMMIT``; rolls back on any exception, cancellation included."""
         async with self._lock:
             conn = self.conn
-            await conn.execute("BEGIN IMMEDIATE")
+            await _run(conn, "BEGIN IMMEDIATE")
             try:
                 yield conn
             except BaseException:
-                await conn.execute("ROLLBACK")
+                await _run(conn, "ROLLBACK")
                 raise
             else:
-                await conn.execute("COMMIT")
+                await _run(conn, "COMMIT")
+
+    async def execute(self, sql: str, params: Iterable[Any] = ()) -> None:
+        """Run one write statement in its own transaction."""
+        async with self.transaction() as conn:
+            await _run(conn, sql, params)
 
     async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
         """Run a read query and return every row."""
@@ -144,12 +154,18 @@ class Database:
                 continue
             async with self.transaction() as conn:
                 for statement in _split_sql(migration.sql):
-                    await conn.execute(statement)
+                    await _run(conn, statement)
                 # PRAGMA takes no bound parameters; the version is an int we parsed.
-                await conn.execute(f"PRAGMA user_version = {int(migration.version)}")
+                await _run(conn, f"PRAGMA user_version = {int(migration.version)}")
             log.info("applied migration %s", migration.name)
             applied.append(migration.version)
         return applied
+
+
+async def _run(conn: aiosqlite.Connection, sql: str, params: Iterable[Any] = ()) -> None:
+    """Execute one statement and close its cursor at once."""
+    async with conn.execute(sql, tuple(params)):
+        pass
 
 
 def _split_sql(script: str) -> list[str]:

@@ -1,0 +1,106 @@
+"""The Bot subclass: it owns start-up and shutdown and hands out its dependencies."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Coroutine, Sequence
+from typing import Any
+
+import discord
+from discord.ext import commands
+
+from bot.clock import Clock
+from bot.i18n import Translator
+from bot.store import Database
+from bot.tree import BotTree
+
+log = logging.getLogger(__name__)
+
+# Loaded in this order; a feature joins the bot by being listed here.
+EXTENSIONS: tuple[str, ...] = ("cogs.meta",)
+
+
+def intents() -> discord.Intents:
+    """Only what the features need: guild events. No message content, no members."""
+    return discord.Intents(guilds=True)
+
+
+class KdramaBot(commands.Bot):
+    """kdrama-bot. Dependencies come in through the constructor, never from globals."""
+
+    def __init__(
+        self,
+        *,
+        database: Database,
+        clock: Clock | None = None,
+        extensions: Sequence[str] = EXTENSIONS,
+        dev_guild_id: int | None = None,
+        data_dir: str | None = None,
+    ) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,  # no prefix commands; slash only
+            intents=intents(),
+            tree_cls=BotTree,
+            help_command=None,
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
+        self.db = database
+        self.clock = clock or Clock()
+        self.extensions_to_load = tuple(extensions)
+        self.dev_guild_id = dev_guild_id
+        self.data_dir = data_dir
+        self._seeded: set[int] = set()
+        self._seed_lock = asyncio.Lock()
+        self._background: set[asyncio.Task[Any]] = set()
+
+    async def setup_hook(self) -> None:
+        """Open the store, migrate, install the translator and load every cog."""
+        await self.db.open()
+        await self.db.migrate()
+        await self.tree.set_translator(Translator())
+        for name in self.extensions_to_load:
+            await self.load_extension(name)
+        log.info("loaded %d extensions", len(self.extensions_to_load))
+
+    async def close(self) -> None:
+        """Unload cogs (stopping their loops), stop background work, then close the store."""
+        for name in list(self.extensions):
+            try:
+                await self.unload_extension(name)
+            except Exception:
+                log.exception("error while unloading %s", name)
+        for task in list(self._background):
+            task.cancel()
+        if self._background:
+            await asyncio.gather(*self._background, return_exceptions=True)
+        await super().close()
+        await self.db.close()
+
+    def spawn(self, coro: Coroutine[Any, Any, Any], *, name: str) -> asyncio.Task[Any]:
+        """Run background work with a strong reference and its exceptions logged."""
+        task = asyncio.create_task(coro, name=name)
+        self._background.add(task)
+
+        def done(finished: asyncio.Task[Any]) -> None:
+            self._background.discard(finished)
+            if not finished.cancelled() and finished.exception() is not None:
+                log.error("background task %s failed", name, exc_info=finished.exception())
+
+        task.add_done_callback(done)
+        return task
+
+    async def ensure_guild(self, guild_id: int) -> None:
+        """Seed a guild's catalog from the bundled shows the first time it is used."""
+        if guild_id in self._seeded:
+            return
+        from bot.services.catalog import ensure_seeded
+
+        async with self._seed_lock:
+            if guild_id not in self._seeded:
+                await ensure_seeded(self.db, guild_id, data_dir=self.data_dir)
+                self._seeded.add(guild_id)
+
+    async def on_ready(self) -> None:
+        """Log readiness only: loops start in setup_hook/cog_load, never here."""
+        log.info("ready as %s in %d guilds", self.user, len(self.guilds))

@@ -1,0 +1,33 @@
+"""Errors that carry a message meant for the user who caused them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from discord import app_commands
+
+
+class UserFacingError(Exception):
+    """Bad input or a refused action: shown to the user (ephemeral), never logged as a bug.
+
+    ``key`` names a message in the i18n catalogs; ``fields`` fill it in. Use
+    ``UserFacingError.text(...)`` for a message that is already final.
+    """
+
+    def __init__(self, key: str, /, **fields: Any) -> None:
+        super().__init__(key)
+        self.key = key
+        self.fields = fields
+
+    @classmethod
+    def text(cls, message: str) -> UserFacingError:
+        """An error whose message is already written (e.g. a parser's own words)."""
+        return cls("error.invalid_input", message=message)
+
+
+class NotModerator(app_commands.CheckFailure):
+    """The member lacks Manage Events (or Manage Threads) and the moderator role."""
+
+
+class NotAdmin(app_commands.CheckFailure):
+    """The member lacks Manage Server and the admin role."""

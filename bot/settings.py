@@ -1,0 +1,146 @@
+"""Frozen settings read once from the environment and an optional ``.env`` file."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+DEFAULT_API_BASE_URL = "https://discord.com/api/v10"
+DEFAULT_DATABASE_PATH = "kdrama-bot.sqlite3"
+
+# A bot token is three base64url parts joined by dots (id.timestamp.hmac).
+_TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}$")
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class SettingsError(ValueError):
+    """A setting that is missing or malformed; the message names the key and the fix."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything the bot is configured with. Build with :func:`load_settings`."""
+
+    token: str = field(repr=False)
+    database_path: str = DEFAULT_DATABASE_PATH
+    log_level: str = "INFO"
+    log_file: str | None = None
+    dev_guild_id: int | None = None
+    api_base_url: str | None = None
+    gateway_url: str | None = None
+
+    def __repr__(self) -> str:
+        # The token never reaches a log line, even through repr().
+        shown = ", ".join(
+            f"{name}={getattr(self, name)!r}" for name in self.__dataclass_fields__ if name != "token"
+        )
+        return f"Settings(token=<hidden>, {shown})"
+
+
+def _optional(env: Mapping[str, str | None], key: str) -> str | None:
+    value = env.get(key)
+    return value.strip() if value and value.strip() else None
+
+
+def _snowflake(env: Mapping[str, str | None], key: str) -> int | None:
+    value = _optional(env, key)
+    if value is None:
+        return None
+    if not value.isdigit() or not 17 <= len(value) <= 20:
+        raise SettingsError(f"{key} must be a Discord server ID (17-20 digits), got {value!r}")
+    return int(value)
+
+
+def _url(env: Mapping[str, str | None], key: str, schemes: tuple[str, ...]) -> str | None:
+    value = _optional(env, key)
+    if value is None:
+        return None
+    if not value.startswith(tuple(f"{s}://" for s in schemes)):
+        raise SettingsError(f"{key} must start with {' or '.join(f'{s}://' for s in schemes)}")
+    return value.rstrip("/")
+
+
+def read_environment(env_file: str | Path | None = ".env") -> dict[str, str | None]:
+    """The ``.env`` file's values overlaid by the real environment (which wins)."""
+    values: dict[str, str | None] = {}
+    if env_file is not None and Path(env_file).is_file():
+        values.update(dotenv_values(env_file))
+    values.update(os.environ)
+    return values
+
+
+def load_settings(
+    env: Mapping[str, str | None] | None = None, *, require_token: bool = True
+) -> Settings:
+    """Validate the configuration once; raise :class:`SettingsError` naming the bad key."""
+    env = read_environment() if env is None else env
+    token = _optional(env, "DISCORD_TOKEN") or ""
+    if require_token:
+        if not token:
+            raise SettingsError(
+                "DISCORD_TOKEN is not set: copy .env.example to .env and paste your bot's token "
+                "(Developer Portal → your application → Bot → Reset Token)"
+            )
+        if token.lower().startswith("bot "):
+            raise SettingsError("DISCORD_TOKEN must be the bare token, without the 'Bot ' prefix")
+        if not _TOKEN_SHAPE.match(token):
+            raise SettingsError(
+                "DISCORD_TOKEN does not look like a bot token (three dot-separated parts); "
+                "copy it again from the Developer Portal → Bot → Reset Token"
+            )
+    level = (_optional(env, "LOG_LEVEL") or "INFO").upper()
+    if level not in _LOG_LEVELS:
+        raise SettingsError(f"LOG_LEVEL must be one of {', '.join(_LOG_LEVELS)}, got {level!r}")
+    return Settings(
+        token=token,
+        database_path=_optional(env, "DATABASE_PATH") or DEFAULT_DATABASE_PATH,
+        log_level=level,
+        log_file=_optional(env, "LOG_FILE"),
+        dev_guild_id=_snowflake(env, "DEV_GUILD_ID"),
+        api_base_url=_url(env, "DISCORD_API_BASE_URL", ("http", "https")),
+        gateway_url=_url(env, "DISCORD_GATEWAY_URL", ("ws", "wss")),
+    )
+
+
+class _RedactToken(logging.Filter):
+    """Replaces the token wherever it would appear in a log record."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self._token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self._token:
+            message = record.getMessage()
+            if self._token in message:
+                record.msg = message.replace(self._token, "<token>")
+                record.args = None
+        return True
+
+
+def setup_logging(settings: Settings) -> None:
+    """One logging setup: stdout plus an optional rotating file, token redacted."""
+    from logging.handlers import RotatingFileHandler
+
+    fmt = logging.Formatter("%(asctime)s %(levelname)-8s %(name)s: %(message)s")
+    handlers: list[logging.Handler] = [logging.StreamHandler()]
+    if settings.log_file:
+        handlers.append(
+            RotatingFileHandler(
+                settings.log_file, maxBytes=5_000_000, backupCount=3, encoding="utf-8"
+            )
+        )
+    root = logging.getLogger()
+    root.setLevel(settings.log_level)
+    for handler in handlers:
+        handler.setFormatter(fmt)
+        handler.addFilter(_RedactToken(settings.token))
+        root.addHandler(handler)
+    # discord.http logs every request at DEBUG/INFO; it drowns our own lines.
+    logging.getLogger("discord.http").setLevel(logging.WARNING)

@@ -1,0 +1,84 @@
+"""The one error path for application commands and components."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord import app_commands
+
+from bot.errors import NotAdmin, NotModerator, UserFacingError
+from bot.i18n import t
+
+log = logging.getLogger(__name__)
+
+NO_MENTIONS = discord.AllowedMentions.none()
+
+
+def _permission_names(names: list[str]) -> str:
+    return ", ".join(name.replace("_", " ").replace("guild", "server").title() for name in names)
+
+
+def user_message(interaction: discord.Interaction, error: BaseException) -> str | None:
+    """The message for a known error, or None for a bug that should be logged."""
+    if isinstance(error, UserFacingError):
+        return t(error.key, interaction, **error.fields)
+    if isinstance(error, NotModerator):
+        return t("error.not_moderator", interaction)
+    if isinstance(error, NotAdmin):
+        return t("error.not_admin", interaction)
+    if isinstance(error, app_commands.NoPrivateMessage):
+        return t("error.guild_only", interaction)
+    if isinstance(error, app_commands.MissingPermissions):
+        perms = _permission_names(error.missing_permissions)
+        return t("error.missing_permissions", interaction, permissions=perms)
+    if isinstance(error, app_commands.BotMissingPermissions):
+        perms = _permission_names(error.missing_permissions)
+        return t("error.bot_missing_permissions", interaction, permissions=perms)
+    if isinstance(error, app_commands.CommandOnCooldown):
+        return t("error.cooldown", interaction, seconds=f"{error.retry_after:.0f}")
+    return None
+
+
+async def reply_error(interaction: discord.Interaction, error: BaseException) -> None:
+    """Tell the user what went wrong (ephemeral), logging anything that is a bug."""
+    original = getattr(error, "original", None) or error
+    message = user_message(interaction, original)
+    if message is None:
+        command = interaction.command.qualified_name if interaction.command else None
+        log.error(
+            "unhandled error in command=%s custom_id=%s user=%s guild=%s",
+            command,
+            (interaction.data or {}).get("custom_id"),
+            interaction.user.id,
+            interaction.guild_id,
+            exc_info=original,
+        )
+        message = t("error.generic", interaction)
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(message, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        else:
+            await interaction.response.send_message(
+                message, ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
+    except discord.HTTPException:
+        # The interaction expired or was answered elsewhere; nothing more to tell anyone.
+        log.warning("could not deliver an error message for interaction %s", interaction.id)
+
+
+class BotTree(app_commands.CommandTree):
+    """Seeds a guild's catalog before its first command; routes every error one way."""
+
+    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+        """Make sure the guild's catalog exists before any command or autocomplete reads it."""
+        ensure = getattr(interaction.client, "ensure_guild", None)
+        if interaction.guild_id is not None and ensure is not None:
+            await ensure(interaction.guild_id)
+        return True
+
+    async def on_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        """Answer the user with a short ephemeral message; log the ones that are bugs."""
+        await reply_error(interaction, error)

@@ -1,0 +1,140 @@
+"""Shared fixtures: a real bot on a real temporary SQLite file, driven through SimCord."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import discord
+import pytest
+
+from bot.app import KdramaBot
+from bot.clock import Clock
+from bot.store import Database
+
+# SimCord's virtual clock starts here and only moves forward.
+SIMCORD_EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
+KST = ZoneInfo("Asia/Seoul")
+# Three weeks before Soundtrack #1's premiere: the moment the bot is most worth watching.
+DEFAULT_START = datetime(2022, 3, 1, 9, 0, tzinfo=KST)
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+def clock_at(start: datetime) -> Clock:
+    """A bot clock that reads ``start`` when SimCord's virtual clock reads its epoch."""
+    return Clock(offset=start.astimezone(UTC) - SIMCORD_EPOCH)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    """A fresh SQLite file for one test."""
+    return tmp_path / "kdrama-bot.sqlite3"
+
+
+@pytest.fixture
+def start_time() -> datetime:
+    """The bot's "now" at the start of a behavioural test; override per module."""
+    return DEFAULT_START
+
+
+@pytest.fixture
+def make_bot(db_path: Path, start_time: datetime):
+    """Build a fresh bot over the test's database (a restart builds another)."""
+
+    def build() -> KdramaBot:
+        return KdramaBot(database=Database(db_path), clock=clock_at(start_time))
+
+    return build
+
+
+@pytest.fixture
+def simcord_bot(make_bot) -> KdramaBot:
+    """The bot SimCord's ``simcord_env`` fixture runs."""
+    return make_bot()
+
+
+@dataclass
+class World:
+    """A fan server: channels, roles and three kinds of people."""
+
+    env: object
+    guild: object
+    general: object
+    announcements: object
+    discussion: object
+    log: object
+    moderator_role: object
+    admin_role: object
+    member: object
+    moderator: object
+    admin: object
+
+
+@pytest.fixture
+async def world(simcord_env) -> World:
+    """A guild with #general, #announcements, a #discussion forum and a #mod-log;
+    a member, a moderator (Manage Events) and an admin (Manage Server); commands synced."""
+    env = simcord_env
+    guild = env.create_guild(name="K-drama Fans")
+    general = guild.create_text_channel("general")
+    announcements = guild.create_text_channel("announcements")
+    discussion = guild.create_forum_channel("discussion")
+    log = guild.create_text_channel("mod-log")
+    moderator_role = guild.create_role(
+        "Moderator", permissions=discord.Permissions(manage_events=True, manage_threads=True)
+    )
+    admin_role = guild.create_role("Admin", permissions=discord.Permissions(manage_guild=True))
+    member = guild.add_member(env.create_user("minji"))
+    moderator = guild.add_member(env.create_user("mod_hana"), roles=[moderator_role])
+    admin = guild.add_member(env.create_user("admin_joon"), roles=[admin_role])
+    await env.bot.tree.sync()
+    return World(
+        env=env,
+        guild=guild,
+        general=general,
+        announcements=announcements,
+        discussion=discussion,
+        log=log,
+        moderator_role=moderator_role,
+        admin_role=admin_role,
+        member=member,
+        moderator=moderator,
+        admin=admin,
+    )
+
+
+@pytest.fixture
+def shared_dir() -> Iterator[Path]:
+    """``../shared`` beside the project; tests that need it skip with a reason without it."""
+    if not SHARED.is_dir():
+        pytest.skip("../shared is not beside this checkout (seeds and API spec live there)")
+    yield SHARED
+
+
+@pytest.fixture
+def set_locale(monkeypatch):
+    """Make one member's Discord client speak another language.
+
+    SimCord always sends ``locale: en-US``; this wraps its payload builder so the
+    chosen member's interactions carry the locale a Korean client would send.
+    """
+    import simcord.interactions as sim_interactions
+
+    locales: dict[int, str] = {}
+    original = sim_interactions.base_payload
+
+    def base_payload(backend, **kwargs):
+        record, payload = original(backend, **kwargs)
+        if kwargs["user_id"] in locales:
+            payload["locale"] = locales[kwargs["user_id"]]
+        return record, payload
+
+    monkeypatch.setattr(sim_interactions, "base_payload", base_payload)
+
+    def choose(actor, locale: str) -> None:
+        locales[actor.id] = locale
+
+    return choose

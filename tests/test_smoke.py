@@ -1,0 +1,31 @@
+"""The bot starts, loads every cog, syncs its tree and answers through the one error path."""
+
+from __future__ import annotations
+
+from bot.app import EXTENSIONS
+
+
+async def test_bot_reaches_ready_with_every_cog_loaded(world):
+    bot = world.env.bot
+    assert bot.is_ready()
+    assert set(EXTENSIONS) <= set(bot.extensions)
+    assert bot.intents.message_content is False
+    assert bot.intents.members is False
+
+
+async def test_synced_tree_offers_every_command_to_members(world):
+    offered = set(world.member.available_commands(world.general))
+    expected = {cmd.name for cmd in world.env.bot.tree.get_commands()}
+    assert expected and expected <= offered
+
+
+async def test_ping_answers_ephemerally(world):
+    result = await world.member.slash(world.general, "ping")
+    assert result.ephemeral
+    assert result.response.content.startswith("Pong!")
+
+
+async def test_ping_answers_in_korean_for_a_korean_client(world, set_locale):
+    set_locale(world.member, "ko")
+    result = await world.member.slash(world.general, "ping")
+    assert result.response.content.startswith("퐁!")
