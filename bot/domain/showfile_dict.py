@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from bot.domain.release import Release
-from bot.domain.showfile import Alias, ShowFile, Source
+from bot.domain.showfile import Alias, Person, ShowFile, Source
 
 log = logging.getLogger(__name__)
 
@@ -34,9 +34,22 @@ def _aliases(aliases: Iterable[Alias]) -> list[dict[str, Any]]:
     return [{"name": a.name, "sources": list(a.sources)} for a in aliases]
 
 
-def _source(s: Source) -> dict[str, Any]:
+def source_to_dict(s: Source) -> dict[str, Any]:
+    """One ``[sources.KEY]`` table."""
     return _compact({"publisher": s.publisher, "title": s.title or None} | {
         "published": s.published, "url": s.url,
+    })  # fmt: skip
+
+
+def person_to_dict(p: Person) -> dict[str, Any]:
+    """One ``[people.SLUG]`` table."""
+    return _compact({
+        "name": p.name, "native_name": p.native_name, "sources": list(p.sources),
+        "field_sources": _fs(p.field_sources), "aliases": _aliases(p.aliases),
+        "known_for": [
+            _compact({"work": k.work, "year": k.year, "sources": list(k.sources)})
+            for k in p.known_for
+        ],
     })  # fmt: skip
 
 
@@ -56,17 +69,7 @@ def show_file_to_dict(sf: ShowFile) -> dict[str, Any]:
         ],
         "aliases": _aliases(s.aliases),
     })  # fmt: skip
-    people = {
-        p.slug: _compact({
-            "name": p.name, "native_name": p.native_name, "sources": list(p.sources),
-            "field_sources": _fs(p.field_sources), "aliases": _aliases(p.aliases),
-            "known_for": [
-                _compact({"work": k.work, "year": k.year, "sources": list(k.sources)})
-                for k in p.known_for
-            ],
-        })
-        for p in sf.people.values()
-    }  # fmt: skip
+    people = {p.slug: person_to_dict(p) for p in sf.people.values()}
     characters = {
         c.slug: _compact({
             "name": c.name, "description": c.description, "sources": list(c.sources),
@@ -105,7 +108,7 @@ def show_file_to_dict(sf: ShowFile) -> dict[str, Any]:
         for q in sf.quotes.values()
     }  # fmt: skip
     return _compact({
-        "format": sf.format, "sources": {k: _source(v) for k, v in sf.sources.items()},
+        "format": sf.format, "sources": {k: source_to_dict(v) for k, v in sf.sources.items()},
         "show": show, "people": people, "characters": characters, "credits": credits,
         "episodes": episodes, "media": media, "quotes": quotes,
     })  # fmt: skip

@@ -6,18 +6,35 @@ a file's aliases is no change, while reordering credits is (their order is the b
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from bot.domain.showfile import ShowFile
-from bot.domain.showfile_dict import show_file_to_dict
+from bot.domain.showfile import Person, ShowFile, Source
+from bot.domain.showfile_dict import person_to_dict, show_file_to_dict, source_to_dict
 
 Entities = dict[str, dict[str, Any]]
 _PREVIEW = 60
 
 
-def diff_show_files(old: ShowFile | None, new: ShowFile) -> list[str]:
-    """Lines such as ``show soundtrack-1: episode_count 3 → 4``, ``+ episode 4``, ``- alias X``."""
-    before = _entities(show_file_to_dict(old)) if old else {}
+def diff_show_files(
+    old: ShowFile | None,
+    new: ShowFile,
+    *,
+    people: Mapping[str, Person] | None = None,
+    sources: Mapping[str, Source] | None = None,
+) -> list[str]:
+    """Lines such as ``show soundtrack-1: episode_count 3 → 4``, ``+ episode 4``, ``- alias X``.
+
+    ``people`` and ``sources``, when given, stand in for ``old``'s: they are shared by a
+    guild's shows, so the current rows for the new file's keys are what it changes.
+    """
+    people = old.people if people is None and old else people or {}
+    sources = old.sources if sources is None and old else sources or {}
+    shared = {
+        "sources": {k: source_to_dict(v) for k, v in sources.items()},
+        "people": {k: person_to_dict(v) for k, v in people.items()},
+    }
+    before = _entities((show_file_to_dict(old) if old else {}) | shared)
     after = _entities(show_file_to_dict(new))
     lines: list[str] = []
     for label, fields in after.items():
@@ -61,9 +78,10 @@ def _entities(doc: dict[str, Any]) -> Entities:
     out: Entities = {}
     for key, source in doc.get("sources", {}).items():
         out[f"source {key}"] = source
-    show, children = _split(doc["show"], "titles", "release_reports", "aliases")
-    owner = f"show {show['slug']}"
-    out[owner] = show
+    show, children = _split(doc.get("show", {}), "titles", "release_reports", "aliases")
+    owner = f"show {show.get('slug')}"
+    if show:
+        out[owner] = show
     for title in children["titles"]:
         out[f"title {title['title']}"] = title
     for report in children["release_reports"]:
