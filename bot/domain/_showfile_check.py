@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from bot.domain.release import KOREA, Release, ReleaseError
+from bot.domain.release import KOREA, Release, ReleaseError, zone
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 NAME_MAX, LOGLINE_MAX, LONG_MAX, QUOTE_MAX = 200, 1_000, 4_000, 2_000
@@ -227,15 +227,16 @@ def release(*, sourced: bool, episode: bool = False) -> Check:
         if row is None or row["date"] is None or row["precision"] is None:
             return None
         try:
+            zone(row["tz"] or KOREA)
+        except ReleaseError as exc:
+            c.add(join(path, "tz"), str(exc))
+            return None
+        try:
             parsed = Release.parse(row["date"], row["precision"], row["tz"] or KOREA)
         except ReleaseError as exc:
             # Name the key the message is really about.
             msg = str(exc)
-            key = "date"
-            if "unknown time zone" in msg:
-                key = "tz"
-            elif msg.startswith("unknown precision"):
-                key = "precision"
+            key = "precision" if msg.startswith("unknown precision") else "date"
             c.add(join(path, key), msg)
             return None
         return parsed, row["sources"] or (), row.get("episode")
