@@ -88,7 +88,7 @@ class Checker:
             return {}
         out = {}
         for key, row in value.items():
-            if not SLUG.match(key):
+            if not SLUG.fullmatch(key):
                 self.add(join(path, key), "key must be a slug: a-z, 0-9 and '-', at most 64")
             out[key] = item(self, row, join(path, key))
         return out
@@ -137,7 +137,7 @@ def integer(minimum: int) -> Check:
 def slug(c: Checker, value: Any, path: str) -> str | None:
     """A slug such as ``soundtrack-1``."""
     value = text(64)(c, value, path)
-    if value is not None and not SLUG.match(value):
+    if value is not None and not SLUG.fullmatch(value):
         c.add(path, f"{value!r} is not a slug (a-z, 0-9 and '-', starting with a letter or digit)")
         return None
     return value
@@ -146,7 +146,7 @@ def slug(c: Checker, value: Any, path: str) -> str | None:
 def url(c: Checker, value: Any, path: str) -> str | None:
     """An absolute http(s) address."""
     value = text(2_000)(c, value, path)
-    if value is not None and not re.match(r"^https?://[^\s/]+\.[^\s]*$", value):
+    if value is not None and not re.fullmatch(r"https?://[^\s/]+\.[^\s]*", value):
         c.add(path, f"{value!r} is not an http(s) address")
         return None
     return value
@@ -159,7 +159,7 @@ def iso_date(c: Checker, value: Any, path: str) -> str | None:
     value = text(10)(c, value, path)
     if value is None:
         return None
-    if not _ISO_DATE.match(value):
+    if not _ISO_DATE.fullmatch(value):
         c.add(path, f"{value!r} is not a date like 2022-03-23 (or 2022-03, 2022)")
         return None
     parts = [int(p) for p in value.split("-")] + [1, 1]

@@ -23,7 +23,7 @@ def dumps(data: dict[str, Any]) -> str:
 
 
 def _key(key: str) -> str:
-    return key if _BARE_KEY.match(key) else _string(key)
+    return key if _BARE_KEY.fullmatch(key) else _string(key)
 
 
 def _string(value: str) -> str:

@@ -120,6 +120,8 @@ CASES = [
     ),
     ('slug = "soundtrack-1"', 'slug = "Soundtrack_1"', "show.slug: 'Soundtrack_1' is not a slug"),
     ("[media.first-poster]", "[media.First-Poster]", "media.First-Poster: key must be a slug"),
+    # "$" in a regex would let a trailing newline through.
+    ('person = "kim-hee-won"', 'person = "kim-hee-won\\n"', "credits[2].person: 'kim-hee-won\\n'"),
     ('kind = "poster"', 'kind = "gif"', "media.first-poster.kind: 'gif' is not one of"),
     ('published = "2022-02-17"', 'published = "2022-13-01"', "sources.nme.published: '2022-13-01'"),
     ("episode_count = 4", "episode_count = 3", "episodes[3].number: episode 4 is past"),
