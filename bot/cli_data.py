@@ -56,7 +56,8 @@ async def run(args: argparse.Namespace, database_path: str) -> int:
         if args.data_command == "import":
             return await _import(db, args.file, args.guild, dry_run=args.dry_run)
         return await _export(db, args.guild, args.show, args.output)
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, OSError, RuntimeError) as exc:
+        # A locked, unreadable or too-new database: one line, not a traceback.
         print(f"{database_path}: database error: {exc}", file=sys.stderr)
         return 1
     finally:

@@ -104,3 +104,14 @@ async def test_export_of_unknown_guild_or_show_is_one_line(
     captured = capsys.readouterr()
     assert captured.out == ""
     assert len(captured.err.splitlines()) == 1
+
+
+async def test_database_newer_than_the_bot_is_one_line_not_a_traceback(
+    db_path: str, capsys
+) -> None:
+    async with Database(db_path) as db:
+        await db.conn.execute("PRAGMA user_version = 99")
+    assert await cli_data.run(parse("export", "--guild", "1"), db_path) == 1
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1
+    assert "newer than this bot knows" in err

@@ -119,15 +119,18 @@ def text(limit: int = NAME_MAX) -> Check:
     return check
 
 
-def integer(minimum: int) -> Check:
-    """An integer (not a boolean) of at least ``minimum``."""
+def integer(minimum: int, maximum: int = 1_000_000_000) -> Check:
+    """An integer (not a boolean) from ``minimum`` to ``maximum``.
+
+    The upper cap matters: SQLite cannot bind a Python int past 64 bits.
+    """
 
     def check(c: Checker, value: Any, path: str) -> int | None:
         if not isinstance(value, int) or isinstance(value, bool):
             c.add(path, f"must be an integer, not {_type_name(value)}")
             return None
-        if value < minimum:
-            c.add(path, f"must be at least {minimum}, not {value}")
+        if not minimum <= value <= maximum:
+            c.add(path, f"must be from {minimum} to {maximum}, not {value}")
             return None
         return value
 

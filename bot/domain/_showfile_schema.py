@@ -157,7 +157,7 @@ PERSON = _row(
         "name": req(text()), "native_name": opt(text()), "sources": req(_cited),
         "field_sources": opt(_fields(PERSON_FIELDS)), "aliases": _ALIASES,
         "known_for": opt(_array(_row(
-            {"work": req(text()), "year": opt(integer(1000)), "sources": req(_cited)},
+            {"work": req(text()), "year": opt(integer(1000, 9999)), "sources": req(_cited)},
             lambda p, r: KnownFor(r["work"], r["sources"], r["year"]),
         ))),
     },
@@ -232,7 +232,7 @@ QUOTE = _row(
 
 
 def _format(c: Checker, value: Any, path: str) -> int | None:
-    if value != FORMAT_VERSION or isinstance(value, bool):
+    if type(value) is not int or value != FORMAT_VERSION:  # not True, not 1.0
         c.add(path, f"unsupported format {value!r}; this bot reads format {FORMAT_VERSION}")
         return None
     return value

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from pathlib import Path
@@ -36,7 +37,8 @@ async def ensure_seeded(db: Database, guild_id: int, data_dir: Path | None = Non
     # again inside its transaction in case two callers race.
     if await is_seeded(db, guild_id):
         return False
-    shows = bundled_show_files(data_dir)
+    # File reads off the event loop: the bot calls this while serving a guild.
+    shows = await asyncio.to_thread(bundled_show_files, data_dir)
     seeded = await seed_guild(db, guild_id, shows, now=int(time.time()))
     if seeded:
         log.info("seeded guild %s with %s", guild_id, [s.show.slug for s in shows])

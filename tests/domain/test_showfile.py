@@ -107,6 +107,8 @@ CASES = [
         "quotes.trailer-friends-for-life.media: names unknown media 'second-trailer'",
     ),
     ("format = 1", "format = 2", "format: unsupported format 2"),
+    ("format = 1", "format = 1.0", "format: unsupported format 1.0"),
+    ("episode_count = 4", "episode_count = 99999999999999999999999", "show.episode_count: must be"),
     ('title = "Soundtrack #1"', f'title = "{"x" * 201}"', "show.title: is 201 characters long"),
     (
         'speaker = "Han So-hee"\ntext = "A one',
