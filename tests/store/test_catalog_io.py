@@ -148,3 +148,33 @@ async def test_removed_rows_take_their_fact_links_with_them(
     seon_woo = '\naliases = [{ name = "Han Seon-woo", sources = ["kbizoom"] }]'
     await import_show(db, 1, edited(bundled_text, (seon_woo, "")))
     assert await db.fetchval("SELECT count(*) FROM fact_sources") == before - 1
+
+
+ENTITY_TABLES = {
+    "show": "shows", "show_title": "show_titles", "release_report": "release_reports",
+    "person": "people", "known_for": "known_for", "character": "characters",
+    "credit": "credits", "alias": "aliases", "episode": "episodes", "media": "media",
+    "quote": "quotes",
+}  # fmt: skip
+
+
+async def test_removing_a_character_leaves_no_orphan_aliases_or_facts(
+    db: Database, bundled_text: str
+) -> None:
+    await import_show(db, 1, parse_show_file(bundled_text))
+    start = bundled_text.index("[characters.han-sun-woo]")
+    end = bundled_text.index("[[credits]]")
+    text = bundled_text[:start] + bundled_text[end:]
+    text = text.replace('character = "han-sun-woo"\n', "")
+    report = await import_show(db, 1, parse_show_file(text))
+    assert "- character han-sun-woo" in report.changes
+    assert "- alias Han Seon-woo (character han-sun-woo)" in report.changes
+    for kind, table in ENTITY_TABLES.items():
+        orphans = await db.fetchval(
+            f"""SELECT count(*) FROM fact_sources WHERE entity_kind = ?
+                AND entity_id NOT IN (SELECT id FROM {table})""",
+            (kind,),
+        )
+        assert orphans == 0, kind
+    assert await db.fetchval("SELECT count(*) FROM aliases WHERE name = 'Han Seon-woo'") == 0
+    assert (await import_show(db, 1, parse_show_file(text))).changes == ()
