@@ -58,6 +58,8 @@ class Checker:
 
     def __init__(self) -> None:
         self.problems: list[tuple[str, str]] = []
+        # Every sources list seen, checked against [sources] once the whole file is read.
+        self.cited: list[tuple[str, tuple[str, ...]]] = []
 
     def add(self, path: str, message: str) -> None:
         """Record a problem."""

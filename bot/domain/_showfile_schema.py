@@ -57,7 +57,7 @@ def _cited(c: Checker, value: Any, path: str) -> tuple[str, ...] | None:
     """A sources list, remembered so every key can be checked against ``[sources]``."""
     keys = _sources_check(c, value, path)
     if keys:
-        c.cited.append((path, keys))  # type: ignore[attr-defined]
+        c.cited.append((path, keys))
     return keys
 
 
@@ -68,7 +68,7 @@ def _fields(names: tuple[str, ...]) -> Callable[[Checker, Any, str], Any]:
         out = inner(c, value, path)
         for name, keys in (out or {}).items():
             if keys:
-                c.cited.append((join(path, name), keys))  # type: ignore[attr-defined]
+                c.cited.append((join(path, name), keys))
         return out
 
     return check
@@ -249,7 +249,6 @@ DOCUMENT = {
 def check_document(data: Any) -> ShowFile | list[tuple[str, str]]:
     """Validate a parsed document: the :class:`ShowFile`, or every ``(path, message)``."""
     c = Checker()
-    c.cited = []  # type: ignore[attr-defined]
     top = c.table(data, "", DOCUMENT)
     if top is None:
         return c.problems
@@ -266,7 +265,7 @@ def check_document(data: Any) -> ShowFile | list[tuple[str, str]]:
 
 def _check_references(c: Checker, top: dict[str, Any]) -> None:
     known = set(top["sources"] or ())
-    for path, keys in c.cited:  # type: ignore[attr-defined]
+    for path, keys in c.cited:
         for key in keys:
             if key not in known:
                 c.add(path, f"names unknown source {key!r} (known: {', '.join(sorted(known))})")
