@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,6 +21,7 @@ KST = ZoneInfo("Asia/Seoul")
 # Three weeks before Soundtrack #1's premiere: the moment the bot is most worth watching.
 DEFAULT_START = datetime(2022, 3, 1, 9, 0, tzinfo=KST)
 SHARED = Path(__file__).resolve().parents[2] / "shared"
+BUNDLED = Path(__file__).resolve().parents[1] / "data" / "shows" / "soundtrack-1.toml"
 
 
 def clock_at(start: datetime) -> Clock:
@@ -32,6 +33,24 @@ def clock_at(start: datetime) -> Clock:
 def db_path(tmp_path: Path) -> Path:
     """A fresh SQLite file for one test."""
     return tmp_path / "kdrama-bot.sqlite3"
+
+
+@pytest.fixture
+def bundled_text() -> str:
+    """The bundled Soundtrack #1 show file."""
+    return BUNDLED.read_text("utf-8")
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    """A migrated database on a temporary file, closed after the test."""
+    database = Database(tmp_path / "bot.db")
+    await database.open()
+    await database.migrate()
+    try:
+        yield database
+    finally:
+        await database.close()
 
 
 @pytest.fixture

@@ -47,7 +47,8 @@ def zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, TypeError) as exc:
-        raise ReleaseError(f"unknown time zone {name!r} (use an IANA name like Asia/Seoul)") from exc
+        hint = "use an IANA name like Asia/Seoul"
+        raise ReleaseError(f"unknown time zone {name!r} ({hint})") from exc
 
 
 @dataclass(frozen=True, slots=True)
