@@ -7,8 +7,12 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from bot.settings import Settings, SettingsError, load_settings, setup_logging
+
+if TYPE_CHECKING:
+    from bot.app import KdramaBot
 
 log = logging.getLogger("bot")
 
@@ -49,7 +53,8 @@ def _apply_endpoints(settings: Settings) -> None:
         DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.gateway_url)
 
 
-def _make_bot(settings: Settings):  # noqa: ANN202 - imported lazily to keep `data` fast
+def _make_bot(settings: Settings) -> KdramaBot:
+    # Imported here so `kdrama-bot data ...` does not pay for discord.py's import.
     from bot.app import KdramaBot
     from bot.store import Database
 
@@ -161,7 +166,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
         # The traceback goes to the log at DEBUG; the person at the terminal gets one line.
         log.debug("kdrama-bot %s failed", args.command, exc_info=True)
-        print(f"kdrama-bot: {args.command} failed: {exc} (LOG_LEVEL=DEBUG shows why)", file=sys.stderr)
+        print(
+            f"kdrama-bot: {args.command} failed: {exc} (LOG_LEVEL=DEBUG shows why)", file=sys.stderr
+        )
         return 1
 
 

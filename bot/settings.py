@@ -37,9 +37,8 @@ class Settings:
 
     def __repr__(self) -> str:
         # The token never reaches a log line, even through repr().
-        shown = ", ".join(
-            f"{name}={getattr(self, name)!r}" for name in self.__dataclass_fields__ if name != "token"
-        )
+        names = [name for name in self.__dataclass_fields__ if name != "token"]
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in names)
         return f"Settings(token=<hidden>, {shown})"
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -126,11 +126,11 @@ async def world(simcord_env) -> World:
 
 
 @pytest.fixture
-def shared_dir() -> Iterator[Path]:
+def shared_dir() -> Path:
     """``../shared`` beside the project; tests that need it skip with a reason without it."""
     if not SHARED.is_dir():
         pytest.skip("../shared is not beside this checkout (seeds and API spec live there)")
-    yield SHARED
+    return SHARED
 
 
 @pytest.fixture

@@ -16,7 +16,8 @@ async def test_bot_reaches_ready_with_every_cog_loaded(world):
 async def test_synced_tree_offers_every_command_to_members(world):
     offered = set(world.member.available_commands(world.general))
     expected = {cmd.name for cmd in world.env.bot.tree.get_commands()}
-    assert expected and expected <= offered
+    assert expected
+    assert expected <= offered
 
 
 async def test_ping_answers_ephemerally(world):

@@ -20,11 +20,14 @@ def _backup(source: str, target: str) -> None:
         src.close()
 
 
-async def backup(source: str | Path, target: str | Path) -> None:
-    """Copy the database at ``source`` to ``target`` without stopping the bot."""
-    source, target = str(source), str(target)
+def _checked_backup(source: str, target: str) -> None:
     if not Path(source).is_file():
         raise FileNotFoundError(f"no database at {source}")
     if Path(target).exists():
         raise FileExistsError(f"{target} already exists; choose a new file")
-    await asyncio.to_thread(_backup, source, target)
+    _backup(source, target)
+
+
+async def backup(source: str | Path, target: str | Path) -> None:
+    """Copy the database at ``source`` to ``target`` without stopping the bot."""
+    await asyncio.to_thread(_checked_backup, str(source), str(target))

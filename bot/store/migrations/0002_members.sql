@@ -1,0 +1,1 @@
+-- Reserved for the members feature; filled in by its branch.

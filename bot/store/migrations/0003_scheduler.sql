@@ -1,0 +1,1 @@
+-- Reserved for the scheduler feature; filled in by its branch.

@@ -1,0 +1,1 @@
+-- Reserved for the discussions feature; filled in by its branch.

@@ -1,0 +1,1 @@
+-- Reserved for the history feature; filled in by its branch.
