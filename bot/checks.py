@@ -1,0 +1,74 @@
+"""Who may do what, decided in our own code.
+
+``default_permissions`` on a command is only a hint Discord shows and admins can
+change (and it does nothing on subcommands); these checks are the real gate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import discord
+from discord import app_commands
+
+from bot.errors import NotAdmin, NotModerator
+from bot.store.guilds import get_settings
+
+T = TypeVar("T")
+
+
+def _has_role(member: discord.Member, role_id: int | None) -> bool:
+    return role_id is not None and any(role.id == role_id for role in member.roles)
+
+
+async def is_moderator(
+    interaction: discord.Interaction, *, permission: str = "manage_events"
+) -> bool:
+    """Whether the user has ``permission`` (Manage Events by default) or the moderator role."""
+    member = interaction.user
+    if interaction.guild_id is None or not isinstance(member, discord.Member):
+        return False
+    if getattr(member.guild_permissions, permission) or member.guild_permissions.administrator:
+        return True
+    settings = await get_settings(interaction.client.db, interaction.guild_id)  # type: ignore[attr-defined]
+    return _has_role(member, settings.moderator_role_id) or _has_role(
+        member, settings.admin_role_id
+    )
+
+
+async def is_admin(interaction: discord.Interaction) -> bool:
+    """Whether the user has Manage Server or the guild's configured admin role."""
+    member = interaction.user
+    if interaction.guild_id is None or not isinstance(member, discord.Member):
+        return False
+    if member.guild_permissions.manage_guild or member.guild_permissions.administrator:
+        return True
+    settings = await get_settings(interaction.client.db, interaction.guild_id)  # type: ignore[attr-defined]
+    return _has_role(member, settings.admin_role_id)
+
+
+def moderator_only(permission: str = "manage_events") -> Callable[[T], T]:
+    """An app-command check: moderators only (``permission`` or the moderator role)."""
+
+    async def predicate(interaction: discord.Interaction) -> bool:
+        if interaction.guild_id is None:
+            raise app_commands.NoPrivateMessage
+        if not await is_moderator(interaction, permission=permission):
+            raise NotModerator
+        return True
+
+    return app_commands.check(predicate)
+
+
+def admin_only() -> Callable[[Any], Any]:
+    """An app-command check: admins only (Manage Server or the admin role)."""
+
+    async def predicate(interaction: discord.Interaction) -> bool:
+        if interaction.guild_id is None:
+            raise app_commands.NoPrivateMessage
+        if not await is_admin(interaction):
+            raise NotAdmin
+        return True
+
+    return app_commands.check(predicate)

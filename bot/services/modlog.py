@@ -1,0 +1,33 @@
+"""Telling a guild's moderators about something that needs a human (its log channel)."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+
+from bot.store.guilds import get_settings
+
+log = logging.getLogger(__name__)
+
+
+async def tell_moderators(bot: discord.Client, guild_id: int, text: str) -> bool:
+    """Post ``text`` in the guild's log channel, if one is set and reachable.
+
+    Returns whether it was delivered. Never raises: a broken log channel must not
+    break the work that wanted to report something.
+    """
+    settings = await get_settings(bot.db, guild_id)  # type: ignore[attr-defined]
+    if settings.log_channel_id is None:
+        log.info("guild %s has no log channel; not delivered: %s", guild_id, text)
+        return False
+    channel = bot.get_channel(settings.log_channel_id)
+    if not isinstance(channel, discord.abc.Messageable):
+        log.warning("guild %s log channel %s is gone", guild_id, settings.log_channel_id)
+        return False
+    try:
+        await channel.send(text[:2000], allowed_mentions=discord.AllowedMentions.none())
+    except discord.HTTPException as exc:
+        log.warning("could not post to guild %s log channel: %s", guild_id, exc)
+        return False
+    return True
