@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -128,7 +129,7 @@ def setup_logging(settings: Settings) -> None:
     from logging.handlers import RotatingFileHandler
 
     fmt = logging.Formatter("%(asctime)s %(levelname)-8s %(name)s: %(message)s")
-    handlers: list[logging.Handler] = [logging.StreamHandler()]
+    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stdout)]
     if settings.log_file:
         handlers.append(
             RotatingFileHandler(
@@ -137,7 +138,12 @@ def setup_logging(settings: Settings) -> None:
         )
     root = logging.getLogger()
     root.setLevel(settings.log_level)
+    # Calling this again (tests, the sandbox) replaces our handlers instead of stacking them.
+    for old in [h for h in root.handlers if getattr(h, "_kdrama", False)]:
+        root.removeHandler(old)
+        old.close()
     for handler in handlers:
+        handler._kdrama = True  # type: ignore[attr-defined]
         handler.setFormatter(fmt)
         handler.addFilter(_RedactToken(settings.token))
         root.addHandler(handler)

@@ -1,0 +1,77 @@
+"""The command line's maintenance commands, run as a user would type them."""
+
+from __future__ import annotations
+
+import sqlite3
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from bot.__main__ import main
+from bot.permissions import REQUIRED, required_permissions
+from bot.store import bundled_migrations
+
+
+@pytest.fixture
+def in_tmp(tmp_path, monkeypatch):
+    """Run the CLI in an empty folder with no token and a database there."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "bot.sqlite3"))
+    return tmp_path
+
+
+def test_db_migrate_creates_the_schema_and_is_repeatable(in_tmp, capsys):
+    assert main(["db", "migrate"]) == 0
+    latest = bundled_migrations()[-1].version
+    assert f"schema version {latest}" in capsys.readouterr().out
+    assert main(["db", "migrate"]) == 0
+    assert "applied nothing" in capsys.readouterr().out
+    with sqlite3.connect(in_tmp / "bot.sqlite3") as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == latest
+
+
+def test_db_backup_copies_a_consistent_database(in_tmp, capsys):
+    assert main(["db", "migrate"]) == 0
+    assert main(["data", "import", "--guild", "42", _bundled()]) == 0
+    capsys.readouterr()
+    assert main(["db", "backup", str(in_tmp / "copy.sqlite3")]) == 0
+    with sqlite3.connect(in_tmp / "copy.sqlite3") as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("SELECT title FROM shows WHERE guild_id = 42").fetchone() == (
+            "Soundtrack #1",
+        )
+
+
+def test_db_backup_refuses_to_overwrite(in_tmp, capsys):
+    assert main(["db", "migrate"]) == 0
+    (in_tmp / "exists.sqlite3").write_text("precious")
+    assert main(["db", "backup", str(in_tmp / "exists.sqlite3")]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err == f"kdrama-bot: {in_tmp / 'exists.sqlite3'} already exists; choose a new file"
+    assert (in_tmp / "exists.sqlite3").read_text() == "precious"
+
+
+def test_invite_prints_the_scopes_and_exact_permissions(in_tmp, capsys):
+    assert main(["invite", "--application-id", "123456789012345678"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    query = parse_qs(urlparse(lines[0]).query)
+    assert query["client_id"] == ["123456789012345678"]
+    assert query["scope"] == ["bot applications.commands"]
+    assert query["permissions"] == [str(required_permissions().value)]
+    assert lines[1] == f"permissions integer: {required_permissions().value}"
+    # Each permission is explained, and none beyond what the features need.
+    assert len(lines[2:]) == len(REQUIRED)
+    assert not required_permissions().administrator
+    assert not required_permissions().mention_everyone
+
+
+def test_invite_without_application_id_needs_a_token(in_tmp, capsys):
+    assert main(["invite"]) == 2
+    assert "DISCORD_TOKEN is not set" in capsys.readouterr().err
+
+
+def _bundled() -> str:
+    from pathlib import Path
+
+    return str(Path(__file__).resolve().parents[1] / "data" / "shows" / "soundtrack-1.toml")
