@@ -35,6 +35,21 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "kdrama-bot.sqlite3"
 
 
+@pytest.fixture(autouse=True)
+def _restore_logging():
+    """CLI tests call main(), which configures the root logger; undo it after each test."""
+    import logging
+
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    for handler in root.handlers:
+        if handler not in handlers:
+            handler.close()
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
 @pytest.fixture
 def bundled_text() -> str:
     """The bundled Soundtrack #1 show file."""
