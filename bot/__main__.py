@@ -24,7 +24,15 @@ def _build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     sub.add_parser("run", help="connect to Discord and run the bot")
     sync = sub.add_parser("sync", help="register the slash commands with Discord")
-    sync.add_argument("--guild", type=int, help="sync to this server only (instant; for testing)")
+    sync.add_argument(
+        "--guild", type=int, help="sync to this server only (instant); default DEV_GUILD_ID"
+    )
+    sync.add_argument(
+        "--global",
+        dest="everywhere",
+        action="store_true",
+        help="sync globally even if DEV_GUILD_ID is set",
+    )
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_sub.add_parser("migrate", help="apply pending schema migrations")
@@ -142,7 +150,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "run":
             return asyncio.run(_run(settings))
         if args.command == "sync":
-            return asyncio.run(_sync(settings, args.guild))
+            guild = None if args.everywhere else (args.guild or settings.dev_guild_id)
+            return asyncio.run(_sync(settings, guild))
         if args.command == "db":
             return asyncio.run(_db(settings, args))
         if args.command == "invite":
