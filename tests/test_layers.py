@@ -1,0 +1,79 @@
+"""The house's layering rules, checked over the source so a slip fails CI."""
+
+from __future__ import annotations
+
+import ast
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SQL = re.compile(r"^\s*(SELECT|INSERT|UPDATE|DELETE|CREATE|ALTER|DROP|PRAGMA)\b", re.I | re.M)
+
+
+def _python_files(*folders: str) -> list[Path]:
+    return sorted(p for folder in folders for p in (ROOT / folder).rglob("*.py"))
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text("utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def _string_constants(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text("utf-8"))
+    return [
+        n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+    ]
+
+
+@pytest.mark.parametrize("path", _python_files("bot/domain"), ids=lambda p: p.name)
+def test_domain_never_imports_discord_or_the_store(path):
+    bad = {m for m in _imports(path) if m.split(".")[0] in {"discord", "aiosqlite", "sqlite3"}}
+    bad |= {m for m in _imports(path) if m.startswith(("bot.store", "bot.services", "cogs"))}
+    assert not bad, f"{path.relative_to(ROOT)} imports {sorted(bad)}"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [p for p in _python_files("bot", "cogs") if "store" not in p.relative_to(ROOT).parts],
+    ids=lambda p: str(p.relative_to(ROOT)),
+)
+def test_no_sql_outside_the_store(path):
+    statements = [s for s in _string_constants(path) if SQL.search(s) and " " in s.strip()]
+    # Prose that happens to start with "Select ..." is not SQL; SQL names a table.
+    statements = [s for s in statements if re.search(r"\b(FROM|INTO|TABLE|SET|WHERE)\b", s)]
+    assert not statements, f"SQL in {path.relative_to(ROOT)}: {statements[0][:80]!r}"
+
+
+@pytest.mark.parametrize("path", _python_files("cogs"), ids=lambda p: p.name)
+def test_no_cog_imports_another_cog(path):
+    own = path.relative_to(ROOT).with_suffix("").parts
+    others = {
+        m for m in _imports(path) if m.startswith("cogs.") and tuple(m.split("."))[:2] != own[:2]
+    }
+    assert not others, f"{path.relative_to(ROOT)} imports {sorted(others)}"
+
+
+def test_the_cli_exits_promptly_and_closes_the_store(tmp_path):
+    # aiosqlite's worker thread keeps a process alive if a connection is left open.
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "db", "migrate"],
+        cwd=ROOT,
+        env={"DATABASE_PATH": str(tmp_path / "x.sqlite3"), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "schema version" in result.stdout
