@@ -145,7 +145,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"kdrama-bot: {exc}", file=sys.stderr)
         return 2
-    setup_logging(settings)
+    # Only the bot itself logs to stdout; the maintenance commands keep stdout for output.
+    setup_logging(settings, stream=sys.stdout if args.command == "run" else sys.stderr)
     try:
         if args.command == "run":
             return asyncio.run(_run(settings))

@@ -112,8 +112,11 @@ async def _export(db: Database, guild_id: int, slug: str | None, output: str | N
     if slug is None:
         slugs = await list_show_slugs(db, guild_id)
         slug = await default_show(db, guild_id) or (slugs[0] if len(slugs) == 1 else None)
+        if slug is None and not slugs:
+            print(f"guild {guild_id} has no shows to export", file=sys.stderr)
+            return 1
         if slug is None:
-            found = ", ".join(slugs) if slugs else "none"
+            found = ", ".join(slugs)
             print(f"guild {guild_id}: say which show with --show (shows: {found})", file=sys.stderr)
             return 1
     try:

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 from dotenv import dotenv_values
 
@@ -124,12 +125,16 @@ class _RedactToken(logging.Filter):
         return True
 
 
-def setup_logging(settings: Settings) -> None:
-    """One logging setup: stdout plus an optional rotating file, token redacted."""
+def setup_logging(settings: Settings, *, stream: TextIO | None = None) -> None:
+    """One logging setup: a stream (stdout by default) plus an optional rotating file.
+
+    The token is redacted from every record. CLI commands whose stdout is data (an
+    export) pass ``sys.stderr``.
+    """
     from logging.handlers import RotatingFileHandler
 
     fmt = logging.Formatter("%(asctime)s %(levelname)-8s %(name)s: %(message)s")
-    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stdout)]
+    handlers: list[logging.Handler] = [logging.StreamHandler(stream or sys.stdout)]
     if settings.log_file:
         handlers.append(
             RotatingFileHandler(

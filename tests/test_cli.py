@@ -46,6 +46,7 @@ def test_db_backup_copies_a_consistent_database(in_tmp, capsys):
 def test_db_backup_refuses_to_overwrite(in_tmp, capsys):
     assert main(["db", "migrate"]) == 0
     (in_tmp / "exists.sqlite3").write_text("precious")
+    capsys.readouterr()
     assert main(["db", "backup", str(in_tmp / "exists.sqlite3")]) == 1
     err = capsys.readouterr().err.strip()
     assert err == f"kdrama-bot: {in_tmp / 'exists.sqlite3'} already exists; choose a new file"
@@ -75,3 +76,21 @@ def _bundled() -> str:
     from pathlib import Path
 
     return str(Path(__file__).resolve().parents[1] / "data" / "shows" / "soundtrack-1.toml")
+
+
+def test_export_to_stdout_is_a_clean_show_file(in_tmp, capsys):
+    import tomllib
+
+    assert main(["data", "import", "--guild", "42", _bundled()]) == 0
+    capsys.readouterr()
+    assert main(["data", "export", "--guild", "42"]) == 0
+    out = capsys.readouterr().out
+    # Log lines go to stderr, so the output parses as TOML as-is.
+    assert tomllib.loads(out)["show"]["slug"] == "soundtrack-1"
+
+
+def test_export_of_a_guild_without_shows_says_so(in_tmp, capsys):
+    assert main(["db", "migrate"]) == 0
+    capsys.readouterr()
+    assert main(["data", "export", "--guild", "43"]) == 1
+    assert capsys.readouterr().err.strip() == "guild 43 has no shows to export"
