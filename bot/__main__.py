@@ -37,6 +37,14 @@ def _build_parser() -> argparse.ArgumentParser:
     from bot import cli_data
 
     cli_data.add_parser(sub)
+    sandbox = sub.add_parser(
+        "sandbox", help="try every command in a local browser page: no token, no network"
+    )
+    sandbox.add_argument(
+        "--database", metavar="PATH", help="keep the sandbox's SQLite file (default: temporary)"
+    )
+    sandbox.add_argument("--open", action="store_true", help="open the page in a web browser")
+    sandbox.add_argument("--port", type=int, default=0, help="serve the page on this port")
     return parser
 
 
@@ -138,6 +146,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"kdrama-bot: {exc}", file=sys.stderr)
         return 2
     setup_logging(settings)
+    if args.command == "sandbox":
+        from bot import sandbox
+
+        return sandbox.main(args)
     try:
         if args.command == "run":
             return asyncio.run(_run(settings))
