@@ -122,20 +122,20 @@ async def sandbox_world(
         if database is None:
             folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="kdrama-sandbox-"))
             database = Path(folder) / "sandbox.sqlite3"
-        # The bot's clock is SimCord's virtual clock shifted to ``start``: it moves
-        # exactly as SimCord's does (asyncio.sleep in the bot is virtual too). The
-        # offset is set before start-up so setup_hook already sees the sandbox's time.
-        bot = KdramaBot(database=Database(database), clock=Clock(), extensions=EXTENSIONS)
+        bot = KdramaBot(database=Database(database), extensions=EXTENSIONS)
         # check_errors=False: bot errors are logged with their traceback as they happen
         # (the tree's one error path); nothing is re-raised at exit.
         env = simcord.Env(bot, check_errors=False, settle_timeout=SETTLE_SECONDS)
-        bot.clock.offset = start.astimezone(UTC) - env.now()
+        # The bot's clock is SimCord's virtual clock shifted to ``start``: it moves exactly
+        # as SimCord's does (asyncio.sleep in the bot is virtual too). Read straight from
+        # SimCord, so the terminal and the tests see the same time as the bot; set before
+        # start-up, so setup_hook already lives in the sandbox's time.
+        bot.clock = Clock(offset=start.astimezone(UTC) - env.now(), source=env.now)
         sandbox: Sandbox | None = None
         try:
             await env.start()  # login → setup_hook: store, migrations, translator, cogs
-            with env.time_context():
-                sandbox = await _build_guild(env, bot, Path(database), write)
-                yield sandbox
+            sandbox = await _build_guild(env, bot, Path(database), write)
+            yield sandbox
         finally:
             await _shutdown(env, bot, sandbox)
 
