@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
 import io
 import logging
+import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -265,3 +267,29 @@ def test_sandbox_command_stops_at_end_of_input(monkeypatch, capsys):
     monkeypatch.setattr("sys.stdin", io.StringIO(""))
     assert main(["sandbox"]) == 0
     assert capsys.readouterr().out.rstrip().endswith("sandbox stopped")
+
+
+@pytest.mark.usefixtures("restore_logging")
+def test_ending_the_session_on_the_page_stops_the_sandbox(monkeypatch, capsys):
+    pytest.importorskip("aiohttp")
+    from bot.sandbox.world import Sandbox
+
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    read_end, write_end = os.pipe()  # a terminal nobody types into
+    monkeypatch.setattr("sys.stdin", os.fdopen(read_end))
+    opened = Sandbox.open_preview
+
+    async def open_then_end_soon(self, **kwargs):
+        preview = await opened(self, **kwargs)
+        # What the page's "End preview session" button runs: Preview.close().
+        asyncio.get_running_loop().call_later(0.2, lambda: asyncio.ensure_future(preview.close()))
+        return preview
+
+    monkeypatch.setattr(Sandbox, "open_preview", open_then_end_soon)
+    try:
+        assert main(["sandbox"]) == 0
+    finally:
+        os.close(write_end)  # lets the reader thread see the end of input and finish
+    out = capsys.readouterr().out
+    assert "the page ended the session" in out
+    assert out.rstrip().endswith("sandbox stopped")

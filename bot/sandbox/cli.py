@@ -39,7 +39,10 @@ class _StdinLines:
                 line: str | None = input(PROMPT)
             except (EOFError, OSError):
                 line = None
-            self._loop.call_soon_threadsafe(self._lines.put_nowait, line)
+            try:
+                self._loop.call_soon_threadsafe(self._lines.put_nowait, line)
+            except RuntimeError:  # the sandbox already stopped (page or Ctrl-C)
+                return
             if line is None:
                 return
 
