@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import tempfile
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,6 +32,7 @@ DEFAULT_START = datetime(2022, 3, 1, 9, 0, tzinfo=KST)
 # SimCord settles bot work within this many real seconds; a long `advance` walks
 # through every timer on the way, so it gets far more room than a test does.
 SETTLE_SECONDS = 120.0
+BOT_NAME = "kdrama-bot"
 
 
 class SandboxBusy(Exception):
@@ -88,11 +89,18 @@ class Sandbox:
             if self.preview is not None and (seconds > 0 or self.echo.events != before):
                 await self.preview.refresh()
 
-    async def open_preview(self, *, port: int = 0) -> Any:
-        """Serve the page for #general on 127.0.0.1 with the three viewers."""
+    async def open_preview(
+        self, *, port: int = 0, channel: Any = None, viewers: Sequence[Any] = ()
+    ) -> Any:
+        """Serve a page for ``channel`` (#general) on 127.0.0.1; the first viewer opens it.
+
+        SimCord runs one page per world: an open one is closed first.
+        """
+        if self.preview is not None:
+            await self.preview.close()
         preview = self.env.preview(
-            self.general,
-            viewers=[self.member, self.moderator, self.admin],
+            channel or self.general,
+            viewers=list(viewers) or [self.member, self.moderator, self.admin],
             layout="channel",  # the layout with the slash-command composer
             timezone="Asia/Seoul",
             presentation_time=self.now(),
@@ -164,6 +172,8 @@ async def _build_guild(
         shown_channel_id=general.id,
     )
     env.backend.subscribers.append(echo)
+    # SimCord names every bot "TestBot"; the page should say whose bot this is.
+    await bot.user.edit(username=BOT_NAME)
     await bot.tree.sync()
     # Seed the catalog now (the tree would on the first command) so timers that
     # features plan from the catalog exist before anyone types anything.
