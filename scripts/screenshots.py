@@ -23,8 +23,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.sandbox.prompt import execute  # noqa: E402
-from bot.sandbox.world import Sandbox, sandbox_world  # noqa: E402
+from bot.sandbox.prompt import execute
+from bot.sandbox.world import Sandbox, sandbox_world
 
 CHROMIUM_FLAGS = (
     "--headless",
@@ -120,7 +120,6 @@ async def _discussion(sandbox: Sandbox, out: Path, chromium: str) -> None:
 
 async def main(out: Path, chromium: str) -> None:
     """Play the tour and write every screenshot that the current features allow."""
-    out.mkdir(parents=True, exist_ok=True)
     async with sandbox_world(write=lambda line: print(f"  | {line}")) as sandbox:
         for step in _tour():
             await _run_step(sandbox, step, out, chromium)
@@ -132,4 +131,5 @@ if __name__ == "__main__":
     parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
     parser.add_argument("--chromium", default="/usr/bin/chromium")
     args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
     asyncio.run(main(args.out, args.chromium))
