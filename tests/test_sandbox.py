@@ -11,7 +11,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import discord
 import pytest
+from discord import app_commands
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -67,6 +69,24 @@ async def test_member_sees_the_bundled_show_when_show_exists(sandbox):
         str(e.title) + str(e.description) for e in result.response.embeds
     )
     assert "Soundtrack" in text
+
+
+async def test_a_bot_error_is_logged_with_its_traceback_and_the_user_gets_the_bots_message(
+    sandbox, caplog
+):
+    async def broken(interaction: discord.Interaction) -> None:
+        raise ZeroDivisionError("a bug in a command")
+
+    sandbox.bot.tree.add_command(
+        app_commands.Command(name="broken", description="x", callback=broken)
+    )
+    await sandbox.bot.tree.sync()
+    result = await sandbox.member.slash(sandbox.general, "broken")
+    assert result.ephemeral
+    assert result.response.content.startswith("Something went wrong on my side")
+    assert "ZeroDivisionError" not in result.response.content
+    logged = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert logged[-1].exc_info[0] is ZeroDivisionError  # the terminal shows the traceback
 
 
 async def test_every_feature_setting_is_filled_in_for_the_demo_guild(sandbox):
