@@ -185,6 +185,22 @@ async def test_bad_input_gets_one_clear_line_and_changes_nothing(sandbox, termin
     assert sandbox.now() == DEFAULT_START
 
 
+async def test_page_time_command_queues_the_advance_for_the_terminal_loop(sandbox):
+    result = await sandbox.member.slash(sandbox.general, "sandbox-time advance", by="7d")
+    assert result.ephemeral
+    assert "2022-03-08 09:00 KST" in result.response.content
+    assert sandbox.now() == DEFAULT_START  # moving time is the loop's job, not the bot's
+    await execute(sandbox, sandbox.requests.get_nowait())
+    assert sandbox.now() == DEFAULT_START + timedelta(days=7)
+
+
+async def test_page_time_command_refuses_bad_input_and_queues_nothing(sandbox):
+    result = await sandbox.member.slash(sandbox.general, "sandbox-time to", when="2021-01-01")
+    assert result.ephemeral
+    assert result.response.content.startswith("can't go back")
+    assert sandbox.requests.empty()
+
+
 # --- the prompt's parser -----------------------------------------------------------
 
 
@@ -290,7 +306,7 @@ def test_sandbox_command_stops_at_end_of_input(monkeypatch, capsys):
 
 
 @pytest.mark.usefixtures("restore_logging")
-def test_ending_the_session_on_the_page_stops_the_sandbox(monkeypatch, capsys):
+def test_time_asked_for_on_the_page_moves_and_ending_the_session_stops(monkeypatch, capsys):
     pytest.importorskip("aiohttp")
     from bot.sandbox.world import Sandbox
 
@@ -301,6 +317,7 @@ def test_ending_the_session_on_the_page_stops_the_sandbox(monkeypatch, capsys):
 
     async def open_then_end_soon(self, **kwargs):
         preview = await opened(self, **kwargs)
+        self.requests.put_nowait("advance 1d")  # what /sandbox-time advance by:1d queues
         # What the page's "End preview session" button runs: Preview.close().
         asyncio.get_running_loop().call_later(0.2, lambda: asyncio.ensure_future(preview.close()))
         return preview
@@ -311,5 +328,7 @@ def test_ending_the_session_on_the_page_stops_the_sandbox(monkeypatch, capsys):
     finally:
         os.close(write_end)  # lets the reader thread see the end of input and finish
     out = capsys.readouterr().out
+    assert "(from the page) advance 1d" in out
+    assert "now: 2022-03-02 09:00 KST" in out
     assert "the page ended the session" in out
     assert out.rstrip().endswith("sandbox stopped")

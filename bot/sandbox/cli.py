@@ -8,6 +8,7 @@ import sys
 import threading
 import time
 import webbrowser
+from asyncio import FIRST_COMPLETED
 
 import simcord
 
@@ -64,6 +65,7 @@ def _banner(sandbox: Sandbox, url: str, started: float, keep: bool) -> str:
             "  viewers   minji (member), mod_hana (Moderator), admin_joon (Admin): "
             'switch with "Viewing as"',
             f"  time      {describe(sandbox.now())}",
+            "            (move it with advance 7d here, or /sandbox-time on the page)",
             f"  database  {db}",
             f"ready in {time.perf_counter() - started:.1f} s. Type help for commands; "
             "quit or Ctrl-C stops.",
@@ -79,15 +81,24 @@ async def _serve(args: argparse.Namespace, started: float) -> None:
             webbrowser.open(preview.url)
         lines = _StdinLines(asyncio.get_running_loop())
         closed = asyncio.ensure_future(preview.wait_closed())
+        reading: asyncio.Future[str | None] | None = None
         try:
             while True:
-                reading = asyncio.ensure_future(lines.next())
-                await asyncio.wait({reading, closed}, return_when=asyncio.FIRST_COMPLETED)
+                reading = reading or asyncio.ensure_future(lines.next())
+                from_page = asyncio.ensure_future(sandbox.requests.get())
+                await asyncio.wait({reading, closed, from_page}, return_when=FIRST_COMPLETED)
+                if not from_page.done():
+                    from_page.cancel()
                 if closed.done():
-                    reading.cancel()
                     print("\nthe page ended the session")
                     return
+                if from_page.done() and not from_page.cancelled():
+                    # /sandbox-time on the page: run as if typed here.
+                    print(f"\n(from the page) {from_page.result()}")
+                    await execute(sandbox, from_page.result())
+                    continue
                 line = reading.result()
+                reading = None
                 if line is None:
                     print()
                     return
@@ -95,6 +106,8 @@ async def _serve(args: argparse.Namespace, started: float) -> None:
                     return
         finally:
             closed.cancel()
+            if reading is not None:
+                reading.cancel()
 
 
 def run(args: argparse.Namespace) -> int:

@@ -23,6 +23,7 @@ import simcord
 from bot.app import EXTENSIONS, KdramaBot
 from bot.clock import Clock
 from bot.sandbox.echo import Echo
+from bot.sandbox.timecog import SandboxTime
 from bot.store import Database
 from bot.store.guilds import update_settings
 
@@ -59,6 +60,8 @@ class Sandbox:
     admin: Any
     database_path: Path
     preview: Any = None
+    # Prompt lines queued from the page's /sandbox-time, run by the terminal's loop.
+    requests: asyncio.Queue[str] = field(default_factory=asyncio.Queue)
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     def now(self) -> datetime:
@@ -174,6 +177,8 @@ async def _build_guild(
     env.backend.subscribers.append(echo)
     # SimCord names every bot "TestBot"; the page should say whose bot this is.
     await bot.user.edit(username=BOT_NAME)
+    requests: asyncio.Queue[str] = asyncio.Queue()
+    await bot.add_cog(SandboxTime(bot.clock.now, requests))  # the sandbox's own, not in EXTENSIONS
     await bot.tree.sync()
     # Seed the catalog now (the tree would on the first command) so timers that
     # features plan from the catalog exist before anyone types anything.
@@ -205,6 +210,7 @@ async def _build_guild(
         moderator=moderator,
         admin=admin,
         database_path=database_path,
+        requests=requests,
     )
 
 
