@@ -284,35 +284,34 @@ def restore_logging():
     dpy.setLevel(saved[2])
 
 
-@pytest.mark.usefixtures("restore_logging")
-def test_sandbox_command_runs_without_a_token_and_stops_at_quit(monkeypatch, capsys):
+@pytest.fixture
+def run_sandbox(monkeypatch, capsys, restore_logging):
+    """Run ``kdrama-bot sandbox`` with no token, ``stdin`` as the terminal; returns its output."""
     pytest.importorskip("aiohttp")
     monkeypatch.delenv("DISCORD_TOKEN", raising=False)
-    monkeypatch.setattr("sys.stdin", io.StringIO("now\nadvance 1d\nquit\n"))
-    assert main(["sandbox"]) == 0
-    out = capsys.readouterr().out
+
+    def run(stdin) -> str:
+        monkeypatch.setattr("sys.stdin", stdin)
+        assert main(["sandbox"]) == 0
+        return capsys.readouterr().out
+
+    return run
+
+
+def test_sandbox_command_runs_without_a_token_and_stops_at_quit(run_sandbox):
+    out = run_sandbox(io.StringIO("now\nadvance 1d\nquit\n"))
     assert "http://127.0.0.1:" in out
     assert "now: 2022-03-02 09:00 KST" in out
     assert out.rstrip().endswith("sandbox stopped")
 
 
-@pytest.mark.usefixtures("restore_logging")
-def test_sandbox_command_stops_at_end_of_input(monkeypatch, capsys):
-    pytest.importorskip("aiohttp")
-    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
-    monkeypatch.setattr("sys.stdin", io.StringIO(""))
-    assert main(["sandbox"]) == 0
-    assert capsys.readouterr().out.rstrip().endswith("sandbox stopped")
+def test_sandbox_command_stops_at_end_of_input(run_sandbox):
+    assert run_sandbox(io.StringIO("")).rstrip().endswith("sandbox stopped")
 
 
-@pytest.mark.usefixtures("restore_logging")
-def test_time_asked_for_on_the_page_moves_and_ending_the_session_stops(monkeypatch, capsys):
-    pytest.importorskip("aiohttp")
+def test_time_asked_for_on_the_page_moves_and_ending_the_session_stops(monkeypatch, run_sandbox):
     from bot.sandbox.world import Sandbox
 
-    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
-    read_end, write_end = os.pipe()  # a terminal nobody types into
-    monkeypatch.setattr("sys.stdin", os.fdopen(read_end))
     opened = Sandbox.open_preview
 
     async def open_then_end_soon(self, **kwargs):
@@ -323,11 +322,11 @@ def test_time_asked_for_on_the_page_moves_and_ending_the_session_stops(monkeypat
         return preview
 
     monkeypatch.setattr(Sandbox, "open_preview", open_then_end_soon)
+    read_end, write_end = os.pipe()  # a terminal nobody types into
     try:
-        assert main(["sandbox"]) == 0
+        out = run_sandbox(os.fdopen(read_end))
     finally:
         os.close(write_end)  # lets the reader thread see the end of input and finish
-    out = capsys.readouterr().out
     assert "(from the page) advance 1d" in out
     assert "now: 2022-03-02 09:00 KST" in out
     assert "the page ended the session" in out
