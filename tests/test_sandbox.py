@@ -109,6 +109,15 @@ async def test_the_page_is_served_on_loopback_only(sandbox):
         assert "<html" in (await page.text()).lower()
 
 
+async def test_the_page_renders_times_against_the_sandbox_clock_after_advancing(sandbox):
+    pytest.importorskip("aiohttp")
+    preview = await sandbox.open_preview()
+    await execute(sandbox, "advance 7d")
+    profile = (await preview.snapshot())["profile"]
+    assert datetime.fromisoformat(profile["presentationTime"]) == DEFAULT_START + timedelta(days=7)
+    assert profile["timezone"] == "Asia/Seoul"
+
+
 async def test_leaving_the_sandbox_unloads_cogs_and_closes_the_store(tmp_path: Path):
     async with sandbox_world(database=tmp_path / "kept.sqlite3", write=lambda _: None) as sb:
         assert sb.bot.extensions

@@ -60,7 +60,6 @@ class Echo:
         shown_channel_id: int | None = None,
     ) -> None:
         self.lines: list[str] = []
-        self.events = 0  # every event, shown or not: "did anything happen" for the page
         self.shown_channel_id = shown_channel_id
         self._names = names
         self._clock = clock
@@ -88,7 +87,6 @@ class Echo:
             self.write(f"(sandbox echo could not describe {event}: {exc!r})")
 
     def _handle(self, event: str, payload: Mapping[str, Any]) -> None:
-        self.events += 1
         if event == "THREAD_CREATE":
             parent = int(payload["parent_id"]) if payload.get("parent_id") else None
             self._threads[int(payload["id"])] = (str(payload.get("name")), parent)

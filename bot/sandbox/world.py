@@ -76,20 +76,27 @@ class Sandbox:
         (the progress made so far stays).
         """
         async with self._lock:
-            before = self.echo.events
             for _ in range(50):  # a page action takes milliseconds; wait a little for it
                 try:
                     await self.env.advance_time(seconds)
-                    break
                 except simcord.SetupError as exc:
                     if "overlaps" not in str(exc):
                         raise
                     await asyncio.sleep(0.1)
-            else:
-                raise SandboxBusy("the page is busy; try again in a moment")
-            # A refresh makes the page's current view stale (a click racing it is
-            # rejected), so only when something happened or the clock it renders moved.
-            if self.preview is not None and (seconds > 0 or self.echo.events != before):
+                    continue
+                except TimeoutError:
+                    await self._refresh_page()  # the progress made so far is real
+                    raise
+                await self._refresh_page()
+                return
+            raise SandboxBusy("the page is busy; try again in a moment")
+
+    async def _refresh_page(self) -> None:
+        # Once per advance, never periodically: a refresh makes the page's current view
+        # stale and a click racing it is rejected. But an advance always moves the clock
+        # the page renders <t:…:R> against, and usually brings new posts.
+        if self.preview is not None:
+            with contextlib.suppress(simcord.SetupError):  # the page was just closed
                 await self.preview.refresh()
 
     async def open_preview(
