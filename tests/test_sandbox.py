@@ -18,6 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.__main__ import main
+from bot.sandbox.echo import Echo
 from bot.sandbox.prompt import (
     MAX_ADVANCE,
     Advance,
@@ -340,3 +341,29 @@ def test_time_asked_for_on_the_page_moves_and_ending_the_session_stops(monkeypat
     assert "now: 2022-03-02 09:00 KST" in out
     assert "the page ended the session" in out
     assert out.rstrip().endswith("sandbox stopped")
+
+
+def test_echo_names_a_new_forum_thread_and_the_posts_inside_it():
+    lines: list[str] = []
+    echo = Echo(
+        names={1: "discussion"}.get,
+        clock=lambda: datetime(2022, 3, 23, 0, 0, tzinfo=KST),
+        write=lines.append,
+        shown_channel_id=9,
+    )
+    echo("THREAD_CREATE", {"id": "7", "parent_id": "1", "name": "Episode 1 discussion"})
+    echo(
+        "MESSAGE_CREATE",
+        {
+            "channel_id": "7",
+            "author": {"username": "kdrama-bot"},
+            "content": "Episode 1 is out.\nSpoilers stay in here.",
+            "embeds": [{"title": "Soundtrack #1 — Episode 1"}],
+        },
+    )
+    echo("MESSAGE_CREATE", {"channel_id": "9", "author": {"username": "minji"}, "content": "hi"})
+    assert lines == [
+        "[2022-03-23 00:00 KST] opened thread “Episode 1 discussion” in #discussion",
+        "[2022-03-23 00:00 KST] kdrama-bot posted in #discussion › Episode 1 discussion: "
+        "Episode 1 is out. Spoilers stay in here. [embed: Soundtrack #1 — Episode 1]",
+    ]
