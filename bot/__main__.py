@@ -45,6 +45,14 @@ def _build_parser() -> argparse.ArgumentParser:
     from bot import cli_data
 
     cli_data.add_parser(sub)
+    sandbox = sub.add_parser(
+        "sandbox", help="try every command in a local browser page: no token, no network"
+    )
+    sandbox.add_argument(
+        "--database", metavar="PATH", help="keep the sandbox's SQLite file (default: temporary)"
+    )
+    sandbox.add_argument("--open", action="store_true", help="open the page in a web browser")
+    sandbox.add_argument("--port", type=int, default=0, help="serve the page on this port")
     return parser
 
 
@@ -147,6 +155,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     # Only the bot itself logs to stdout; the maintenance commands keep stdout for output.
     setup_logging(settings, stream=sys.stdout if args.command == "run" else sys.stderr)
+    if args.command == "sandbox":
+        from bot import sandbox
+
+        return sandbox.main(args)
     try:
         if args.command == "run":
             return asyncio.run(_run(settings))

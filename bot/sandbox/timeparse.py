@@ -1,0 +1,141 @@
+"""The sandbox's time language: ``advance 7d``, ``advance-to 2022-03-23 17:00 KST``, ``now``.
+
+Pure: text and "now" in, a command or one clear error line out. The terminal prompt
+(``bot.sandbox.prompt``) and the page's ``/sandbox-time`` both read time through it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+KST = ZoneInfo("Asia/Seoul")
+# SimCord walks through every due timer on the way; a year is plenty for any tour.
+MAX_ADVANCE = timedelta(days=366)
+_UNITS = {"w": 604800, "d": 86400, "h": 3600, "m": 60, "s": 1}
+_DURATION = re.compile(r"\s*(\d+)\s*([wdhms])", re.IGNORECASE)
+_ZONE_ABBREVIATIONS = {"KST": KST, "UTC": UTC, "Z": UTC, "GMT": UTC}
+_OFFSET = re.compile(r"^([+-])(\d{2}):?(\d{2})$")
+
+HELP = """\
+commands (time only moves forward; SimCord's clock cannot go back):
+  advance 7d            move time forward (units w d h m s; e.g. 2d 4h, 90m)
+  advance-to 2022-03-23 17:00 KST
+                        move time to an instant (KST, UTC, an IANA zone like Asia/Seoul,
+                        or +09:00; no zone means Korea time)
+  now                   the bot's current time
+  help                  this list
+  quit                  stop the sandbox (also Ctrl-C, Ctrl-D, or "End preview session")"""
+
+
+class PromptError(ValueError):
+    """A line the prompt cannot run; the message is the one line to show."""
+
+
+@dataclass(frozen=True, slots=True)
+class Advance:
+    """Move virtual time forward by ``seconds``."""
+
+    seconds: int
+
+
+@dataclass(frozen=True, slots=True)
+class Show:
+    """Print ``text`` and do nothing else (now, help)."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Quit:
+    """Stop the sandbox."""
+
+
+Command = Advance | Show | Quit
+
+
+def describe(instant: datetime) -> str:
+    """An instant as the sandbox talks about it: Korea time first, UTC after."""
+    kst = instant.astimezone(KST).strftime("%Y-%m-%d %H:%M KST (%a)")
+    return f"{kst} = {instant.astimezone(UTC).strftime('%Y-%m-%d %H:%M UTC')}"
+
+
+def parse_duration(text: str) -> int:
+    """``7d``, ``2d 4h``, ``90m`` → seconds (a positive whole number)."""
+    matches = list(_DURATION.finditer(text))
+    if not text.strip() or "".join(m.group(0) for m in matches).strip() != text.strip():
+        raise PromptError(f"can't read {text.strip()!r} as a duration; try 7d, 2d 4h or 90m")
+    seconds = sum(int(m.group(1)) * _UNITS[m.group(2).lower()] for m in matches)
+    if seconds <= 0:
+        raise PromptError("advance needs a duration above zero, e.g. advance 1h")
+    return seconds
+
+
+def _zone(token: str) -> timezone | ZoneInfo:
+    if token.upper() in _ZONE_ABBREVIATIONS:
+        return _ZONE_ABBREVIATIONS[token.upper()]
+    offset = _OFFSET.match(token)
+    if offset:
+        sign = -1 if offset.group(1) == "-" else 1
+        return timezone(sign * timedelta(hours=int(offset.group(2)), minutes=int(offset.group(3))))
+    if "/" in token:
+        try:
+            return ZoneInfo(token)
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    raise PromptError(f"unknown time zone {token!r}; use KST, UTC, +09:00 or e.g. Asia/Seoul")
+
+
+def parse_instant(text: str) -> datetime:
+    """``2022-03-23 17:00 KST``, ``… Asia/Seoul``, ``2022-03-23T17:00+09:00``, ``2022-03-23``.
+
+    No zone means Korea time: the sandbox's guild and its shows live there.
+    """
+    parts = text.split()
+    if not parts:
+        raise PromptError("advance-to needs an instant, e.g. advance-to 2022-03-23 17:00 KST")
+    zone: timezone | ZoneInfo | None = None
+    if len(parts) > 1 and not re.fullmatch(r"\d{1,2}:\d{2}(:\d{2})?", parts[-1]):
+        zone = _zone(parts.pop())
+    try:
+        parsed = datetime.fromisoformat("T".join(parts))
+    except ValueError:
+        raise PromptError(
+            f"can't read {text.strip()!r} as a date and time; try 2022-03-23 17:00 KST"
+        ) from None
+    if parsed.tzinfo is not None:
+        if zone is not None:
+            raise PromptError("give the zone once: either an offset or a zone name")
+        return parsed
+    return parsed.replace(tzinfo=zone or KST)
+
+
+def parse_command(line: str, now: datetime) -> Command:
+    """Turn one prompt line into a command, given the bot's current time."""
+    words = line.strip().split(maxsplit=1)
+    if not words:
+        return Show("")
+    verb, rest = words[0].lower(), (words[1] if len(words) > 1 else "")
+    if verb in ("quit", "exit", "q"):
+        return Quit()
+    if verb in ("help", "?"):
+        return Show(HELP)
+    if verb == "now":
+        return Show(f"now: {describe(now)}")
+    if verb == "advance":
+        seconds = parse_duration(rest)
+    elif verb in ("advance-to", "advance_to"):
+        target = parse_instant(rest)
+        if target <= now:
+            raise PromptError(
+                f"can't go back to {describe(target)}: it is already {describe(now)}, "
+                "and SimCord's clock only moves forward"
+            )
+        seconds = int((target - now).total_seconds())
+    else:
+        raise PromptError(f"unknown command {verb!r}; type help for the list")
+    if seconds > MAX_ADVANCE.total_seconds():
+        raise PromptError(f"that is more than {MAX_ADVANCE.days} days ahead; go in smaller steps")
+    return Advance(seconds)

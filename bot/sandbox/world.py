@@ -1,0 +1,237 @@
+"""The demo guild: the real bot, a fan server around it, and virtual time.
+
+``sandbox_world`` is what ``kdrama-bot sandbox`` runs and what the tests drive: the
+same KdramaBot as ``run`` (setup_hook opens and migrates the store and loads every
+extension in EXTENSIONS), attached to SimCord instead of Discord.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import tempfile
+from collections.abc import AsyncIterator, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import discord
+import simcord
+
+from bot.app import EXTENSIONS, KdramaBot
+from bot.clock import Clock
+from bot.sandbox.echo import Echo
+from bot.sandbox.timecog import SandboxTime
+from bot.store import Database
+from bot.store.guilds import update_settings
+
+KST = ZoneInfo("Asia/Seoul")
+# Three weeks before Soundtrack #1's premiere: the moment the bot is most worth watching.
+DEFAULT_START = datetime(2022, 3, 1, 9, 0, tzinfo=KST)
+# SimCord settles bot work within this many real seconds; a long `advance` walks
+# through every timer on the way, so it gets far more room than a test does.
+SETTLE_SECONDS = 120.0
+BOT_NAME = "kdrama-bot"
+
+
+class SandboxBusy(Exception):
+    """The page is running an action; the terminal command should be tried again."""
+
+
+@dataclass
+class Sandbox:
+    """A running sandbox: SimCord's env, the bot, the demo guild and its three viewers."""
+
+    env: simcord.Env
+    bot: KdramaBot
+    echo: Echo
+    guild: Any
+    general: Any
+    announcements: Any
+    discussion: Any
+    log: Any
+    moderator_role: Any
+    admin_role: Any
+    notify_role: Any
+    member: Any
+    moderator: Any
+    admin: Any
+    database_path: Path
+    preview: Any = None
+    # Prompt lines queued from the page's /sandbox-time, run by the terminal's loop.
+    requests: asyncio.Queue[str] = field(default_factory=asyncio.Queue)
+    _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    def now(self) -> datetime:
+        """The bot's "now" (aware UTC): what every feature of the bot sees."""
+        return self.bot.clock.now()
+
+    async def advance(self, seconds: float) -> None:
+        """Move virtual time forward; due announcements and discussions fire on the way.
+
+        Raises SandboxBusy while the page is running an action (SimCord runs one
+        operation at a time), and TimeoutError if the bot did not settle in time
+        (the progress made so far stays).
+        """
+        async with self._lock:
+            for _ in range(50):  # a page action takes milliseconds; wait a little for it
+                try:
+                    await self.env.advance_time(seconds)
+                except simcord.SetupError as exc:
+                    if "overlaps" not in str(exc):
+                        raise
+                    await asyncio.sleep(0.1)
+                    continue
+                except TimeoutError:
+                    await self._refresh_page()  # the progress made so far is real
+                    raise
+                await self._refresh_page()
+                return
+            raise SandboxBusy("the page is busy; try again in a moment")
+
+    async def _refresh_page(self) -> None:
+        # Once per advance, never periodically: a refresh makes the page's current view
+        # stale and a click racing it is rejected. But an advance always moves the clock
+        # the page renders <t:…:R> against, and usually brings new posts.
+        if self.preview is not None:
+            with contextlib.suppress(simcord.SetupError):  # the page was just closed
+                await self.preview.refresh()
+
+    async def open_preview(
+        self, *, port: int = 0, channel: Any = None, viewers: Sequence[Any] = ()
+    ) -> Any:
+        """Serve a page for ``channel`` (#general) on 127.0.0.1; the first viewer opens it.
+
+        SimCord runs one page per world: an open one is closed first.
+        """
+        if self.preview is not None:
+            await self.preview.close()
+        preview = self.env.preview(
+            channel or self.general,
+            viewers=list(viewers) or [self.member, self.moderator, self.admin],
+            layout="channel",  # the layout with the slash-command composer
+            timezone="Asia/Seoul",
+            presentation_time=self.now(),
+            port=port,
+        )
+        await preview.__aenter__()
+        # The page renders <t:…:R> against its presentation time. SimCord would set
+        # that to its own 2026 clock; keep it on the bot's (2022) clock instead.
+        preview._advance_presentation_time = lambda: setattr(preview, "capture_time", self.now())
+        self.preview = preview
+        return preview
+
+
+@contextlib.asynccontextmanager
+async def sandbox_world(
+    *,
+    database: str | Path | None = None,
+    start: datetime = DEFAULT_START,
+    write: Callable[[str], None] = print,
+) -> AsyncIterator[Sandbox]:
+    """Start the real bot inside SimCord with the demo guild; stop it cleanly after.
+
+    ``database`` keeps the SQLite file (a fresh temporary one by default, deleted after).
+    ``write`` receives the terminal echo lines.
+    """
+    with contextlib.ExitStack() as stack:
+        if database is None:
+            folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="kdrama-sandbox-"))
+            database = Path(folder) / "sandbox.sqlite3"
+        bot = KdramaBot(database=Database(database), extensions=EXTENSIONS)
+        # check_errors=False: bot errors are logged with their traceback as they happen
+        # (the tree's one error path); nothing is re-raised at exit.
+        env = simcord.Env(bot, check_errors=False, settle_timeout=SETTLE_SECONDS)
+        # The bot's clock is SimCord's virtual clock shifted to ``start``: it moves exactly
+        # as SimCord's does (asyncio.sleep in the bot is virtual too). Read straight from
+        # SimCord, so the terminal and the tests see the same time as the bot; set before
+        # start-up, so setup_hook already lives in the sandbox's time.
+        bot.clock = Clock(offset=start.astimezone(UTC) - env.now(), source=env.now)
+        sandbox: Sandbox | None = None
+        try:
+            await env.start()  # login → setup_hook: store, migrations, translator, cogs
+            sandbox = await _build_guild(env, bot, Path(database), write)
+            yield sandbox
+        finally:
+            await _shutdown(env, bot, sandbox)
+
+
+async def _build_guild(
+    env: simcord.Env, bot: KdramaBot, database_path: Path, write: Callable[[str], None]
+) -> Sandbox:
+    guild = env.create_guild(name="K-drama Fans")
+    general = guild.create_text_channel("general")
+    announcements = guild.create_text_channel("announcements")
+    discussion = guild.create_forum_channel("discussion")
+    log = guild.create_text_channel("mod-log")
+    moderator_role = guild.create_role(
+        "Moderator", permissions=discord.Permissions(manage_events=True, manage_threads=True)
+    )
+    admin_role = guild.create_role("Admin", permissions=discord.Permissions(manage_guild=True))
+    notify_role = guild.create_role("Drama Alerts", mentionable=True)
+    member = guild.add_member(env.create_user("minji"))
+    moderator = guild.add_member(env.create_user("mod_hana"), roles=[moderator_role])
+    admin = guild.add_member(env.create_user("admin_joon"), roles=[admin_role])
+    names = {c.id: c.name for c in (general, announcements, discussion, log)}
+    echo = Echo(
+        names=lambda channel_id: names.get(channel_id) or _cached_name(bot, channel_id),
+        clock=bot.clock.now,
+        write=write,
+        shown_channel_id=general.id,
+    )
+    env.backend.subscribers.append(echo)
+    # SimCord names every bot "TestBot"; the page should say whose bot this is.
+    await bot.user.edit(username=BOT_NAME)
+    requests: asyncio.Queue[str] = asyncio.Queue()
+    await bot.add_cog(SandboxTime(bot.clock.now, requests))  # the sandbox's own, not in EXTENSIONS
+    await bot.tree.sync()
+    # Seed the catalog now (the tree would on the first command) so timers that
+    # features plan from the catalog exist before anyone types anything.
+    await bot.ensure_guild(guild.id)
+    await update_settings(
+        bot.db,
+        guild.id,
+        announce_channel_id=announcements.id,
+        discussion_channel_id=discussion.id,
+        log_channel_id=log.id,
+        notify_role_id=notify_role.id,
+        moderator_role_id=moderator_role.id,
+        admin_role_id=admin_role.id,
+        timezone="Asia/Seoul",
+    )
+    return Sandbox(
+        env=env,
+        bot=bot,
+        echo=echo,
+        guild=guild,
+        general=general,
+        announcements=announcements,
+        discussion=discussion,
+        log=log,
+        moderator_role=moderator_role,
+        admin_role=admin_role,
+        notify_role=notify_role,
+        member=member,
+        moderator=moderator,
+        admin=admin,
+        database_path=database_path,
+        requests=requests,
+    )
+
+
+def _cached_name(bot: KdramaBot, channel_id: int) -> str | None:
+    channel = bot.get_channel(channel_id)
+    return getattr(channel, "name", None)
+
+
+async def _shutdown(env: simcord.Env, bot: KdramaBot, sandbox: Sandbox | None) -> None:
+    """Close the page, detach the bot from SimCord, then close the bot and its store."""
+    if sandbox is not None and sandbox.preview is not None:
+        await sandbox.preview.close()
+    with contextlib.suppress(simcord.SetupError):
+        await env.shutdown()
+    # SimCord's detach marks the client closed without running its close(); ours
+    # still has cogs to unload (stopping their loops) and the store to close.
+    await bot.close()
