@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Coroutine, Sequence
+from pathlib import Path
 from typing import Any
 
 import discord
@@ -36,7 +37,7 @@ class KdramaBot(commands.Bot):
         clock: Clock | None = None,
         extensions: Sequence[str] = EXTENSIONS,
         dev_guild_id: int | None = None,
-        data_dir: str | None = None,
+        data_dir: Path | None = None,
     ) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,  # no prefix commands; slash only
@@ -98,7 +99,9 @@ class KdramaBot(commands.Bot):
 
         async with self._seed_lock:
             if guild_id not in self._seeded:
-                await ensure_seeded(self.db, guild_id, data_dir=self.data_dir)
+                await ensure_seeded(
+                    self.db, guild_id, data_dir=self.data_dir, now=self.clock.timestamp()
+                )
                 self._seeded.add(guild_id)
 
     async def on_ready(self) -> None:

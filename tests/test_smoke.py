@@ -30,3 +30,13 @@ async def test_ping_answers_in_korean_for_a_korean_client(world, set_locale):
     set_locale(world.member, "ko")
     result = await world.member.slash(world.general, "ping")
     assert result.response.content.startswith("퐁!")
+
+
+async def test_first_command_seeds_the_guild_at_the_bots_clock(world):
+    from bot.store.guilds import get_settings
+
+    await world.member.slash(world.general, "ping")
+    settings = await get_settings(world.env.bot.db, world.guild.id)
+    # The bot lives on 2022-03-01 09:00 KST in tests, not in SimCord's 2026.
+    assert settings.seeded_at == int(world.env.bot.clock.timestamp())
+    assert settings.default_show == "soundtrack-1"
