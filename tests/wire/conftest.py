@@ -35,3 +35,4 @@ async def bot(standin: StandIn, tmp_path: Path) -> AsyncIterator[BotProcess]:
         yield process
     finally:
         await process.kill()
+    assert not process.problems(), "the bot logged:\n" + "\n".join(process.problems())

@@ -59,6 +59,14 @@ class BotProcess:
             parts.append(self.log_file.read_text("utf-8", "replace"))
         return "\n".join(parts)
 
+    def problems(self) -> list[str]:
+        """Log lines at ERROR or worse, and tracebacks, from every run so far."""
+        return [
+            line
+            for line in self.output().splitlines()
+            if " ERROR " in line or " CRITICAL " in line or line.startswith("Traceback")
+        ]
+
     async def command(self, *args: str, within: float = 30.0) -> tuple[int, str]:
         """Run a one-shot CLI command (``sync --guild N``); return exit code and output."""
         process = await asyncio.create_subprocess_exec(

@@ -312,7 +312,11 @@ class Gateway:
             "context": 0,
         }
         record = InteractionRecord(
-            id=interaction_id, token=token, channel_id=channel_id, dispatched_at=time.monotonic()
+            id=interaction_id,
+            token=token,
+            channel_id=channel_id,
+            user_id=user_id,
+            dispatched_at=time.monotonic(),
         )
         self.standin.interactions[interaction_id] = record
         self.standin.interactions[token] = record

@@ -36,6 +36,7 @@ class InteractionRecord:
     id: str
     token: str
     channel_id: str
+    user_id: str
     dispatched_at: float
     callbacks: list[dict[str, Any]] = field(default_factory=list)
     followups: list[dict[str, Any]] = field(default_factory=list)
@@ -310,9 +311,13 @@ async def callback(standin: StandIn, params: dict, req: Recorded) -> tuple[int, 
     resource: dict[str, Any] = {"type": kind}
     if kind in (4, 5):
         ephemeral = bool(int(data.get("flags") or 0) & 64)
-        message = _message_obj(
-            standin, record.channel_id, data, interaction_metadata={"id": record.id, "type": 2}
-        )
+        metadata = {
+            "id": record.id,
+            "type": 2,
+            "user": standin.world.users[record.user_id],
+            "authorizing_integration_owners": {"0": standin.world.guild_of(record.channel_id)},
+        }
+        message = _message_obj(standin, record.channel_id, data, interaction_metadata=metadata)
         if kind == 5:
             message["_loading"] = True
             message["flags"] = message["flags"] | 128
