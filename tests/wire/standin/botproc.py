@@ -53,8 +53,8 @@ class BotProcess:
         return self.workdir / f"run-{self.runs}.out"
 
     def output(self) -> str:
-        """stdout+stderr of every run so far, then the log file."""
-        parts = [p.read_text("utf-8", "replace") for p in sorted(self.workdir.glob("run-*.out"))]
+        """stdout+stderr of every run and command so far, then the log file."""
+        parts = [p.read_text("utf-8", "replace") for p in sorted(self.workdir.glob("*.out"))]
         if self.log_file.exists():
             parts.append(self.log_file.read_text("utf-8", "replace"))
         return "\n".join(parts)

@@ -114,10 +114,10 @@ _MESSAGE_ROUTES = re.compile(
 )
 
 
-def check_mentions(standin: StandIn, method: str, path: str, body: Any) -> None:
-    """Every message body with text must say who it may ping (the bot's text is user text)."""
+def _message_parts(method: str, path: str, body: Any) -> list[dict[str, Any]]:
+    """The message(s) inside a request body that creates or edits one, if any."""
     if not isinstance(body, dict) or method not in ("POST", "PATCH"):
-        return
+        return []
     candidates = []
     if path.startswith("/interactions/") and body.get("type") in (4, 7):
         candidates.append(body.get("data") or {})
@@ -125,7 +125,22 @@ def check_mentions(standin: StandIn, method: str, path: str, body: Any) -> None:
         candidates.append(body["message"])
     elif _MESSAGE_ROUTES.match(path) and not path.endswith("/threads"):
         candidates.append(body)
-    for message in candidates:
+    return candidates
+
+
+def message_bodies(standin: StandIn) -> list[dict[str, Any]]:
+    """Every message (with text) the bot sent or edited, in order."""
+    return [
+        part
+        for r in standin.requests
+        for part in _message_parts(r.method, r.path, r.body)
+        if part.get("content") or part.get("embeds")
+    ]
+
+
+def check_mentions(standin: StandIn, method: str, path: str, body: Any) -> None:
+    """Every message body with text must say who it may ping (the bot's text is user text)."""
+    for message in _message_parts(method, path, body):
         if not (message.get("content") or message.get("embeds")):
             continue
         mentions = message.get("allowed_mentions")
@@ -239,7 +254,8 @@ async def get_gateway(standin: StandIn, params: dict, req: Recorded) -> tuple[in
 
 
 # -- application commands ----------------------------------------------------------------
-async def _put_commands(standin: StandIn, scope: str, body: list[dict[str, Any]]) -> list:
+def install_commands(standin: StandIn, scope: str, body: list[dict[str, Any]]) -> list:
+    """Register commands as a bulk overwrite would (``scope`` is a guild id or "global")."""
     world = standin.world
     existing = {c["name"]: c for c in world.commands.get(scope, [])}
     stored = []
@@ -265,12 +281,12 @@ async def _put_commands(standin: StandIn, scope: str, body: list[dict[str, Any]]
 
 @route("PUT", "/applications/{app}/commands")
 async def put_global(standin: StandIn, params: dict, req: Recorded) -> tuple[int, Any]:
-    return 200, await _put_commands(standin, "global", req.body or [])
+    return 200, install_commands(standin, "global", req.body or [])
 
 
 @route("PUT", "/applications/{app}/guilds/{guild}/commands")
 async def put_guild(standin: StandIn, params: dict, req: Recorded) -> tuple[int, Any]:
-    return 200, await _put_commands(standin, params["guild"], req.body or [])
+    return 200, install_commands(standin, params["guild"], req.body or [])
 
 
 @route("GET", "/applications/{app}/commands")
