@@ -86,14 +86,15 @@ class BotProcess:
 
     async def start(self) -> None:
         """Start ``python -m bot run`` (does not wait for READY)."""
+        await self.start_script([sys.executable, "-m", "bot", "run"])
+
+    async def start_script(self, argv: list[str]) -> None:
+        """Start any bot command line with this installation's environment."""
         assert self.process is None or self.process.returncode is not None, "already running"
         self.runs += 1
         with self.output_path.open("wb") as out:
             self.process = await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                "bot",
-                "run",
+                *argv,
                 cwd=self.workdir,
                 env=self.env,
                 stdout=out,

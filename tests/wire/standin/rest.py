@@ -42,6 +42,7 @@ class InteractionRecord:
     followups: list[dict[str, Any]] = field(default_factory=list)
     original: dict[str, Any] | None = None
     first_answer_after: float | None = None
+    acknowledged: asyncio.Event = field(default_factory=asyncio.Event)
 
     @property
     def answered(self) -> bool:
@@ -322,6 +323,7 @@ async def callback(standin: StandIn, params: dict, req: Recorded) -> tuple[int, 
     body = req.body or {}
     record.callbacks.append(body)
     record.first_answer_after = elapsed
+    record.acknowledged.set()
     kind, data = body.get("type"), body.get("data") or {}
     interaction = {"id": record.id, "type": 2}
     resource: dict[str, Any] = {"type": kind}
