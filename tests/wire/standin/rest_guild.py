@@ -135,8 +135,9 @@ async def _new_thread(
     standin: StandIn, parent: dict[str, Any], body: dict[str, Any], thread_id: str | None = None
 ) -> dict[str, Any]:
     world = standin.world
+    new_id = thread_id or world.snowflake()
     thread = {
-        "id": thread_id or world.snowflake(),
+        "id": new_id,
         "guild_id": parent["guild_id"],
         "parent_id": parent["id"],
         "owner_id": world.bot_user["id"],
@@ -152,7 +153,7 @@ async def _new_thread(
             body.get("auto_archive_duration") or parent.get("default_auto_archive_duration", 1440)
         ),
         "member": {
-            "id": None,
+            "id": new_id,
             "user_id": world.bot_user["id"],
             "join_timestamp": now_iso(),
             "flags": 0,
