@@ -16,6 +16,7 @@ import pytest
 import yarl
 from discord.gateway import DiscordWebSocket
 from standin import StandIn
+from standin.rest import install_commands
 
 NO_MENTIONS = discord.AllowedMentions.none()
 
@@ -102,3 +103,42 @@ async def test_scheduled_event_and_member_roles(standin, client) -> None:
     member = discord.Object(int(standin.world.id("member")))
     await guild._state.http.add_role(guild.id, member.id, role.id)
     assert str(role.id) in standin.world.members[str(guild.id)][str(member.id)]["roles"]
+
+
+class _NoteModal(discord.ui.Modal, title="A note"):
+    text = discord.ui.TextInput(label="Note", custom_id="text")
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        await interaction.response.send_message(f"noted: {self.text.value}", ephemeral=True)
+
+
+class _OpenView(discord.ui.View):
+    @discord.ui.button(label="Write a note", custom_id="open")
+    async def open(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+        await interaction.response.send_modal(_NoteModal())
+
+
+async def test_autocomplete_a_button_and_a_modal_reach_their_handlers(standin, client) -> None:
+    tree = discord.app_commands.CommandTree(client)
+
+    @tree.command(name="pick", description="Pick a show")
+    async def pick(interaction: discord.Interaction, show: str) -> None:
+        await interaction.response.send_message(f"picked {show}", view=_OpenView())
+
+    @pick.autocomplete("show")
+    async def shows(interaction: discord.Interaction, current: str) -> list:
+        titles = ["Soundtrack #1", "Snowdrop"]
+        return [discord.app_commands.Choice(name=t, value=t) for t in titles if current in t]
+
+    install_commands(standin, "global", [c.to_dict(tree) for c in tree.get_commands()])
+    choices = await (
+        await standin.autocomplete("member", "general", "pick", "show", "Sound")
+    ).wait()
+    assert choices["choices"] == [{"name": "Soundtrack #1", "value": "Soundtrack #1"}]
+    picked = await (await standin.slash("member", "general", "pick", show="Soundtrack #1")).wait()
+    assert picked["content"] == "picked Soundtrack #1"
+    assert standin.world.messages[standin.world.id("general")] == [picked]  # visible to all
+    opened = await standin.click("member", picked, "open")
+    await standin.wait_until(lambda: opened.modal is not None, what="the modal")
+    noted = await (await standin.submit_modal("member", opened, {"text": "loved it"})).wait()
+    assert noted["content"] == "noted: loved it"

@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import json
 import secrets
-import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +22,6 @@ def public(value: Any) -> Any:
 
 
 if TYPE_CHECKING:
-    from standin.rest import InteractionRecord
     from standin.server import StandIn
 
 # Intent bits that gate the dispatches the stand-in sends (Discord's values).
@@ -31,8 +29,6 @@ GUILDS = 1 << 0
 GUILD_MEMBERS = 1 << 1
 GUILD_MESSAGES = 1 << 9
 GUILD_SCHEDULED_EVENTS = 1 << 16
-
-OPTION_TYPES = {str: 3, int: 4, bool: 5, float: 10}
 
 
 @dataclass
@@ -221,107 +217,6 @@ class Gateway:
             "soundboard_sounds": [],
             "lazy": True,
         }
-
-    # -- interactions ------------------------------------------------------------------
-    def _options(
-        self, command: dict[str, Any] | None, values: dict[str, Any], focused: str | None
-    ) -> list[dict[str, Any]]:
-        declared = {o["name"]: o for o in (command or {}).get("options", [])}
-        options = []
-        for name, value in values.items():
-            kind = declared.get(name, {}).get("type") or OPTION_TYPES.get(type(value), 3)
-            option: dict[str, Any] = {"name": name, "type": kind, "value": value}
-            if name == focused:
-                option["focused"] = True
-            options.append(option)
-        return options
-
-    def _find_command(self, guild_id: str, name: str) -> dict[str, Any] | None:
-        for scope in (guild_id, "global"):
-            for command in self.world.commands.get(scope, []):
-                if command["name"] == name:
-                    return command
-        return None
-
-    async def interaction(
-        self,
-        user: str,
-        channel: str,
-        command: str,
-        values: dict[str, Any],
-        *,
-        kind: int,
-        focused: str | None = None,
-    ) -> InteractionRecord:
-        """Build and dispatch an INTERACTION_CREATE like Discord does for a slash command."""
-        from standin.rest import InteractionRecord
-
-        world = self.world
-        channel_id = world.id(channel)
-        guild_id = world.guild_of(channel_id) or world.id("guild")
-        user_id = world.id(user)
-        root, *path = command.split()
-        registered = self._find_command(guild_id, root)
-        if registered is None and self.standin.require_synced:
-            raise AssertionError(f"/{root} is not registered with the stand-in (run sync first)")
-        # Walk subcommand groups/subcommands as Discord nests them.
-        node = registered
-        nested: list[dict[str, Any]] = []
-        for part in path:
-            child = next((o for o in (node or {}).get("options", []) if o["name"] == part), None)
-            nested.append({"name": part, "type": (child or {}).get("type", 1), "options": []})
-            node = child
-        leaf = self._options(node, values, focused)
-        options = leaf
-        for level in reversed(nested):
-            level["options"] = options
-            options = [level]
-        member = world.members[guild_id][user_id]
-        interaction_id = world.snowflake()
-        token = self.standin.new_interaction_token()
-        data = {
-            "id": registered["id"] if registered else world.snowflake(),
-            "name": root,
-            "type": 1,
-            "options": options,
-        }
-        if registered and registered.get("guild_id"):
-            data["guild_id"] = guild_id
-        channel_data = world.channels[channel_id]
-        payload = {
-            "id": interaction_id,
-            "application_id": world.application_id,
-            "type": kind,
-            "token": token,
-            "version": 1,
-            "attachment_size_limit": 10 * 1024 * 1024,
-            "data": data,
-            "guild_id": guild_id,
-            "guild": {"id": guild_id, "locale": "en-US", "features": []},
-            "channel_id": channel_id,
-            "channel": {
-                **channel_data,
-                "permissions": str(world.permissions_of(guild_id, user_id)),
-            },
-            "member": {**member, "permissions": str(world.permissions_of(guild_id, user_id))},
-            "locale": "en-US",
-            "guild_locale": "en-US",
-            "app_permissions": str(world.permissions_of(guild_id, world.bot_user["id"])),
-            "entitlements": [],
-            "authorizing_integration_owners": {"0": guild_id},
-            "context": 0,
-        }
-        record = InteractionRecord(
-            id=interaction_id,
-            token=token,
-            channel_id=channel_id,
-            user_id=user_id,
-            dispatched_at=time.monotonic(),
-        )
-        self.standin.interactions[interaction_id] = record
-        self.standin.interactions[token] = record
-        await self.dispatch("INTERACTION_CREATE", payload)
-        return record
 
 
 def thread_metadata(auto_archive: int) -> dict[str, Any]:

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
-import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from standin import gateway as gw
@@ -17,7 +14,6 @@ if TYPE_CHECKING:
 
 Handler = Callable[["StandIn", dict[str, str], "Recorded"], Awaitable[tuple[int, Any]]]
 _ROUTES: list[tuple[str, re.Pattern[str], Handler]] = []
-INTERACTION_WINDOW = 3.0  # seconds Discord waits for the first interaction response
 NONCE_WINDOW = 300.0  # enforce_nonce looks back "a few minutes"
 
 
@@ -27,46 +23,6 @@ class DiscordError(Exception):
     def __init__(self, status: int, code: int, message: str) -> None:
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
-
-
-@dataclass
-class InteractionRecord:
-    """One interaction the stand-in dispatched and everything the bot answered to it."""
-
-    id: str
-    token: str
-    channel_id: str
-    user_id: str
-    dispatched_at: float
-    callbacks: list[dict[str, Any]] = field(default_factory=list)
-    followups: list[dict[str, Any]] = field(default_factory=list)
-    original: dict[str, Any] | None = None
-    first_answer_after: float | None = None
-    acknowledged: asyncio.Event = field(default_factory=asyncio.Event)
-
-    @property
-    def answered(self) -> bool:
-        """Whether the bot sent the initial response."""
-        return bool(self.callbacks)
-
-    def visible(self) -> dict[str, Any] | None:
-        """What the user sees: the original response (after edits), else the last followup."""
-        if self.original is not None and not self.original.get("_loading"):
-            return self.original
-        return self.followups[-1] if self.followups else None
-
-    async def wait(self, within: float = 10.0) -> dict[str, Any]:
-        """Wait until the user sees an answer; return it (a message dict or autocomplete)."""
-        deadline = time.monotonic() + within
-        while True:
-            if self.callbacks and self.callbacks[0]["type"] == 8:
-                return self.callbacks[0]["data"]
-            seen = self.visible()
-            if seen is not None:
-                return seen
-            if time.monotonic() > deadline:
-                raise AssertionError(f"interaction {self.id} not answered within {within}s")
-            await asyncio.sleep(0.01)
 
 
 def _param(found: re.Match[str]) -> str:
@@ -300,102 +256,5 @@ async def get_guild_cmds(standin: StandIn, params: dict, req: Recorded) -> tuple
     return 200, standin.world.commands.get(params["guild"], [])
 
 
-# -- interactions and followups ----------------------------------------------------------
-def _interaction(standin: StandIn, key: str) -> InteractionRecord:
-    record = standin.interactions.get(key)
-    if record is None:
-        raise DiscordError(404, 10062, "Unknown interaction")
-    return record
-
-
-@route("POST", "/interactions/{id}/{token}/callback")
-async def callback(standin: StandIn, params: dict, req: Recorded) -> tuple[int, Any]:
-    record = _interaction(standin, params["id"])
-    if record.token != params["token"]:
-        raise DiscordError(401, 50027, "Invalid Webhook Token")
-    elapsed = time.monotonic() - record.dispatched_at
-    if record.callbacks:
-        standin.failure(f"interaction {record.id} answered twice")
-        raise DiscordError(400, 40060, "Interaction has already been acknowledged.")
-    if elapsed > INTERACTION_WINDOW:
-        standin.failure(f"interaction {record.id} answered after {elapsed:.2f}s (> 3 s)")
-        raise DiscordError(404, 10062, "Unknown interaction")
-    body = req.body or {}
-    record.callbacks.append(body)
-    record.first_answer_after = elapsed
-    record.acknowledged.set()
-    kind, data = body.get("type"), body.get("data") or {}
-    interaction = {"id": record.id, "type": 2}
-    resource: dict[str, Any] = {"type": kind}
-    if kind in (4, 5):
-        ephemeral = bool(int(data.get("flags") or 0) & 64)
-        metadata = {
-            "id": record.id,
-            "type": 2,
-            "user": standin.world.users[record.user_id],
-            "authorizing_integration_owners": {"0": standin.world.guild_of(record.channel_id)},
-        }
-        message = _message_obj(standin, record.channel_id, data, interaction_metadata=metadata)
-        if kind == 5:
-            message["_loading"] = True
-            message["flags"] = message["flags"] | 128
-        record.original = message
-        interaction.update(
-            response_message_id=message["id"],
-            response_message_loading=kind == 5,
-            response_message_ephemeral=ephemeral,
-        )
-        resource["message"] = {k: v for k, v in message.items() if not k.startswith("_")}
-        if not ephemeral and kind == 4:
-            await _store_message(standin, record.channel_id, message)
-    if req.query.get("with_response", "").lower() in ("1", "true"):
-        return 200, {"interaction": interaction, "resource": resource}
-    return 204, None
-
-
-@route("POST", "/webhooks/{app}/{token}")
-async def followup(standin: StandIn, params: dict, req: Recorded) -> tuple[int, Any]:
-    record = _interaction(standin, params["token"])
-    message = _message_obj(standin, record.channel_id, req.body or {}, webhook_id=params["app"])
-    record.followups.append(message)
-    if not int(message["flags"]) & 64:
-        await _store_message(standin, record.channel_id, message)
-    return 200, message
-
-
-@route("PATCH", "/webhooks/{app}/{token}/messages/{message}")
-async def edit_followup(standin: StandIn, params: dict, req: Recorded) -> tuple[int, Any]:
-    record = _interaction(standin, params["token"])
-    if params["message"] == "@original":
-        if record.original is None:
-            raise DiscordError(404, 10008, "Unknown Message")
-        record.original.pop("_loading", None)
-        return 200, _edit(record.original, req.body or {})
-    for message in record.followups:
-        if message["id"] == params["message"]:
-            return 200, _edit(message, req.body or {})
-    raise DiscordError(404, 10008, "Unknown Message")
-
-
-@route("GET", "/webhooks/{app}/{token}/messages/{message}")
-async def get_followup(standin: StandIn, params: dict, req: Recorded) -> tuple[int, Any]:
-    record = _interaction(standin, params["token"])
-    if params["message"] == "@original" and record.original is not None:
-        return 200, record.original
-    for message in record.followups:
-        if message["id"] == params["message"]:
-            return 200, message
-    raise DiscordError(404, 10008, "Unknown Message")
-
-
-@route("DELETE", "/webhooks/{app}/{token}/messages/{message}")
-async def delete_followup(standin: StandIn, params: dict, req: Recorded) -> tuple[int, Any]:
-    record = _interaction(standin, params["token"])
-    if params["message"] == "@original":
-        record.original = None
-    else:
-        record.followups = [m for m in record.followups if m["id"] != params["message"]]
-    return 204, None
-
-
-from standin import rest_guild  # noqa: E402,F401  -- registers the channel/guild routes
+# Registers the channel/guild and interaction routes.
+from standin import interactions, rest_guild  # noqa: E402,F401

@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl
 
 from aiohttp import WSMsgType, web
 
-from standin import gateway, rest
+from standin import gateway, interactions, rest
 from standin.spec import load_validator
 from standin.world import World, fan_server
 
@@ -87,7 +87,7 @@ class StandIn:
         self.failures: list[str] = []
         self.requests: list[Recorded] = []
         self.faults: list[Fault] = []
-        self.interactions: dict[str, rest.InteractionRecord] = {}
+        self.interactions: dict[str, interactions.InteractionRecord] = {}
         self.gw = gateway.Gateway(self)
         self._runner: web.AppRunner | None = None
         self.port = 0
@@ -233,17 +233,42 @@ class StandIn:
     # -- interactions ------------------------------------------------------------------
     async def slash(
         self, user: str, channel: str, command: str, **options: Any
-    ) -> rest.InteractionRecord:
+    ) -> interactions.InteractionRecord:
         """A member (by fixture name) runs ``/command [sub] option=value`` in a channel."""
-        return await self.gw.interaction(user, channel, command, options, kind=2)
+        channel_id = self.world.id(channel)
+        guild_id = self.world.guild_of(channel_id) or ""
+        data = interactions.command_data(self, guild_id, command, options, None)
+        return await interactions.dispatch(self, user, channel_id, 2, data)
 
     async def autocomplete(
         self, user: str, channel: str, command: str, focused: str, value: str, **others: Any
-    ) -> rest.InteractionRecord:
-        """A member types ``value`` into ``focused`` of ``command``; answer via callback type 8."""
-        return await self.gw.interaction(
-            user, channel, command, {**others, focused: value}, kind=4, focused=focused
-        )
+    ) -> interactions.InteractionRecord:
+        """A member types ``value`` into ``focused`` of ``command``; the bot answers type 8."""
+        channel_id = self.world.id(channel)
+        guild_id = self.world.guild_of(channel_id) or ""
+        values = {**others, focused: value}
+        data = interactions.command_data(self, guild_id, command, values, focused)
+        return await interactions.dispatch(self, user, channel_id, 4, data)
+
+    async def click(
+        self, user: str, message: dict[str, Any], custom_id: str, values: list[str] | None = None
+    ) -> interactions.InteractionRecord:
+        """A member clicks a button (or picks ``values`` in a select) on a message."""
+        data = interactions.component_data(message, custom_id, values)
+        return await interactions.dispatch(self, user, message["channel_id"], 3, data, message)
+
+    async def submit_modal(
+        self, user: str, opened_by: interactions.InteractionRecord, fields: dict[str, str]
+    ) -> interactions.InteractionRecord:
+        """A member fills in the modal the bot opened in answer to ``opened_by``."""
+        modal = opened_by.modal
+        assert modal is not None, "the bot did not answer with a modal"
+        rows = [
+            {"type": 1, "components": [{"type": 4, "custom_id": key, "value": value}]}
+            for key, value in fields.items()
+        ]
+        data = {"custom_id": modal["custom_id"], "components": rows}
+        return await interactions.dispatch(self, user, opened_by.channel_id, 5, data)
 
     def new_interaction_token(self) -> str:
         """An interaction token (only the stand-in and the bot ever see it)."""
