@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from standin import StandIn
 from standin.botproc import BotProcess
-from standin.crash import crash_cycles, store_problems
+from standin.crash import crash_cycles, store_problems, timer_outcome
 from standin.rest import install_commands
 from standin.world import fan_server
 
@@ -67,3 +67,15 @@ async def test_the_store_check_catches_a_half_seeded_guild(db) -> None:
     problems = store_problems(Path(db.path), shows)
     assert any("never marked seeded" in p for p in problems)
     assert any("guild 1002 seeded with 0" in p for p in problems)
+
+
+def test_per_timer_counts_catch_a_lost_and_a_duplicated_announcement() -> None:
+    standin = StandIn(validate=False)
+    channel = standin.world.id("announcements")
+    for nonce in ("episode-1", "episode-2", "episode-2"):
+        standin.world.messages[channel].append(
+            {"id": standin.world.snowflake(), "nonce": nonce, "author": {"id": "1"}}
+        )
+    duplicated, lost = timer_outcome(standin, ["episode-1", "episode-2", "episode-3"])
+    assert duplicated == {"episode-2": 2}
+    assert lost == ["episode-3"]

@@ -168,7 +168,14 @@ async def crash_cycles(
         report.guilds_seeded = conn.execute(
             "SELECT count(*) FROM guild_settings WHERE seeded_at IS NOT NULL"
         ).fetchone()[0]
-    counts = count_per_timer(standin, timer_key)
-    report.duplicated = {k: n for k, n in counts.items() if n > 1}
-    report.lost = [k for k in expected_timers if counts[k] == 0]
+    report.duplicated, report.lost = timer_outcome(standin, expected_timers, timer_key)
     return report
+
+
+def timer_outcome(
+    standin: StandIn, expected: Iterable[str], key: TimerKey = by_nonce
+) -> tuple[dict[str, int], list[str]]:
+    """(timers seen more than once with their counts, expected timers never seen)."""
+    counts = count_per_timer(standin, key)
+    duplicated = {k: n for k, n in counts.items() if n > 1}
+    return duplicated, [k for k in expected if counts[k] == 0]
