@@ -1,6 +1,7 @@
 """Wire-level benchmark: kdrama-bot vs a bare discord.py bot, through the same stand-in.
 
     /work/venv/bin/python benchmarks/bench_wire.py [--requests 400] [--guilds 1000]
+    /work/venv/bin/python benchmarks/bench_wire.py --soak 600 --rate 20
 
 Both bots run as real subprocesses against the Discord stand-in from tests/wire on
 127.0.0.1; latency is from the stand-in dispatching INTERACTION_CREATE to it receiving
@@ -81,6 +82,38 @@ async def measure(name: str, argv: list[str] | None, total: int, guilds: int) ->
         return row
 
 
+async def soak(seconds: float, rate: float) -> None:
+    """kdrama-bot alone at a steady rate: every interaction answered, memory flat."""
+    async with StandIn() as standin:
+        install_commands(standin, "global", PING)
+        workdir = Path(tempfile.mkdtemp(prefix="bench-soak-"))
+        bot = BotProcess(standin.api_base, standin.gateway_url, standin.token, workdir)
+        await bot.start()
+        await bot.wait_ready(within=60)
+        samples: list[tuple[float, float]] = []
+        records = []
+        started = time.monotonic()
+        next_sample = started
+        while (elapsed := time.monotonic() - started) < seconds:
+            records.append(await standin.slash("member", "general", "ping"))
+            if time.monotonic() >= next_sample:
+                samples.append((elapsed, rss_mb(bot.process.pid)))
+                next_sample += seconds / 10
+            await asyncio.sleep(1 / rate)
+        await asyncio.sleep(1)
+        unanswered = sum(1 for r in records if not r.answered)
+        latencies = [r.first_answer_after for r in records if r.answered]
+        samples.append((time.monotonic() - started, rss_mb(bot.process.pid)))
+        await bot.stop()
+        print(f"soak: {len(records)} /ping over {seconds:.0f} s at {rate}/s")
+        print(
+            f"unanswered {unanswered}, stand-in failures {len(standin.failures)}, "
+            f"bot errors {len(bot.problems())}"
+        )
+        print(f"p50 {_pct(latencies, 0.5):.1f} ms, p99 {_pct(latencies, 0.99):.1f} ms")
+        print("RSS MB over time: " + ", ".join(f"{t:.0f}s {m:.1f}" for t, m in samples))
+
+
 def _median_rows(rows: list[dict]) -> dict:
     """One row per bot: the median of every figure over the rounds."""
     merged = dict(rows[0])
@@ -95,7 +128,12 @@ async def main() -> None:
     parser.add_argument("--requests", type=int, default=400, help="interactions per level")
     parser.add_argument("--guilds", type=int, default=1, help="guilds the bots are in")
     parser.add_argument("--rounds", type=int, default=3, help="alternating runs per bot")
+    parser.add_argument("--soak", type=float, default=0, help="soak kdrama-bot for N seconds")
+    parser.add_argument("--rate", type=float, default=20, help="soak interactions per second")
     args = parser.parse_args()
+    if args.soak:
+        await soak(args.soak, args.rate)
+        return
     bare = [sys.executable, str(ROOT / "benchmarks" / "_bare_bot.py")]
     results: dict[str, list[dict]] = {"bare discord.py": [], "kdrama-bot": []}
     for _ in range(args.rounds):  # alternate, so a busy moment hurts both alike
