@@ -138,13 +138,14 @@ async def crash_cycles(
     timer_key: TimerKey = by_nonce,
 ) -> CrashReport:
     """Start, run for a random while under traffic, SIGKILL, check the store; repeat."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # kill times: the same on every run for a seed
+    traffic_rng = random.Random(seed + 1)
     report = CrashReport()
     sent: list[Any] = []
     for _ in range(cycles):
         identified = standin.gw.identifies
         await bot.start()
-        traffic = asyncio.create_task(_traffic(standin, rng, report, sent))
+        traffic = asyncio.create_task(_traffic(standin, traffic_rng, report, sent))
         await asyncio.sleep(rng.uniform(0.0, max_uptime))
         if standin.gw.identifies > identified:
             report.killed_while_connected += 1
