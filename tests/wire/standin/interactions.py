@@ -200,12 +200,12 @@ async def callback(standin: StandIn, params: dict, req: Recorded) -> tuple[int, 
     if record.callbacks:
         standin.failure(f"interaction {record.id} answered twice")
         raise DiscordError(400, 40060, "Interaction has already been acknowledged.")
+    record.first_answer_after = elapsed  # kept even when late, so tests can say how late
     if elapsed > INTERACTION_WINDOW:
         standin.failure(f"interaction {record.id} answered after {elapsed:.2f}s (> 3 s)")
         raise DiscordError(404, 10062, "Unknown interaction")
     body = req.body or {}
     record.callbacks.append(body)
-    record.first_answer_after = elapsed
     record.acknowledged.set()
     kind, data = body.get("type"), body.get("data") or {}
     interaction = {"id": record.id, "type": 2}
