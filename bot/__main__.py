@@ -92,7 +92,6 @@ async def _sync(settings: Settings, guild_id: int | None) -> int:
     bot = _make_bot(settings)
     async with bot:
         await bot.login(settings.token)
-        await bot.setup_hook()
         if guild_id:
             guild = discord.Object(guild_id)
             bot.tree.copy_global_to(guild=guild)

@@ -1,0 +1,167 @@
+"""Wire-level benchmark: kdrama-bot vs a bare discord.py bot, through the same stand-in.
+
+    /work/venv/bin/python benchmarks/bench_wire.py [--requests 400] [--guilds 1000]
+    /work/venv/bin/python benchmarks/bench_wire.py --soak 600 --rate 20
+
+Both bots run as real subprocesses against the Discord stand-in from tests/wire on
+127.0.0.1; latency is from the stand-in dispatching INTERACTION_CREATE to it receiving
+the interaction callback. Measured, not asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "wire"))
+
+from standin import StandIn  # noqa: E402
+from standin.botproc import BotProcess  # noqa: E402
+from standin.rest import install_commands  # noqa: E402
+from standin.world import fan_server  # noqa: E402
+
+PING = [{"name": "ping", "description": "Check that the bot is alive", "type": 1}]
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process, from /proc."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+async def _load(standin: StandIn, total: int, in_flight: int) -> tuple[float, list[float]]:
+    """Run ``total`` /ping interactions with ``in_flight`` at a time; (per second, latencies)."""
+    gate = asyncio.Semaphore(in_flight)
+    latencies: list[float] = []
+
+    async def one() -> None:
+        async with gate:
+            record = await standin.slash("member", "general", "ping")
+            await asyncio.wait_for(record.acknowledged.wait(), 10)
+            latencies.append(record.first_answer_after or 0.0)
+
+    started = time.monotonic()
+    await asyncio.gather(*(one() for _ in range(total)))
+    return total / (time.monotonic() - started), latencies
+
+
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+
+async def measure(name: str, argv: list[str] | None, total: int, guilds: int) -> dict:
+    """Start one bot (kdrama-bot when ``argv`` is None), load it, report figures."""
+    async with StandIn(fan_server(guild_count=guilds)) as standin:
+        install_commands(standin, "global", PING)
+        workdir = Path(tempfile.mkdtemp(prefix=f"bench-{name}-"))
+        bot = BotProcess(standin.api_base, standin.gateway_url, standin.token, workdir)
+        if argv is not None:
+            bot.env["PYTHONPATH"] = str(ROOT)
+        await (bot.start() if argv is None else bot.start_script(argv))
+        ready = await bot.wait_ready(within=120)
+        rss_ready = rss_mb(bot.process.pid)
+        await _load(standin, 20, 1)  # warm up (kdrama-bot seeds the guild on first use)
+        row = {"bot": name, "guilds": guilds, "ready_s": ready, "rss_ready_mb": rss_ready}
+        for in_flight in (1, 8):
+            rate, latencies = await _load(standin, total, in_flight)
+            row[f"rate{in_flight}"] = rate
+            row[f"p50_{in_flight}"] = _pct(latencies, 0.5)
+            row[f"p99_{in_flight}"] = _pct(latencies, 0.99)
+        row["rss_after_mb"] = rss_mb(bot.process.pid)
+        await bot.stop()
+        standin.assert_clean()
+        return row
+
+
+async def soak(seconds: float, rate: float) -> None:
+    """kdrama-bot alone at a steady rate: every interaction answered, memory flat."""
+    async with StandIn() as standin:
+        install_commands(standin, "global", PING)
+        workdir = Path(tempfile.mkdtemp(prefix="bench-soak-"))
+        bot = BotProcess(standin.api_base, standin.gateway_url, standin.token, workdir)
+        await bot.start()
+        await bot.wait_ready(within=60)
+        samples: list[tuple[float, float]] = []
+        records = []
+        started = time.monotonic()
+        next_sample = started
+        while (elapsed := time.monotonic() - started) < seconds:
+            records.append(await standin.slash("member", "general", "ping"))
+            if time.monotonic() >= next_sample:
+                samples.append((elapsed, rss_mb(bot.process.pid)))
+                next_sample += seconds / 10
+            await asyncio.sleep(1 / rate)
+        await asyncio.sleep(1)
+        unanswered = sum(1 for r in records if not r.answered)
+        latencies = [r.first_answer_after for r in records if r.answered]
+        samples.append((time.monotonic() - started, rss_mb(bot.process.pid)))
+        await bot.stop()
+        print(f"soak: {len(records)} /ping over {seconds:.0f} s at {rate}/s")
+        print(
+            f"unanswered {unanswered}, stand-in failures {len(standin.failures)}, "
+            f"bot errors {len(bot.problems())}"
+        )
+        print(f"p50 {_pct(latencies, 0.5):.1f} ms, p99 {_pct(latencies, 0.99):.1f} ms")
+        print("RSS MB over time: " + ", ".join(f"{t:.0f}s {m:.1f}" for t, m in samples))
+
+
+def _median_rows(rows: list[dict]) -> dict:
+    """One row per bot: the median of every figure over the rounds."""
+    merged = dict(rows[0])
+    for key, value in rows[0].items():
+        if isinstance(value, float):
+            merged[key] = statistics.median(r[key] for r in rows)
+    return merged
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=400, help="interactions per level")
+    parser.add_argument("--guilds", type=int, default=1, help="guilds the bots are in")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating runs per bot")
+    parser.add_argument("--soak", type=float, default=0, help="soak kdrama-bot for N seconds")
+    parser.add_argument("--rate", type=float, default=20, help="soak interactions per second")
+    args = parser.parse_args()
+    if args.soak:
+        await soak(args.soak, args.rate)
+        return
+    bare = [sys.executable, str(ROOT / "benchmarks" / "_bare_bot.py")]
+    results: dict[str, list[dict]] = {"bare discord.py": [], "kdrama-bot": []}
+    for _ in range(args.rounds):  # alternate, so a busy moment hurts both alike
+        results["bare discord.py"].append(
+            await measure("bare discord.py", bare, args.requests, args.guilds)
+        )
+        results["kdrama-bot"].append(await measure("kdrama-bot", None, args.requests, args.guilds))
+    rows = [_median_rows(r) for r in results.values()]
+    print(
+        f"/ping, {args.requests} interactions per level, {args.guilds} guild(s), "
+        f"median of {args.rounds} alternating rounds"
+    )
+    head = (
+        "bot", "ready s", "/s @1", "p50 @1", "p99 @1", "/s @8", "p50 @8", "p99 @8",
+        "RSS ready", "RSS after",
+    )  # fmt: skip
+    print("| " + " | ".join(head) + " |")
+    print("|" + "---|" * len(head))
+    for r in rows:
+        cells = [
+            r["bot"], f"{r['ready_s']:.2f}", f"{r['rate1']:.0f}", f"{r['p50_1']:.1f} ms",
+            f"{r['p99_1']:.1f} ms", f"{r['rate8']:.0f}", f"{r['p50_8']:.1f} ms",
+            f"{r['p99_8']:.1f} ms", f"{r['rss_ready_mb']:.0f} MB", f"{r['rss_after_mb']:.0f} MB",
+        ]  # fmt: skip
+        print("| " + " | ".join(cells) + " |")
+    ratio = rows[1]["p99_8"] / rows[0]["p99_8"] if rows[0]["p99_8"] else float("nan")
+    print(f"kdrama-bot p99 @8 / bare p99 @8 = {ratio:.2f}x (goal <= 1.3x)")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
