@@ -75,13 +75,22 @@ def start_time() -> datetime:
 
 
 @pytest.fixture
-def make_bot(db_path: Path, start_time: datetime):
-    """Build a fresh bot over the test's database (a restart builds another)."""
+async def make_bot(db_path: Path, start_time: datetime):
+    """Build a fresh bot over the test's database (a restart builds another).
+
+    SimCord detaches a bot without calling ``close()``, as a crash would; each bot's
+    store is closed here afterwards so no aiosqlite thread outlives the test.
+    """
+    built: list[KdramaBot] = []
 
     def build() -> KdramaBot:
-        return KdramaBot(database=Database(db_path), clock=clock_at(start_time))
+        bot = KdramaBot(database=Database(db_path), clock=clock_at(start_time))
+        built.append(bot)
+        return bot
 
-    return build
+    yield build
+    for bot in built:
+        await bot.db.close()
 
 
 @pytest.fixture
