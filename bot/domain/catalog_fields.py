@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.domain import _showfile_check as chk
-from bot.domain.release import Release, ReleaseError
+from bot.domain.release import Precision, Release, ReleaseError
 
 # What an edit may touch, per entity kind. A "long" field is typed in a modal.
 LONG_FIELDS = frozenset({"logline", "synopsis", "description"})
@@ -129,9 +129,7 @@ def describe(value: Any) -> str:
     if isinstance(value, dict) and {"at", "precision", "tz"} <= value.keys():
         if value["at"] is None:
             return "∅"
-        return (
-            f"{Release(value['at'], value['precision'], value['tz']).text()} ({value['precision']})"
-        )
+        return f"{Release(value['at'], Precision(value['precision']), value['tz']).text()} ({value['precision']})"
     if isinstance(value, dict):
         return "{" + ", ".join(f"{k}={v}" for k, v in value.items() if k != "id") + "}"
     if isinstance(value, list):

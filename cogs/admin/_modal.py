@@ -6,7 +6,7 @@ from typing import Any
 
 import discord
 
-from bot.domain.catalog_fields import FIELDS, clean
+from bot.domain.catalog_fields import FIELDS, FieldError, clean
 from bot.errors import UserFacingError
 from bot.ui import Modal
 from cogs.admin._base import done, editing, short
@@ -25,7 +25,10 @@ async def apply_set(
     ``entity`` is the natural key (``{"slug": ...}``, ``{"show_id": .., "number": ..}``) as
     resolved inside the transaction, so the edit never reaches another guild's row.
     """
-    value = clean(kind, field, raw)  # FieldError → the message says what is wrong
+    try:
+        value = clean(kind, field, raw)
+    except FieldError as exc:
+        raise UserFacingError.text(str(exc)) from exc
     async with editing(interaction) as ed:
         key = dict(entity)
         if "show" in key:
@@ -59,7 +62,7 @@ class LongTextModal(Modal):
         self.kind, self.entity, self.field, self.source = kind, entity, field, source
         limit = FIELDS[kind][field].limit
         self.text = discord.ui.TextInput(
-            label=field[:45], style=discord.TextStyle.paragraph, required=False,
+            label=field[:45], custom_id=field, style=discord.TextStyle.paragraph, required=False,
             max_length=min(limit, 4000), default=(current or "")[:limit] or None,
         )  # fmt: skip
         self.add_item(self.text)
