@@ -129,7 +129,8 @@ def describe(value: Any) -> str:
     if isinstance(value, dict) and {"at", "precision", "tz"} <= value.keys():
         if value["at"] is None:
             return "∅"
-        return f"{Release(value['at'], Precision(value['precision']), value['tz']).text()} ({value['precision']})"
+        release = Release(value["at"], Precision(value["precision"]), value["tz"])
+        return f"{release.text()} ({release.precision.value})"
     if isinstance(value, dict):
         return "{" + ", ".join(f"{k}={v}" for k, v in value.items() if k != "id") + "}"
     if isinstance(value, list):

@@ -210,7 +210,7 @@ async def test_cast_add_creates_person_and_remove_takes_the_credit(world):
         await bot.db.fetchval("SELECT name FROM people WHERE slug = 'kim-joo-hun'") == "Kim Joo-hun"
     )
     choices = await world.admin.autocomplete(world.general, "admin cast remove", "credit", "Joo")
-    assert choices and "Kim Joo-hun" in choices[0]["name"]
+    assert "Kim Joo-hun" in choices[0]["name"]
     await world.admin.slash(world.general, "admin cast remove", credit=choices[0]["value"])
     credits = await bot.db.fetchval(
         """SELECT COUNT(*) FROM credits c JOIN people p ON p.id = c.person_id
