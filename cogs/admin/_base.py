@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
 import discord
@@ -36,6 +36,15 @@ def actor(interaction: discord.Interaction) -> Actor:
     """Who is acting, in which guild, at the bot clock's now."""
     assert interaction.guild_id is not None  # the groups are guild-only
     return Actor(interaction.guild_id, interaction.user.id, interaction.client.clock.timestamp())  # type: ignore[attr-defined]
+
+
+@contextmanager
+def bad_value() -> Iterator[None]:
+    """Turn a value the domain refuses into a clean message for the admin."""
+    try:
+        yield
+    except FieldError as exc:
+        raise UserFacingError.text(str(exc)) from exc
 
 
 @asynccontextmanager
@@ -90,36 +99,23 @@ def _choices(pairs: list[tuple[str, str]]) -> list[app_commands.Choice[str]]:
     return [app_commands.Choice(name=label[:100], value=value[:100]) for value, label in pairs]
 
 
-async def complete_show(
-    interaction: discord.Interaction, current: str
-) -> list[app_commands.Choice[str]]:
-    """The guild's shows."""
-    return _choices(await admin_lookup.shows(interaction.client.db, interaction.guild_id, current))  # type: ignore[attr-defined]
+def _complete(
+    lookup: Lookup, what: str
+) -> Callable[..., Awaitable[list[app_commands.Choice[str]]]]:
+    async def complete(
+        interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        db = interaction.client.db  # type: ignore[attr-defined]
+        return _choices(await lookup(db, interaction.guild_id, current))
+
+    complete.__doc__ = f"The guild's {what}, matching what was typed."
+    return complete
 
 
-async def complete_source(
-    interaction: discord.Interaction, current: str
-) -> list[app_commands.Choice[str]]:
-    """The guild's sources."""
-    return _choices(
-        await admin_lookup.sources(interaction.client.db, interaction.guild_id, current)
-    )  # type: ignore[attr-defined]
-
-
-async def complete_person(
-    interaction: discord.Interaction, current: str
-) -> list[app_commands.Choice[str]]:
-    """The guild's people."""
-    return _choices(await admin_lookup.people(interaction.client.db, interaction.guild_id, current))  # type: ignore[attr-defined]
-
-
-async def complete_alias(
-    interaction: discord.Interaction, current: str
-) -> list[app_commands.Choice[str]]:
-    """The guild's aliases."""
-    return _choices(
-        await admin_lookup.aliases(interaction.client.db, interaction.guild_id, current)
-    )  # type: ignore[attr-defined]
+complete_show = _complete(admin_lookup.shows, "shows")
+complete_source = _complete(admin_lookup.sources, "sources")
+complete_person = _complete(admin_lookup.people, "people")
+complete_alias = _complete(admin_lookup.aliases, "aliases")
 
 
 def complete_in_show(what: str) -> Callable[..., Awaitable[list[app_commands.Choice[str]]]]:

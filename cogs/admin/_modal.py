@@ -6,10 +6,10 @@ from typing import Any
 
 import discord
 
-from bot.domain.catalog_fields import FIELDS, FieldError, clean
+from bot.domain.catalog_fields import FIELDS, clean
 from bot.errors import UserFacingError
 from bot.ui import Modal
-from cogs.admin._base import done, editing, short
+from cogs.admin._base import bad_value, done, editing, short
 
 
 async def apply_set(
@@ -25,10 +25,8 @@ async def apply_set(
     ``entity`` is the natural key (``{"slug": ...}``, ``{"show_id": .., "number": ..}``) as
     resolved inside the transaction, so the edit never reaches another guild's row.
     """
-    try:
+    with bad_value():
         value = clean(kind, field, raw)
-    except FieldError as exc:
-        raise UserFacingError.text(str(exc)) from exc
     async with editing(interaction) as ed:
         key = dict(entity)
         if "show" in key:

@@ -7,11 +7,12 @@ from typing import Literal
 import discord
 from discord import app_commands
 
-from bot.domain.catalog_fields import FieldError, clean, clean_slug, parse_release, slugify
+from bot.domain.catalog_fields import clean, clean_slug, parse_release, slugify
 from bot.errors import UserFacingError
 from bot.store.catalog_edit import Editor, NotFound
 from cogs.admin._base import (
     AdminGroup,
+    bad_value,
     complete_in_show,
     complete_person,
     complete_show,
@@ -29,10 +30,8 @@ SHOW = "The show (default: the server's default show)"
 
 
 def _checked(kind: str, **values: str | None) -> dict[str, object]:
-    try:
+    with bad_value():
         return {field: clean(kind, field, value) for field, value in values.items()}
-    except FieldError as exc:
-        raise UserFacingError.text(str(exc)) from exc
 
 
 class CharacterGroup(AdminGroup, name="character", description="Add, edit or remove a character"):
@@ -54,10 +53,8 @@ class CharacterGroup(AdminGroup, name="character", description="Add, edit or rem
     ) -> None:
         """Create the character row."""
         show = await show_slug(interaction, show)
-        try:
+        with bad_value():
             slug = clean_slug(slug)
-        except FieldError as exc:
-            raise UserFacingError.text(str(exc)) from exc
         values = _checked("character", name=name)
         async with editing(interaction) as ed:
             values |= {"show_id": await ed.find("show", slug=show), "slug": slug}
@@ -193,10 +190,8 @@ class EpisodeGroup(AdminGroup, name="episode", description="Add, edit or remove 
 
 
 def _release(text: str, precision: str) -> dict[str, object]:
-    try:
+    with bad_value():
         return parse_release(text, precision, "Asia/Seoul")
-    except FieldError as exc:
-        raise UserFacingError.text(str(exc)) from exc
 
 
 class CastGroup(AdminGroup, name="cast", description="Add or remove a credit"):
@@ -286,10 +281,8 @@ class MediaGroup(AdminGroup, name="media", description="Add or remove trailers, 
     ) -> None:
         """Create the media row."""
         show = await show_slug(interaction, show)
-        try:
+        with bad_value():
             key = clean_slug(key)
-        except FieldError as exc:
-            raise UserFacingError.text(str(exc)) from exc
         values = {"key": key, "kind": kind} | _checked("media", url=url, title=title, artist=artist)
         async with editing(interaction) as ed:
             values["show_id"] = await ed.find("show", slug=show)

@@ -7,11 +7,12 @@ from typing import Literal
 import discord
 from discord import app_commands
 
-from bot.domain.catalog_fields import FieldError, clean, clean_slug, parse_release
+from bot.domain.catalog_fields import clean, clean_slug, parse_release
 from bot.errors import UserFacingError
 from bot.store.catalog_edit import NotFound, read_value
 from cogs.admin._base import (
     AdminGroup,
+    bad_value,
     complete_alias,
     complete_in_show,
     complete_person,
@@ -59,11 +60,9 @@ class ShowGroup(AdminGroup, name="show", description="Add, edit or remove a show
         episode_count: app_commands.Range[int, 0, 1000] | None = None,
     ) -> None:
         """Create the show row, citing ``source``."""
-        try:
+        with bad_value():
             values = {"slug": clean_slug(slug), "title": clean("show", "title", title)}
             values["platform"] = clean("show", "platform", platform)
-        except FieldError as exc:
-            raise UserFacingError.text(str(exc)) from exc
         values["episode_count"] = episode_count
         async with editing(interaction) as ed:
             await ed.create("show", values, source=source)
@@ -136,10 +135,8 @@ class PremiereGroup(AdminGroup, name="premiere", description="Set a show's premi
     ) -> None:
         """Store the premiere, then tell the scheduler to re-plan its countdown."""
         slug = await show_slug(interaction, show)
-        try:
+        with bad_value():
             release = parse_release(when, precision, tz)
-        except FieldError as exc:
-            raise UserFacingError.text(str(exc)) from exc
         async with editing(interaction) as ed:
             show_id = await ed.find("show", slug=slug)
             old = await current(interaction, "show", "premiere", slug=slug)
@@ -172,14 +169,12 @@ class SourceGroup(AdminGroup, name="source", description="Add a source that fact
         published: str | None = None,
     ) -> None:
         """Create the source row."""
-        try:
+        with bad_value():
             values = {
                 "key": clean_slug(key), "publisher": clean("source", "publisher", publisher),
                 "title": clean("source", "title", title) or "", "url": clean("source", "url", url),
                 "published": clean("source", "published", published),
             }  # fmt: skip
-        except FieldError as exc:
-            raise UserFacingError.text(str(exc)) from exc
         async with editing(interaction) as ed:
             await ed.create("source", values)
         await done(interaction, "admin.created", what=f"source {values['key']}", name=publisher)
@@ -205,10 +200,8 @@ class AliasGroup(AdminGroup, name="alias", description="Other spellings of names
         show: str | None = None,
     ) -> None:
         """Create the alias and cite its source."""
-        try:
+        with bad_value():
             name = clean("alias", "name", name)
-        except FieldError as exc:
-            raise UserFacingError.text(str(exc)) from exc
         if name is None or (target_kind != "show" and not target):
             raise UserFacingError("admin.alias.needs_target")
         slug = await show_slug(interaction, show) if target_kind != "person" else None
