@@ -180,3 +180,23 @@ async def test_one_guilds_admin_cannot_touch_another_guilds_catalog(world):
     assert await bot.db.fetchval("SELECT COUNT(*) FROM credits WHERE id = ?", (credit,)) == 1
     assert (await bot.db.fetchone(SHOW, (world.guild.id,)))["title"] == "Ours"
     assert set(refusals(world)) == {UserFacingError}
+
+
+async def test_reverting_a_premiere_or_importing_tells_the_scheduler(world):
+    seen = []
+
+    async def on_premiere_changed(guild_id, slug):
+        seen.append((guild_id, slug))
+
+    world.env.bot.add_listener(on_premiere_changed)
+    result = await world.admin.slash(
+        world.general, "admin premiere set", when="2022-03", precision="month", source="nme"
+    )
+    change = int(result.response.content.rsplit("#", 1)[1].rstrip(")."))
+    await world.admin.slash(world.general, "admin revert", change_id=change)
+    text = await _exported(world)
+    await world.admin.slash(
+        world.general, "admin import", file=("s.toml", text.encode()), dry_run=True
+    )
+    await world.env.advance_time(0)
+    assert seen == [(world.guild.id, "soundtrack-1")] * 2
