@@ -39,6 +39,8 @@ def timezones() -> tuple[str, ...]:
 def missing_permissions(channel: discord.abc.GuildChannel, use: str) -> list[str]:
     """The permissions the bot lacks in ``channel`` for ``use`` (announce/log/discussion)."""
     me = channel.guild.me
+    if me is None:  # not cached yet (only right after joining): nothing to check against
+        return []
     have = channel.permissions_for(me)
     return [name for name in NEEDS[use] if not getattr(have, name)]
 
