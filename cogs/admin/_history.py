@@ -1,0 +1,199 @@
+"""/admin history, revert, import and export."""
+
+from __future__ import annotations
+
+import io
+import math
+from datetime import UTC, datetime
+
+import discord
+from discord import app_commands
+
+from bot.domain.showfile import ShowFileError, parse_show_file
+from bot.domain.toml_writer import dumps
+from bot.errors import UserFacingError
+from bot.i18n import t
+from bot.store import history
+from bot.store.catalog_edit import import_with_history
+from bot.store.catalog_io import ShowNotFound, export_show
+from bot.tree import NO_MENTIONS
+from bot.ui import View
+from cogs.admin._base import (
+    AdminGroup,
+    actor,
+    complete_show,
+    done,
+    editing,
+    premiere_changed,
+    short,
+    show_slug,
+)
+
+MAX_IMPORT_BYTES = 256 * 1024
+
+
+def _line(c: history.Change) -> str:
+    when = discord.utils.format_dt(datetime.fromtimestamp(c.at, UTC), "f")
+    what = f"{c.label}.{c.field}" if c.field else c.label
+    if c.action == "import":
+        body = f"import: {short(c.new, 200)}"
+    elif c.action in ("set", "revert") and c.field:
+        body = f"{c.action} {what}: {short(c.old)} → {short(c.new)}"
+    else:
+        body = f"{c.action} {what}"
+    extra = f" [{c.source_key}]" if c.source_key else ""
+    extra += f" (reverts #{c.reverts})" if c.reverts else ""
+    return f"`#{c.id}` {when} <@{c.actor_id}> {body}{extra}"
+
+
+async def history_page(
+    interaction: discord.Interaction, show: str | None, entity: str | None, page_no: int
+) -> tuple[discord.Embed, int]:
+    """One page of the guild's history as an embed, and the number of pages."""
+    changes, total = await history.page(
+        interaction.client.db,
+        interaction.guild_id,
+        show=show,
+        entity=entity,
+        page_no=page_no,  # type: ignore[attr-defined]
+    )
+    pages = max(1, math.ceil(total / history.PAGE_SIZE))
+    lines = [_line(c) for c in changes] or [t("admin.history.empty", interaction)]
+    embed = discord.Embed(
+        title=t("admin.history.title", interaction), description="\n".join(lines)[:4096]
+    )
+    embed.set_footer(
+        text=t("admin.history.footer", interaction, page=page_no + 1, pages=pages, total=total)
+    )
+    return embed, pages
+
+
+class HistoryPager(View):
+    """Older/newer buttons over the history, for the admin who asked."""
+
+    def __init__(self, owner: int, show: str | None, entity: str | None, pages: int) -> None:
+        super().__init__(timeout=600)
+        self.owner, self.show, self.entity, self.pages, self.page_no = owner, show, entity, pages, 0
+        self._sync()
+
+    def _sync(self) -> None:
+        self.newer.disabled = self.page_no == 0
+        self.older.disabled = self.page_no >= self.pages - 1
+
+    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+        """Only the admin who opened the history pages it."""
+        if interaction.user.id != self.owner:
+            raise UserFacingError("admin.history.not_yours")
+        return True
+
+    async def _turn(self, interaction: discord.Interaction, step: int) -> None:
+        self.page_no = max(0, min(self.pages - 1, self.page_no + step))
+        embed, self.pages = await history_page(interaction, self.show, self.entity, self.page_no)
+        self._sync()
+        await interaction.response.edit_message(
+            embed=embed, view=self, allowed_mentions=NO_MENTIONS
+        )
+
+    @discord.ui.button(label="◀ Newer", custom_id="admin:history:newer")
+    async def newer(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+        """Show the previous (newer) page."""
+        await self._turn(interaction, -1)
+
+    @discord.ui.button(label="Older ▶", custom_id="admin:history:older")
+    async def older(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+        """Show the next (older) page."""
+        await self._turn(interaction, +1)
+
+
+class AdminRoot(
+    AdminGroup,
+    name="admin",
+    description="Keep the show catalog true: edit, history, revert, import, export",
+    guild_only=True,
+    default_permissions=discord.Permissions(manage_guild=True),
+):
+    """/admin: guild-only, shown by default to Manage Server, and checked in our code."""
+
+    @app_commands.command(name="history", description="Page through every change to the catalog")
+    @app_commands.describe(
+        show="Only changes to this show", entity="episode, character, ... or e.g. 'episode 2'"
+    )
+    @app_commands.autocomplete(show=complete_show)
+    async def history_command(
+        self, interaction: discord.Interaction, show: str | None = None, entity: str | None = None
+    ) -> None:
+        """The newest changes first, ten a page, with buttons."""
+        embed, pages = await history_page(interaction, show, entity, 0)
+        view = HistoryPager(interaction.user.id, show, entity, pages)
+        await interaction.response.send_message(
+            embed=embed, view=view, ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
+
+    @app_commands.command(name="revert", description="Undo one change from the history")
+    @app_commands.describe(change_id="The change's number, from /admin history")
+    async def revert_command(
+        self, interaction: discord.Interaction, change_id: app_commands.Range[int, 1]
+    ) -> None:
+        """Undo the change (recorded as a change itself), unless something changed it since."""
+        async with editing(interaction) as ed:
+            revert_id = await ed.revert(change_id)
+            change = await history.get_change(ed.conn, interaction.guild_id, revert_id)  # type: ignore[arg-type]
+        if (
+            change
+            and change.entity_kind in ("show", "episode")
+            and change.field in ("premiere", "release", "")
+        ):
+            premiere_changed(interaction, change.show_slug)
+        await done(interaction, "admin.reverted", change_id=change_id, revert_id=revert_id)
+
+    @app_commands.command(name="import", description="Import a show file (TOML or JSON)")
+    @app_commands.describe(
+        file="The show file, as in data/shows", dry_run="Only show what would change"
+    )
+    async def import_command(
+        self, interaction: discord.Interaction, file: discord.Attachment, dry_run: bool = True
+    ) -> None:
+        """Check the file, then import it atomically (or just report, on a dry run)."""
+        if file.size > MAX_IMPORT_BYTES:
+            raise UserFacingError("admin.import.too_big", size=file.size, limit=MAX_IMPORT_BYTES)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            text = (await file.read()).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise UserFacingError("admin.import.not_text") from exc
+        fmt = "json" if file.filename.lower().endswith(".json") else "toml"
+        try:
+            show = parse_show_file(text, fmt=fmt)
+        except ShowFileError as exc:
+            problems = "\n".join(f"- {p}" for p in exc.problems[:15])
+            raise UserFacingError("admin.import.invalid", problems=problems[:1700]) from exc
+        report = await import_with_history(
+            interaction.client.db, actor(interaction), show, dry_run=dry_run
+        )  # type: ignore[attr-defined]
+        if not dry_run and report.changed:
+            premiere_changed(interaction, report.slug)
+        lines = report.lines()
+        shown = "\n".join(f"- {line}" for line in lines[:20])[:1500]
+        more = t("admin.import.more", interaction, count=len(lines) - 20) if len(lines) > 20 else ""
+        key = "admin.import.dry_run" if dry_run else "admin.import.done"
+        await done(
+            interaction, key, slug=report.slug, count=len(report.changes), lines=shown + more
+        )
+
+    @app_commands.command(name="export", description="Download a show as a TOML file")
+    @app_commands.describe(show="The show (default: the server's default show)")
+    @app_commands.autocomplete(show=complete_show)
+    async def export_command(
+        self, interaction: discord.Interaction, show: str | None = None
+    ) -> None:
+        """Reply with the show file, ready to edit and import again."""
+        slug = await show_slug(interaction, show)
+        try:
+            data = await export_show(interaction.client.db, interaction.guild_id, slug)  # type: ignore[attr-defined]
+        except ShowNotFound as exc:
+            raise UserFacingError("admin.not_found", what=f"show {slug}") from exc
+        payload = discord.File(io.BytesIO(dumps(data).encode("utf-8")), filename=f"{slug}.toml")
+        await interaction.response.send_message(
+            t("admin.export.done", interaction, slug=slug), file=payload, ephemeral=True,
+            allowed_mentions=NO_MENTIONS,
+        )  # fmt: skip

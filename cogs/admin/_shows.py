@@ -1,0 +1,249 @@
+"""/admin show, premiere, source and alias."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import discord
+from discord import app_commands
+
+from bot.domain.catalog_fields import clean, clean_slug, parse_release
+from bot.errors import UserFacingError
+from bot.store.catalog_edit import NotFound, read_value
+from cogs.admin._base import (
+    AdminGroup,
+    bad_value,
+    complete_alias,
+    complete_in_show,
+    complete_person,
+    complete_show,
+    complete_source,
+    done,
+    editing,
+    premiere_changed,
+    short,
+    show_slug,
+)  # fmt: skip
+from cogs.admin._modal import edit_field
+
+ShowField = Literal[
+    "title", "native_title", "platform", "format", "episode_count", "genres", "logline",
+    "synopsis", "poster_url",
+]  # fmt: skip
+
+
+async def current(interaction: discord.Interaction, kind: str, field: str, **key: object) -> object:
+    """The field's value now, for prefilling a modal (None when the row is missing)."""
+    try:
+        return await read_value(interaction.client.db, interaction.guild_id, kind, field, **key)  # type: ignore[attr-defined]
+    except NotFound:
+        return None
+
+
+class ShowGroup(AdminGroup, name="show", description="Add, edit or remove a show"):
+    """/admin show add|edit|remove."""
+
+    @app_commands.command(name="add", description="Add a show to this server's catalog")
+    @app_commands.describe(
+        slug="Short id, like soundtrack-1", title="The show's title",
+        source="The source that reports it", platform="Where it streams or airs",
+        episode_count="How many episodes",
+    )  # fmt: skip
+    @app_commands.autocomplete(source=complete_source)
+    async def add(
+        self,
+        interaction: discord.Interaction,
+        slug: str,
+        title: str,
+        source: str,
+        platform: str | None = None,
+        episode_count: app_commands.Range[int, 0, 1000] | None = None,
+    ) -> None:
+        """Create the show row, citing ``source``."""
+        with bad_value():
+            values = {"slug": clean_slug(slug), "title": clean("show", "title", title)}
+            values["platform"] = clean("show", "platform", platform)
+        values["episode_count"] = episode_count
+        async with editing(interaction) as ed:
+            await ed.create("show", values, source=source)
+        await done(interaction, "admin.created", what=f"show {values['slug']}", name=title)
+
+    @app_commands.command(name="edit", description="Change one field of a show")
+    @app_commands.describe(
+        field="The field to change", source="The source that reports the new value",
+        value="The new value (leave out for long text: a form opens; blank clears)",
+        show="The show (default: the server's default show)",
+    )  # fmt: skip
+    @app_commands.autocomplete(source=complete_source, show=complete_show)
+    async def edit(
+        self,
+        interaction: discord.Interaction,
+        field: ShowField,
+        source: str,
+        value: str | None = None,
+        show: str | None = None,
+    ) -> None:
+        """Set one field (long ones through a modal)."""
+        slug = await show_slug(interaction, show)
+        now = await current(interaction, "show", field, slug=slug)
+        await edit_field(interaction, "show", {"slug": slug}, field, value, source, _text(now))
+
+    @app_commands.command(name="remove", description="Remove a show and everything in it")
+    @app_commands.describe(show="The show to remove")
+    @app_commands.autocomplete(show=complete_show)
+    async def remove(self, interaction: discord.Interaction, show: str) -> None:
+        """Delete the show; its whole file stays in the history so a revert restores it."""
+        async with editing(interaction) as ed:
+            change = await ed.delete("show", await ed.find("show", slug=show))
+        premiere_changed(interaction, show)
+        await done(interaction, "admin.removed", what=f"show {show}", change_id=change)
+
+
+async def complete_target(
+    interaction: discord.Interaction, current: str
+) -> list[app_commands.Choice[str]]:
+    """People, or the show's characters when the alias is a character's."""
+    if getattr(interaction.namespace, "target_kind", None) == "character":
+        return await complete_in_show("character")(interaction, current)
+    return await complete_person(interaction, current)
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+class PremiereGroup(AdminGroup, name="premiere", description="Set a show's premiere"):
+    """/admin premiere set."""
+
+    @app_commands.command(
+        name="set", description="Set when a show premieres, as precisely as known"
+    )
+    @app_commands.describe(
+        when="2022, 2022-03, 2022-03-23 or 2022-03-23T18:00 (local to tz)",
+        precision="How much of the date is known", source="The source that reports it",
+        show="The show (default: the server's default show)", tz="IANA zone (default Asia/Seoul)",
+    )  # fmt: skip
+    @app_commands.autocomplete(source=complete_source, show=complete_show)
+    async def set_(
+        self,
+        interaction: discord.Interaction,
+        when: str,
+        precision: Literal["year", "month", "day", "minute"],
+        source: str,
+        show: str | None = None,
+        tz: str = "Asia/Seoul",
+    ) -> None:
+        """Store the premiere, then tell the scheduler to re-plan its countdown."""
+        slug = await show_slug(interaction, show)
+        with bad_value():
+            release = parse_release(when, precision, tz)
+        async with editing(interaction) as ed:
+            show_id = await ed.find("show", slug=slug)
+            old = await current(interaction, "show", "premiere", slug=slug)
+            change = await ed.set("show", show_id, "premiere", release, source=source)
+        if change is None:
+            await done(interaction, "admin.unchanged")
+            return
+        premiere_changed(interaction, slug)
+        await done(
+            interaction, "admin.changed", kind="show", field="premiere", old=short(old),
+            new=short(release), change_id=change,
+        )  # fmt: skip
+
+
+class SourceGroup(AdminGroup, name="source", description="Add a source that facts can cite"):
+    """/admin source add."""
+
+    @app_commands.command(name="add", description="Add an article or report facts can cite")
+    @app_commands.describe(
+        key="Short id, like koreaherald-0324", publisher="Who published it",
+        title="Its headline", url="Its http(s) address", published="Its date, like 2022-03-24",
+    )  # fmt: skip
+    async def add(
+        self,
+        interaction: discord.Interaction,
+        key: str,
+        publisher: str,
+        title: str | None = None,
+        url: str | None = None,
+        published: str | None = None,
+    ) -> None:
+        """Create the source row."""
+        with bad_value():
+            values = {
+                "key": clean_slug(key), "publisher": clean("source", "publisher", publisher),
+                "title": clean("source", "title", title) or "", "url": clean("source", "url", url),
+                "published": clean("source", "published", published),
+            }  # fmt: skip
+        async with editing(interaction) as ed:
+            await ed.create("source", values)
+        await done(interaction, "admin.created", what=f"source {values['key']}", name=publisher)
+
+
+class AliasGroup(AdminGroup, name="alias", description="Other spellings of names"):
+    """/admin alias add|remove|prefer."""
+
+    @app_commands.command(name="add", description="Add another spelling of a name")
+    @app_commands.describe(
+        target_kind="Whose name it is", name="The other spelling",
+        source="The source that uses it", target="The person or character (not for a show)",
+        show="The show (default: the server's default show)",
+    )  # fmt: skip
+    @app_commands.autocomplete(source=complete_source, show=complete_show, target=complete_target)
+    async def add(
+        self,
+        interaction: discord.Interaction,
+        target_kind: Literal["show", "person", "character"],
+        name: str,
+        source: str,
+        target: str | None = None,
+        show: str | None = None,
+    ) -> None:
+        """Create the alias and cite its source."""
+        with bad_value():
+            name = clean("alias", "name", name)
+        if name is None or (target_kind != "show" and not target):
+            raise UserFacingError("admin.alias.needs_target")
+        slug = await show_slug(interaction, show) if target_kind != "person" else None
+        async with editing(interaction) as ed:
+            if target_kind == "show":
+                owner = await ed.find("show", slug=slug)
+            elif target_kind == "person":
+                owner = await ed.find("person", slug=target)
+            else:
+                owner = await ed.find(
+                    "character", show_id=await ed.find("show", slug=slug), slug=target
+                )
+            values = {"entity_kind": target_kind, "entity_id": owner, "name": name}
+            await ed.create("alias", values, source=source)
+        await done(interaction, "admin.created", what="alias", name=name)
+
+    @app_commands.command(name="remove", description="Remove a spelling")
+    @app_commands.describe(alias="The spelling to remove")
+    @app_commands.autocomplete(alias=complete_alias)
+    async def remove(self, interaction: discord.Interaction, alias: str) -> None:
+        """Delete the alias row."""
+        async with editing(interaction) as ed:
+            change = await ed.delete("alias", _id(alias))
+        await done(interaction, "admin.removed", what="alias", change_id=change)
+
+    @app_commands.command(name="prefer", description="Make a spelling the preferred name")
+    @app_commands.describe(alias="The spelling to prefer")
+    @app_commands.autocomplete(alias=complete_alias)
+    async def prefer(self, interaction: discord.Interaction, alias: str) -> None:
+        """Swap the alias with its owner's name: both changes are recorded."""
+        async with editing(interaction) as ed:
+            row = await ed.row("alias", _id(alias))
+            kind, field = row["entity_kind"], "title" if row["entity_kind"] == "show" else "name"
+            owner = await ed.row(kind, row["entity_id"])
+            old_name = owner[field]
+            await ed.set(kind, owner["id"], field, row["name"])
+            await ed.set("alias", row["id"], "name", old_name)
+        await done(interaction, "admin.preferred", name=row["name"], old=old_name)
+
+
+def _id(value: str) -> int:
+    """An autocompleted row id (a number); anything else was typed by hand."""
+    if not value.strip().isdigit():
+        raise UserFacingError("admin.pick_from_list")
+    return int(value)

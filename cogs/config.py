@@ -1,0 +1,187 @@
+"""/config view|set: the guild's channels, roles, zone and feature knobs (admins only)."""
+
+from __future__ import annotations
+
+import zoneinfo
+from functools import cache
+from typing import Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.errors import UserFacingError
+from bot.i18n import t
+from bot.store.catalog_io import list_show_slugs
+from bot.store.guilds import GuildSettings, get_settings, update_settings
+from bot.tree import NO_MENTIONS
+from cogs.admin._base import AdminGroup, complete_show
+
+# What each channel's feature does there, as permission flags (only what is used).
+_BASE = ("view_channel", "send_messages", "embed_links")
+NEEDS: dict[str, tuple[str, ...]] = {
+    "announce": _BASE,
+    "log": ("view_channel", "send_messages"),
+    "discussion": (
+        *_BASE, "create_public_threads", "send_messages_in_threads", "manage_threads",
+        "pin_messages",
+        "read_message_history",
+    ),
+}  # fmt: skip
+
+
+@cache
+def timezones() -> tuple[str, ...]:
+    """Every IANA zone this system knows, sorted."""
+    return tuple(sorted(zoneinfo.available_timezones()))
+
+
+def missing_permissions(channel: discord.abc.GuildChannel, use: str) -> list[str]:
+    """The permissions the bot lacks in ``channel`` for ``use`` (announce/log/discussion)."""
+    me = channel.guild.me
+    if me is None:  # not cached yet (only right after joining): nothing to check against
+        return []
+    have = channel.permissions_for(me)
+    return [name for name in NEEDS[use] if not getattr(have, name)]
+
+
+def _check_channel(
+    interaction: discord.Interaction, channel: discord.abc.GuildChannel, use: str
+) -> None:
+    missing = missing_permissions(channel, use)
+    if missing:
+        names = ", ".join(n.replace("_", " ").title() for n in missing)
+        raise UserFacingError("config.missing", channel=channel.mention, permissions=names)
+
+
+async def complete_timezone(
+    interaction: discord.Interaction, current: str
+) -> list[app_commands.Choice[str]]:
+    """IANA zones containing what was typed (Asia/Seoul first when nothing is)."""
+    typed = current.strip().lower().replace(" ", "_")
+    found = [z for z in timezones() if typed in z.lower()] if typed else ["Asia/Seoul", "UTC"]
+    return [app_commands.Choice(name=z, value=z) for z in found[:25]]
+
+
+def _describe(interaction: discord.Interaction, s: GuildSettings) -> discord.Embed:
+    def mention(kind: str, value: int | None) -> str:
+        return f"<{kind}{value}>" if value else t("config.unset", interaction)
+
+    embed = discord.Embed(title=t("config.title", interaction))
+    rows = {
+        "announce_channel": mention("#", s.announce_channel_id),
+        "discussion_channel": mention("#", s.discussion_channel_id),
+        "log_channel": mention("#", s.log_channel_id),
+        "notify_role": mention("@&", s.notify_role_id),
+        "moderator_role": mention("@&", s.moderator_role_id),
+        "admin_role": mention("@&", s.admin_role_id),
+        "timezone": s.timezone,
+        "default_show": s.default_show or t("config.unset", interaction),
+        "catchup_minutes": str(s.catchup_seconds // 60),
+        "watchable_delay_minutes": str(s.watchable_delay_seconds // 60),
+        "combine_double_drops": "✅" if s.combine_double_drops else "—",
+        "archive_minutes": str(s.archive_minutes),
+    }
+    for name, value in rows.items():
+        embed.add_field(name=name, value=value, inline=True)
+    return embed
+
+
+class ConfigGroup(
+    AdminGroup,
+    name="config",
+    description="View or change this server's bot settings",
+    guild_only=True,
+    default_permissions=discord.Permissions(manage_guild=True),
+):
+    """/config view|set."""
+
+    @app_commands.command(name="view", description="Show this server's bot settings")
+    async def view(self, interaction: discord.Interaction) -> None:
+        """The settings as an embed (mentions render but never ping)."""
+        settings = await get_settings(interaction.client.db, interaction.guild_id)  # type: ignore[attr-defined]
+        await interaction.response.send_message(
+            embed=_describe(interaction, settings), ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
+
+    @app_commands.command(name="set", description="Change one or more bot settings")
+    @app_commands.describe(
+        announce_channel="Where countdown announcements go",
+        discussion_channel="Forum or text channel for episode discussions",
+        log_channel="Where the bot tells moderators about problems",
+        notify_role="Role pinged for announcements", moderator_role="Role that counts as moderator",
+        admin_role="Role that counts as admin", timezone="IANA time zone, like Asia/Seoul",
+        default_show="Show used when a command names none",
+        catchup_minutes="How late an announcement may still be posted after downtime",
+        watchable_delay_minutes="Minutes after release before an episode counts as watchable",
+        combine_double_drops="Announce two episodes released together as one",
+        archive_minutes="When idle discussion threads archive",
+    )  # fmt: skip
+    @app_commands.autocomplete(timezone=complete_timezone, default_show=complete_show)
+    async def set_(
+        self,
+        interaction: discord.Interaction,
+        announce_channel: discord.TextChannel | None = None,
+        discussion_channel: discord.ForumChannel | discord.TextChannel | None = None,
+        log_channel: discord.TextChannel | None = None,
+        notify_role: discord.Role | None = None,
+        moderator_role: discord.Role | None = None,
+        admin_role: discord.Role | None = None,
+        timezone: str | None = None,
+        default_show: str | None = None,
+        catchup_minutes: app_commands.Range[int, 0, 10080] | None = None,
+        watchable_delay_minutes: app_commands.Range[int, 0, 1440] | None = None,
+        combine_double_drops: bool | None = None,
+        archive_minutes: Literal[60, 1440, 4320, 10080] | None = None,
+    ) -> None:
+        """Validate everything first (permissions, zone, show); then store it all at once."""
+        changes: dict[str, object] = {}
+        for use, channel in (("announce", announce_channel), ("discussion", discussion_channel),
+                             ("log", log_channel)):  # fmt: skip
+            if channel is not None:
+                _check_channel(interaction, channel, use)
+                changes[f"{use}_channel_id"] = channel.id
+        for name, role in (
+            ("notify", notify_role),
+            ("moderator", moderator_role),
+            ("admin", admin_role),
+        ):
+            if role is not None:
+                if role.is_default() or role.managed:
+                    raise UserFacingError("config.bad_role", role=role.mention)
+                changes[f"{name}_role_id"] = role.id
+        if timezone is not None:
+            if timezone not in timezones():
+                raise UserFacingError("config.bad_timezone", timezone=timezone[:64])
+            changes["timezone"] = timezone
+        if default_show is not None:
+            if default_show not in await list_show_slugs(
+                interaction.client.db, interaction.guild_id
+            ):  # type: ignore[attr-defined]
+                raise UserFacingError("admin.not_found", what=f"show {default_show[:64]}")
+            changes["default_show"] = default_show
+        if catchup_minutes is not None:
+            changes["catchup_seconds"] = catchup_minutes * 60
+        if watchable_delay_minutes is not None:
+            changes["watchable_delay_seconds"] = watchable_delay_minutes * 60
+        if combine_double_drops is not None:
+            changes["combine_double_drops"] = combine_double_drops
+        if archive_minutes is not None:
+            changes["archive_minutes"] = archive_minutes
+        if not changes:
+            raise UserFacingError("config.nothing")
+        settings = await update_settings(interaction.client.db, interaction.guild_id, **changes)  # type: ignore[attr-defined]
+        await interaction.response.send_message(
+            t("config.saved", interaction, names=", ".join(sorted(changes))),
+            embed=_describe(interaction, settings), ephemeral=True, allowed_mentions=NO_MENTIONS,
+        )  # fmt: skip
+
+
+async def setup(bot: commands.Bot) -> None:
+    """Entry point for ``load_extension``."""
+    bot.tree.add_command(ConfigGroup())
+
+
+async def teardown(bot: commands.Bot) -> None:
+    """Remove /config again when the extension unloads."""
+    bot.tree.remove_command("config")

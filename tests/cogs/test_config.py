@@ -1,0 +1,95 @@
+"""/config: admins change settings; channels are checked for the bot's own permissions."""
+
+from __future__ import annotations
+
+import discord
+
+from bot.errors import NotAdmin, UserFacingError
+from bot.store.guilds import get_settings
+
+
+def refusals(world) -> list[type]:
+    """Acknowledge the errors the bot answered as clean refusals; fail on any bug."""
+    return [type(getattr(e, "original", e)) for e in world.env.errors]
+
+
+async def test_admin_sets_channels_roles_zone_and_knobs(world):
+    result = await world.admin.slash(
+        world.general, "config set", announce_channel=world.announcements,
+        discussion_channel=world.discussion, log_channel=world.log,
+        moderator_role=world.moderator_role, timezone="America/New_York",
+        catchup_minutes=30, watchable_delay_minutes=15, combine_double_drops=True,
+        archive_minutes=1440,
+    )  # fmt: skip
+    assert result.ephemeral
+    assert "Saved" in result.response.content
+    s = await get_settings(world.env.bot.db, world.guild.id)
+    assert (s.announce_channel_id, s.discussion_channel_id, s.log_channel_id) == (
+        world.announcements.id, world.discussion.id, world.log.id,
+    )  # fmt: skip
+    assert s.moderator_role_id == world.moderator_role.id
+    assert (s.timezone, s.catchup_seconds, s.watchable_delay_seconds) == (
+        "America/New_York",
+        1800,
+        900,
+    )
+    assert (s.combine_double_drops, s.archive_minutes) == (True, 1440)
+    view = await world.admin.slash(world.general, "config view")
+    fields = {f.name: f.value for f in view.response.embeds[0].fields}
+    assert fields["announce_channel"] == f"<#{world.announcements.id}>"
+    assert fields["timezone"] == "America/New_York"
+
+
+async def test_channel_where_the_bot_lacks_permissions_is_refused_naming_them(world):
+    bot_user = world.env.bot.user
+    locked = world.guild.create_text_channel(
+        "locked",
+        overwrites={bot_user: discord.PermissionOverwrite(send_messages=False, embed_links=False)},
+    )
+    result = await world.admin.slash(world.general, "config set", announce_channel=locked)
+    assert "Send Messages, Embed Links" in result.response.content
+    assert "Nothing was saved" in result.response.content
+    s = await get_settings(world.env.bot.db, world.guild.id)
+    assert s.announce_channel_id is None
+    assert refusals(world) == [UserFacingError]
+
+
+async def test_text_discussion_channel_needs_thread_permissions(world):
+    bot_user = world.env.bot.user
+    no_threads = world.guild.create_text_channel(
+        "talk",
+        overwrites={
+            bot_user: discord.PermissionOverwrite(create_public_threads=False, manage_threads=False)
+        },
+    )
+    result = await world.admin.slash(world.general, "config set", discussion_channel=no_threads)
+    assert "Create Public Threads, Manage Threads" in result.response.content
+    assert refusals(world) == [UserFacingError]
+
+
+async def test_unknown_timezone_is_refused_and_autocomplete_offers_real_ones(world):
+    result = await world.admin.slash(world.general, "config set", timezone="Mars/Olympus")
+    assert "not an IANA time zone" in result.response.content
+    assert (await get_settings(world.env.bot.db, world.guild.id)).timezone == "Asia/Seoul"
+    choices = await world.admin.autocomplete(world.general, "config set", "timezone", "seoul")
+    assert [c["value"] for c in choices] == ["Asia/Seoul"]
+    assert refusals(world) == [UserFacingError]
+
+
+async def test_default_show_must_exist_and_autocompletes(world):
+    choices = await world.admin.autocomplete(world.general, "config set", "default_show", "sound")
+    assert [c["value"] for c in choices] == ["soundtrack-1"]
+    result = await world.admin.slash(world.general, "config set", default_show="nope")
+    assert "Not found" in result.response.content
+    assert refusals(world) == [UserFacingError]
+
+
+async def test_member_cannot_change_settings(world):
+    for command in await world.env.bot.tree.fetch_commands():
+        if command.name == "config":
+            world.guild.set_command_permissions(command, {world.member: True})
+    result = await world.member.slash(world.general, "config set", timezone="UTC")
+    assert result.ephemeral
+    assert "Only admins" in result.response.content
+    assert (await get_settings(world.env.bot.db, world.guild.id)).timezone == "Asia/Seoul"
+    assert refusals(world) == [NotAdmin]
