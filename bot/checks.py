@@ -72,3 +72,15 @@ def admin_only() -> Callable[[Any], Any]:
         return True
 
     return app_commands.check(predicate)
+
+
+class AdminGroup(app_commands.Group):
+    """A command group only admins may use: the check runs in our code on every subcommand."""
+
+    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+        """Refuse (ephemerally, through the tree's error path) anyone who is not an admin."""
+        if interaction.guild_id is None:
+            raise app_commands.NoPrivateMessage
+        if not await is_admin(interaction):
+            raise NotAdmin
+        return True

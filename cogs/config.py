@@ -10,12 +10,14 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.autocomplete import complete_show
+from bot.checks import AdminGroup
 from bot.errors import UserFacingError
 from bot.i18n import t
+from bot.options import DiscussionChannel
 from bot.store.catalog_io import list_show_slugs
 from bot.store.guilds import GuildSettings, get_settings, update_settings
 from bot.tree import NO_MENTIONS
-from cogs.admin._base import AdminGroup, complete_show
 
 # What each channel's feature does there, as permission flags (only what is used).
 _BASE = ("view_channel", "send_messages", "embed_links")
@@ -122,7 +124,10 @@ class ConfigGroup(
         self,
         interaction: discord.Interaction,
         announce_channel: discord.TextChannel | None = None,
-        discussion_channel: discord.ForumChannel | discord.TextChannel | None = None,
+        discussion_channel: app_commands.Transform[
+            discord.ForumChannel | discord.TextChannel, DiscussionChannel
+        ]
+        | None = None,
         log_channel: discord.TextChannel | None = None,
         notify_role: discord.Role | None = None,
         moderator_role: discord.Role | None = None,

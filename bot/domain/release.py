@@ -59,6 +59,14 @@ class Release:
     precision: Precision
     tz: str = KOREA
 
+    def __post_init__(self) -> None:
+        # Rows and options carry the precision as text; every method compares members.
+        if not isinstance(self.precision, Precision):
+            try:
+                object.__setattr__(self, "precision", Precision(self.precision))
+            except ValueError as exc:
+                raise ReleaseError(f"unknown precision {self.precision!r}") from exc
+
     @classmethod
     def parse(cls, text: str, precision: str | Precision, tz: str = KOREA) -> Release:
         """Parse ``2022``, ``2022-03``, ``2022-03-23`` or ``2022-03-23T18:00`` local to ``tz``.

@@ -1,35 +1,28 @@
-"""Shared pieces of /admin: the admin-only group, the edit transaction, autocomplete."""
+"""Shared pieces of /admin: the edit transaction, replies and bad-value handling."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
 import discord
-from discord import app_commands
 
-from bot.checks import is_admin
+from bot.autocomplete import (  # noqa: F401 - re-exported for the admin modules
+    complete_alias,
+    complete_in_show,
+    complete_person,
+    complete_show,
+    complete_source,
+)
+from bot.checks import AdminGroup  # noqa: F401 - re-exported for the admin modules
 from bot.domain.catalog_fields import FieldError, describe
-from bot.errors import NotAdmin, UserFacingError
+from bot.errors import UserFacingError
 from bot.i18n import t
-from bot.store import admin_lookup
 from bot.store.catalog_edit import Conflict, Editor, NotFound, RevertRefused, edit
 from bot.store.catalog_io import default_show
 from bot.store.history import Actor
 from bot.tree import NO_MENTIONS
-
-
-class AdminGroup(app_commands.Group):
-    """A command group only admins may use: the check runs in our code on every subcommand."""
-
-    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
-        """Refuse (ephemerally, through the tree's error path) anyone who is not an admin."""
-        if interaction.guild_id is None:
-            raise app_commands.NoPrivateMessage
-        if not await is_admin(interaction):
-            raise NotAdmin
-        return True
 
 
 def actor(interaction: discord.Interaction) -> Actor:
@@ -90,46 +83,3 @@ def premiere_changed(interaction: discord.Interaction, slug: str | None) -> None
     """Tell whoever plans announcements (the scheduler listens) that a premiere moved."""
     if slug:
         interaction.client.dispatch("premiere_changed", interaction.guild_id, slug)
-
-
-Lookup = Callable[..., Awaitable[list[tuple[str, str]]]]
-
-
-def _choices(pairs: list[tuple[str, str]]) -> list[app_commands.Choice[str]]:
-    return [app_commands.Choice(name=label[:100], value=value[:100]) for value, label in pairs]
-
-
-def _complete(
-    lookup: Lookup, what: str
-) -> Callable[..., Awaitable[list[app_commands.Choice[str]]]]:
-    async def complete(
-        interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        db = interaction.client.db  # type: ignore[attr-defined]
-        return _choices(await lookup(db, interaction.guild_id, current))
-
-    complete.__doc__ = f"The guild's {what}, matching what was typed."
-    return complete
-
-
-complete_show = _complete(admin_lookup.shows, "shows")
-complete_source = _complete(admin_lookup.sources, "sources")
-complete_person = _complete(admin_lookup.people, "people")
-complete_alias = _complete(admin_lookup.aliases, "aliases")
-
-
-def complete_in_show(what: str) -> Callable[..., Awaitable[list[app_commands.Choice[str]]]]:
-    """Autocomplete over one kind of row in the show the admin already picked (or the default)."""
-
-    async def complete(
-        interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        db = interaction.client.db  # type: ignore[attr-defined]
-        show = getattr(interaction.namespace, "show", None) or await default_show(
-            db, interaction.guild_id
-        )
-        if not show:
-            return []
-        return _choices(await admin_lookup.in_show(db, interaction.guild_id, show, what, current))
-
-    return complete

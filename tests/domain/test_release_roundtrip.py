@@ -27,3 +27,12 @@ def test_text_parses_back_to_the_same_release(moment: datetime, precision: Preci
     release = Release.parse(text, precision, tz)
     assert release.text() == text
     assert Release.parse(release.text(), release.precision, release.tz) == release
+
+
+def test_a_release_built_from_stored_text_behaves_like_one_built_from_the_enum():
+    from bot.domain.release import Precision, Release
+
+    stored = Release(1647961200, "day", "Asia/Seoul")
+    assert stored.precision is Precision.DAY
+    assert stored.text() == "2022-03-23"
+    assert stored == Release(1647961200, Precision.DAY, "Asia/Seoul")

@@ -45,6 +45,8 @@ def _value(option: dict[str, Any], standin: StandIn) -> Any:
         8: world.id("Moderator"),
         9: world.id("member"),
         10: float(option.get("min_value", 1)),
+        # An attachment is named by its snowflake; the member is refused before it is read.
+        11: world.snowflake(),
     }
     return by_type.get(option["type"], "x")
 
