@@ -19,7 +19,7 @@ from bot.tree import BotTree
 log = logging.getLogger(__name__)
 
 # Loaded in this order; a feature joins the bot by being listed here.
-EXTENSIONS: tuple[str, ...] = ("cogs.meta",)
+EXTENSIONS: tuple[str, ...] = ("cogs.meta", "cogs.announce")
 
 
 def intents() -> discord.Intents:

@@ -282,9 +282,11 @@ class Scheduler:
                 # Nobody handles this kind (yet): put it back, try again after a while.
                 log.warning("no handler for timer kind %r; retrying later", timer.kind)
                 await store.retry_later(
-                    self.db, timer.id, next_at=int(self._now() + self.max_sleep),
+                    self.db,
+                    timer.id,
+                    next_at=int(self._now() + self.max_sleep),
                     error=f"no handler for {timer.kind}",
-                )  # fmt: skip
+                )
                 return
             try:
                 result = await kind.handler(timer, late)
@@ -293,8 +295,13 @@ class Scheduler:
             except Exception as error:
                 await self._failed(timer, kind, error)
                 return
-            await store.finish(self.db, timer.id, status="sent", now=self.clock.timestamp(),
-                               result=None if result is None else str(result))  # fmt: skip
+            await store.finish(
+                self.db,
+                timer.id,
+                status="sent",
+                now=self.clock.timestamp(),
+                result=None if result is None else str(result),
+            )
         finally:
             self._slots.release()
 
@@ -305,8 +312,9 @@ class Scheduler:
             log.error("timer %s (%s) handler crashed", timer.key, timer.kind, exc_info=error)
         if transient and timer.attempts < self.retry_limit:
             delay = min(self.retry_cap, self.retry_base * 2 ** (timer.attempts - 1))
-            log.info("timer %s failed (%s); retry %d in %ss", timer.key, reason,
-                     timer.attempts, delay)  # fmt: skip
+            log.info(
+                "timer %s failed (%s); retry %d in %ss", timer.key, reason, timer.attempts, delay
+            )
             await store.retry_later(
                 self.db, timer.id, next_at=int(self._now() + delay), error=reason
             )
