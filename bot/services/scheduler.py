@@ -259,12 +259,13 @@ class Scheduler:
         claimed = await store.claim_due(self.db, now, self.batch)
         windows: dict[int, int] = {}
         for timer in claimed:
-            if timer.guild_id not in windows:
+            overdue = now - timer.due
+            if overdue > 0 and timer.guild_id not in windows:
+                # Only late timers need the guild's window: on-time ones cost no query.
                 windows[timer.guild_id] = (
                     await get_settings(self.db, timer.guild_id)
                 ).catchup_seconds
-            overdue = now - timer.due
-            if overdue > windows[timer.guild_id]:
+            if overdue > 0 and overdue > windows[timer.guild_id]:
                 await store.finish(
                     self.db, timer.id, status="missed", now=now, error=f"missed by {overdue}s"
                 )
