@@ -242,3 +242,47 @@ async def test_member_cannot_plan_announcements_even_when_discord_shows_the_comm
     assert "Only moderators" in result.response.content
     assert [type(e).__name__ for e in world.env.errors] == ["NotModerator"]
     assert await world.env.bot.scheduler.list(guild_id=world.guild.id) == []
+
+
+async def test_add_refuses_a_past_time_and_saves_nothing(fan_server):
+    world = fan_server
+    result = await world.moderator.slash(
+        world.general, "announce add", show=SLUG, when="2022-02-01 18:00 KST", text="hi"
+    )
+    assert result.ephemeral
+    assert "already past" in result.response.content
+    assert len(world.env.errors) == 1  # the refusal, acknowledged: not a bug
+    assert await world.env.bot.scheduler.list(guild_id=world.guild.id) == []
+
+
+async def test_add_previews_then_sends_once_confirmed(fan_server):
+    world = fan_server
+    result = await world.moderator.slash(
+        world.general, "announce add", show=SLUG, when="in 2h", text="Watch party @everyone!"
+    )
+    assert "KST" in result.response.content
+    assert "<t:" in result.response.content
+    assert await world.env.bot.scheduler.list(guild_id=world.guild.id) == []
+    await world.moderator.click(result.response, custom_id="announce:confirm")
+    await world.env.advance_time(2 * 3600 + 1)
+    posts = bot_posts(world.announcements)
+    assert len(posts) == 1
+    assert posts[0].content.startswith("Watch party")
+    assert not posts[0].mention_everyone
+
+
+async def test_notify_toggles_the_notify_role(fan_server):
+    world = fan_server
+    first = await world.member.slash(world.general, "notify")
+    assert "will be pinged" in first.response.content
+    # The second press reads the member's roles from Discord again: the role was given.
+    second = await world.member.slash(world.general, "notify")
+    assert "no longer" in second.response.content
+    third = await world.member.slash(world.general, "notify")
+    assert "will be pinged" in third.response.content
+
+
+async def test_countdown_shows_the_premiere_live(fan_server):
+    world = fan_server
+    result = await world.member.slash(world.general, "countdown")
+    assert f"<t:{at(PREMIERE)}:R>" in result.response.content
