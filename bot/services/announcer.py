@@ -1,0 +1,227 @@
+"""Countdown and custom announcements: planning them as timers and sending them.
+
+Timer kinds: ``announce.stage`` (a stage of a show's countdown plan, key
+``plan:<show>:<stage>``) and ``announce.custom`` (a moderator's own text, key
+``custom:<show>:<n>``). Sends carry the timer's nonce (Discord drops a repeat after a
+crash), ping only the guild's notify role and never @everyone.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import discord
+
+from bot.domain.countdown import PlannedStage, plan_stages
+from bot.i18n import t
+from bot.services.modlog import tell_moderators
+from bot.services.scheduler import PermanentError, Scheduler, Timer
+from bot.store import announce as store
+from bot.store.guilds import get_settings
+
+log = logging.getLogger(__name__)
+
+STAGE = "announce.stage"
+CUSTOM = "announce.custom"
+KINDS = (STAGE, CUSTOM)
+NOTIFY_CUSTOM_ID = "kdrama:notify"
+# Stages a re-plan cancelled because they fell in the past come back if the date moves again.
+REPLAN_PAST = "re-planned: now in the past"
+REPLAN_PRECISION = "re-planned: premiere not precise enough"
+
+
+def stage_key(slug: str, stage: str) -> str:
+    """The timer key of a plan stage."""
+    return f"plan:{slug}:{stage}"
+
+
+class NotifyButton(discord.ui.View):
+    """The persistent "Notify me" button under announcements (handled by the cog)."""
+
+    def __init__(self) -> None:
+        super().__init__(timeout=None)
+        self.add_item(
+            discord.ui.Button(
+                label=t("announce.notify_button"),
+                emoji="🔔",
+                style=discord.ButtonStyle.secondary,
+                custom_id=NOTIFY_CUSTOM_ID,
+            )
+        )
+
+
+def _scheduler(bot: Any) -> Scheduler:
+    return bot.scheduler
+
+
+async def plan_preview(
+    bot: Any, guild_id: int, slug: str
+) -> tuple[store.ShowTiming, list[PlannedStage]]:
+    """The show and its default plan as it would be scheduled now."""
+    show = await store.show_timing(bot.db, guild_id, slug)
+    if show is None:
+        raise LookupError(slug)
+    stages = [] if show.premiere is None else plan_stages(show.premiere, bot.clock.timestamp())
+    return show, stages
+
+
+async def enable_plan(
+    bot: Any, guild_id: int, slug: str, *, channel_id: int | None, user_id: int
+) -> int:
+    """Confirm a show's countdown plan and schedule its stages; returns how many are pending."""
+    plan = store.Plan(guild_id, slug, channel_id)
+    await store.save_plan(bot.db, plan, created_by=user_id, now=bot.clock.timestamp())
+    return await replan_show(bot, guild_id, slug)
+
+
+async def replan_show(bot: Any, guild_id: int, show_slug: str) -> int:
+    """Bring a confirmed plan in line with the show's current premiere.
+
+    Pending stages move to their new instants; stages now in the past, or needing more
+    precision than the premiere has, are cancelled (never fired); sent stages stay sent.
+    Call it after editing a premiere. Returns how many stages are pending afterwards.
+    """
+    plan = await store.get_plan(bot.db, guild_id, show_slug)
+    if plan is None:
+        return 0
+    scheduler = _scheduler(bot)
+    show = await store.show_timing(bot.db, guild_id, show_slug)
+    stages = (
+        []
+        if show is None or show.premiere is None
+        else plan_stages(show.premiere, bot.clock.timestamp())
+    )
+    wanted = {s.name: s for s in stages}
+    existing = {
+        timer.key: timer
+        for timer in await scheduler.list(
+            guild_id=guild_id, kinds=[STAGE], key_prefix=f"plan:{show_slug}:"
+        )
+    }
+    pending = 0
+    for key, timer in existing.items():
+        stage = timer.payload.get("stage")
+        if timer.status == "pending" and (stage not in wanted or wanted[stage].skipped):
+            why = (
+                REPLAN_PAST
+                if stage in wanted and wanted[stage].skipped == "past"
+                else REPLAN_PRECISION
+            )
+            await scheduler.cancel(guild_id=guild_id, key=key, reason=why)
+    for stage in stages:
+        key = stage_key(show_slug, stage.name)
+        timer = existing.get(key)
+        revivable = (
+            timer is None
+            or timer.status == "pending"
+            or (timer.status == "cancelled" and timer.last_error in (REPLAN_PAST, REPLAN_PRECISION))
+        )
+        if stage.skipped or not revivable:
+            continue
+        payload = {
+            "show": show_slug,
+            "stage": stage.name,
+            "minor": stage.minor,
+            "channel_id": plan.channel_id,
+            "ping": True,
+        }
+        await scheduler.schedule(
+            guild_id=guild_id, kind=STAGE, key=key, due=stage.due, payload=payload
+        )
+        pending += 1
+    return pending
+
+
+async def add_custom(
+    bot: Any, guild_id: int, *, show: str, due: int, text: str, channel_id: int | None, ping: bool
+) -> int:
+    """Schedule a moderator's own announcement; returns the timer id."""
+    now = bot.clock.timestamp()
+    key = f"custom:{show}:{now}:{due}:{abs(hash(text)) % 10**8}"
+    payload = {"show": show, "text": text, "channel_id": channel_id, "ping": ping, "minor": False}
+    return await _scheduler(bot).schedule(
+        guild_id=guild_id, kind=CUSTOM, key=key, due=due, payload=payload
+    )
+
+
+def _stage_text(show: store.ShowTiming, stage: str) -> str:
+    at = show.premiere.at if show.premiere else 0
+    fields = {
+        "title": show.title,
+        "platform": show.platform or "?",
+        "full": f"<t:{at}:F>",
+        "rel": f"<t:{at}:R>",
+    }
+    if show.premiere is not None and show.premiere.precision.value == "day":
+        fields["full"] = f"<t:{at}:D>"
+    return t(f"announce.stage.{stage}", "en", **fields)
+
+
+async def _channel(bot: Any, channel_id: int) -> discord.abc.Messageable:
+    channel = bot.get_channel(channel_id)
+    if channel is None:
+        channel = await bot.fetch_channel(channel_id)  # NotFound: a permanent failure
+    if not isinstance(channel, discord.abc.Messageable):
+        raise PermanentError(f"channel {channel_id} cannot hold messages")
+    return channel
+
+
+async def send_announcement(bot: Any, timer: Timer, late: bool) -> str:
+    """The scheduler handler for both kinds; returns ``channel_id/message_id``."""
+    payload = timer.payload
+    settings = await get_settings(bot.db, timer.guild_id)
+    channel_id = payload.get("channel_id") or settings.announce_channel_id
+    if channel_id is None:
+        raise PermanentError("no announcement channel is set (/config)")
+    if timer.kind == STAGE:
+        show = await store.show_timing(bot.db, timer.guild_id, payload["show"])
+        if show is None or show.premiere is None:
+            raise PermanentError(f"the show {payload['show']} or its premiere is gone")
+        body = _stage_text(show, payload["stage"])
+    else:
+        body = payload["text"]
+    mentions = discord.AllowedMentions.none()
+    if payload.get("ping") and settings.notify_role_id is not None:
+        body = f"<@&{settings.notify_role_id}> {body}"
+        mentions = discord.AllowedMentions(
+            everyone=False, users=False, roles=[discord.Object(settings.notify_role_id)]
+        )
+    if late:
+        body += "\n" + t("announce.late_note", "en", due=f"<t:{timer.due}:R>")
+    channel = await _channel(bot, int(channel_id))
+    message = await channel.send(
+        body[:2000],
+        allowed_mentions=mentions,
+        silent=bool(payload.get("minor")),
+        nonce=timer.nonce,
+        view=NotifyButton(),
+    )
+    return f"{message.channel.id}/{message.id}"
+
+
+async def announcement_failed(bot: Any, timer: Timer, reason: str) -> None:
+    """Tell the guild's moderators that an announcement could not be sent."""
+    what = timer.payload.get("stage") or t("announce.custom_label", "en")
+    text = t(
+        "announce.failed_modlog",
+        "en",
+        id=timer.id,
+        what=what,
+        show=timer.payload.get("show", "?"),
+        reason=reason,
+    )
+    await tell_moderators(bot, timer.guild_id, text)
+
+
+def register(bot: Any) -> None:
+    """Route announcement timers to this module (called from the cog's cog_load)."""
+
+    async def handler(timer: Timer, late: bool) -> str:
+        return await send_announcement(bot, timer, late)
+
+    async def on_failed(timer: Timer, reason: str) -> None:
+        await announcement_failed(bot, timer, reason)
+
+    for kind in KINDS:
+        _scheduler(bot).register(kind, handler, on_failed=on_failed)

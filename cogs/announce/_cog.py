@@ -1,0 +1,348 @@
+"""/announce (moderators), /countdown and /notify (everyone)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import discord
+from discord import app_commands
+from discord.app_commands import locale_str as _
+from discord.ext import commands
+
+from bot.checks import moderator_only
+from bot.domain.timeexpr import TimeExprError, check_window, korea_text, parse_when
+from bot.errors import UserFacingError
+from bot.i18n import t
+from bot.services import announcer
+from bot.store import announce as store
+from bot.store import timers as timer_store
+from bot.store.catalog_io import default_show, list_show_slugs
+from bot.store.guilds import get_settings
+from bot.tree import NO_MENTIONS
+from cogs.announce import _render as render
+from cogs.announce._views import ConfirmView, toggle_notify
+
+MAX_TEXT = 1800
+
+
+class NotifyMe(discord.ui.DynamicItem[discord.ui.Button], template=r"kdrama:notify"):
+    """The "Notify me" button on every announcement, working across restarts."""
+
+    def __init__(self) -> None:
+        super().__init__(discord.ui.Button(label="Notify me", custom_id=announcer.NOTIFY_CUSTOM_ID))
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match, /):  # type: ignore[override]
+        """Rebuild the button from its custom_id (it carries no state)."""
+        return cls()
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Toggle the member's notify role."""
+        await toggle_notify(interaction)
+
+
+async def _show_slug(interaction: discord.Interaction, show: str | None) -> str:
+    db = interaction.client.db  # type: ignore[attr-defined]
+    slug = show or await default_show(db, interaction.guild_id) or None
+    slugs = await list_show_slugs(db, interaction.guild_id)
+    if slug is None and len(slugs) == 1:
+        slug = slugs[0]
+    if slug is None or slug not in slugs:
+        raise UserFacingError("announce.unknown_show", show=show or "")
+    return slug
+
+
+async def _timing(interaction: discord.Interaction, slug: str) -> store.ShowTiming:
+    found = await store.show_timing(interaction.client.db, interaction.guild_id, slug)  # type: ignore[attr-defined]
+    if found is None:
+        raise UserFacingError("announce.unknown_show", show=slug)
+    return found
+
+
+class Announce(commands.Cog):
+    """Countdown plans, custom announcements, the ledger, the premiere event."""
+
+    announce = app_commands.Group(
+        name=_("announce"),
+        description=_("Schedule and review announcements (moderators)"),
+        guild_only=True,
+        default_permissions=discord.Permissions(manage_events=True),
+    )
+
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+
+    async def cog_load(self) -> None:
+        """Register the timer handlers and the persistent button before the scheduler starts."""
+        announcer.register(self.bot)
+        self.bot.add_dynamic_items(NotifyMe)
+
+    async def cog_unload(self) -> None:
+        """Stop handling announcement timers (they wait, pending, for the next load)."""
+        for kind in announcer.KINDS:
+            self.bot.scheduler.unregister(kind)  # type: ignore[attr-defined]
+        self.bot.remove_dynamic_items(NotifyMe)
+
+    async def show_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """The guild's shows, straight from SQLite."""
+        slugs = await list_show_slugs(self.bot.db, interaction.guild_id)  # type: ignore[attr-defined]
+        return [app_commands.Choice(name=s, value=s) for s in slugs if current.lower() in s][:25]
+
+    @announce.command(
+        name=_("plan"), description=_("Preview and enable the countdown plan for a show")
+    )
+    @app_commands.describe(
+        show=_("The show"), channel=_("Where to announce (default: the announcement channel)")
+    )
+    @moderator_only()
+    async def plan(
+        self,
+        interaction: discord.Interaction,
+        show: str | None = None,
+        channel: discord.TextChannel | None = None,
+    ) -> None:
+        """Show D-30 … premiere with Confirm."""
+        slug = await _show_slug(interaction, show)
+        timing, stages = await announcer.plan_preview(self.bot, interaction.guild_id, slug)
+        if timing.premiere is None:
+            raise UserFacingError("announce.no_premiere", title=timing.title)
+        lines = render.plan_lines(interaction, stages)
+        if timing.premiere.precision.value == "month":
+            lines.insert(0, t("announce.plan.month_only", interaction))
+        embed = discord.Embed(
+            title=t("announce.plan.title", interaction, title=timing.title)[:256],
+            description="\n".join(lines)[:4000],
+        )
+        channel_id = channel.id if channel else None
+        user_id = interaction.user.id
+
+        async def confirm(click: discord.Interaction) -> str:
+            count = await announcer.enable_plan(
+                self.bot, click.guild_id, slug, channel_id=channel_id, user_id=user_id
+            )
+            return t("announce.plan.enabled", click, count=count, title=timing.title)
+
+        await interaction.response.send_message(
+            embed=embed, view=ConfirmView(user_id, confirm), ephemeral=True
+        )
+
+    @plan.autocomplete("show")
+    async def _plan_show(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await self.show_autocomplete(interaction, current)
+
+    @announce.command(name=_("add"), description=_("Schedule your own announcement"))
+    @app_commands.describe(
+        show=_("The show"),
+        when=_("When: 2022-03-23 18:00 KST, in 3h, D-1, H-1 or ISO-8601"),
+        text=_("What to announce"),
+        channel=_("Where (default: the announcement channel)"),
+        ping=_("Ping the notify role"),
+    )
+    @moderator_only()
+    async def add(
+        self,
+        interaction: discord.Interaction,
+        show: str,
+        when: str,
+        text: str,
+        channel: discord.TextChannel | None = None,
+        ping: bool = False,
+    ) -> None:
+        """Preview the instant (three ways) with Confirm / Cancel; nothing saved before."""
+        slug = await _show_slug(interaction, show)
+        timing = await _timing(interaction, slug)
+        text = text.strip()
+        if not text:
+            raise UserFacingError("announce.add.empty")
+        if len(text) > MAX_TEXT:
+            raise UserFacingError("announce.add.too_long", limit=MAX_TEXT)
+        settings = await get_settings(self.bot.db, interaction.guild_id)  # type: ignore[attr-defined]
+        now = self.bot.clock.timestamp()  # type: ignore[attr-defined]
+        try:
+            due = parse_when(when, now=now, guild_tz=settings.timezone, premiere=timing.premiere)
+            check_window(due, now=now)
+        except TimeExprError as exc:
+            raise UserFacingError.text(str(exc)) from exc
+        channel_id = channel.id if channel else None
+        preview = t(
+            "announce.add.preview",
+            interaction,
+            when=render.instant(due),
+            title=timing.title,
+            text=text[:1000],
+            channel=f"<#{channel_id or settings.announce_channel_id or 0}>",
+        )
+
+        async def confirm(click: discord.Interaction) -> str:
+            if due <= self.bot.clock.timestamp():  # type: ignore[attr-defined]
+                raise UserFacingError("announce.add.expired")
+            timer_id = await announcer.add_custom(
+                self.bot,
+                click.guild_id,
+                show=slug,
+                due=due,
+                text=text,
+                channel_id=channel_id,
+                ping=ping,
+            )
+            return t("announce.add.saved", click, id=timer_id, when=f"<t:{due}:F>")
+
+        await interaction.response.send_message(
+            preview,
+            view=ConfirmView(interaction.user.id, confirm),
+            ephemeral=True,
+            allowed_mentions=NO_MENTIONS,
+        )
+
+    @add.autocomplete("show")
+    async def _add_show(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await self.show_autocomplete(interaction, current)
+
+    async def _ledger(
+        self, interaction: discord.Interaction, show: str | None, statuses, newest: bool
+    ):
+        timers = await self.bot.scheduler.list(  # type: ignore[attr-defined]
+            guild_id=interaction.guild_id,
+            kinds=announcer.KINDS,
+            statuses=statuses,
+            newest_first=newest,
+            limit=200,
+        )
+        if show:
+            timers = [tm for tm in timers if tm.payload.get("show") == show]
+        return [render.ledger_line(interaction, tm) for tm in timers]
+
+    @announce.command(name=_("list"), description=_("Announcements still to come"))
+    @app_commands.describe(show=_("Only this show"))
+    @moderator_only()
+    async def list_(self, interaction: discord.Interaction, show: str | None = None) -> None:
+        """Pending announcements, soonest first."""
+        lines = await self._ledger(interaction, show, ["pending", "running"], newest=False)
+        embed = render.ledger_embed(
+            t("announce.list.title", interaction), lines, t("announce.list.empty", interaction)
+        )
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    @announce.command(
+        name=_("log"), description=_("Announcements sent, failed, missed or cancelled")
+    )
+    @app_commands.describe(show=_("Only this show"))
+    @moderator_only()
+    async def log(self, interaction: discord.Interaction, show: str | None = None) -> None:
+        """Finished announcements, newest first, with links, lateness and reasons."""
+        lines = await self._ledger(
+            interaction, show, ["sent", "failed", "missed", "cancelled"], newest=True
+        )
+        embed = render.ledger_embed(
+            t("announce.log.title", interaction), lines, t("announce.log.empty", interaction)
+        )
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    @announce.command(name=_("cancel"), description=_("Cancel a planned announcement"))
+    @app_commands.describe(id=_("The number shown by /announce list"))
+    @moderator_only()
+    async def cancel(
+        self, interaction: discord.Interaction, id: app_commands.Range[int, 1]
+    ) -> None:
+        """Cancel one pending announcement of this guild."""
+        timer = await timer_store.get_by_id(self.bot.db, interaction.guild_id, id)  # type: ignore[attr-defined]
+        if timer is None or timer.kind not in announcer.KINDS:
+            raise UserFacingError("announce.cancel.unknown", id=id)
+        done = await self.bot.scheduler.cancel(  # type: ignore[attr-defined]
+            guild_id=interaction.guild_id,
+            key=timer.key,
+            reason=f"cancelled by {interaction.user.id}",
+        )
+        if not done:
+            raise UserFacingError("announce.cancel.not_pending", id=id, status=timer.status)
+        await interaction.response.send_message(
+            t("announce.cancel.done", interaction, id=id), ephemeral=True
+        )
+
+    @announce.command(
+        name=_("event"), description=_("Create or update the Discord event for a premiere")
+    )
+    @app_commands.describe(show=_("The show"))
+    @moderator_only()
+    async def event(self, interaction: discord.Interaction, show: str | None = None) -> None:
+        """One Guild Scheduled Event per show: created once, updated after."""
+        slug = await _show_slug(interaction, show)
+        timing = await _timing(interaction, slug)
+        premiere = timing.premiere
+        if premiere is None or premiere.precision.value != "minute":
+            raise UserFacingError("announce.event.needs_minute", title=timing.title)
+        if premiere.at <= self.bot.clock.timestamp():  # type: ignore[attr-defined]
+            raise UserFacingError("announce.event.past", title=timing.title)
+        await interaction.response.defer(ephemeral=True)
+        guild = interaction.guild
+        start = premiere.utc
+        fields = {
+            "name": timing.title[:100],
+            "start_time": start,
+            "end_time": start + timedelta(hours=1),
+            "location": (timing.platform or "TBA")[:100],
+            "description": t(
+                "announce.event.description", "en", title=timing.title, when=korea_text(premiere.at)
+            ),
+        }
+        event_id = await store.get_event_id(self.bot.db, guild.id, slug)  # type: ignore[attr-defined]
+        existing = None
+        if event_id is not None:
+            try:
+                existing = await guild.fetch_scheduled_event(event_id)
+            except discord.NotFound:
+                existing = None
+        if existing is not None:
+            await existing.edit(**fields, entity_type=discord.EntityType.external)
+            key = "announce.event.updated"
+        else:
+            existing = await guild.create_scheduled_event(
+                **fields,
+                entity_type=discord.EntityType.external,
+                privacy_level=discord.PrivacyLevel.guild_only,
+            )
+            await store.set_event_id(self.bot.db, guild.id, slug, existing.id)  # type: ignore[attr-defined]
+            key = "announce.event.created"
+        await interaction.followup.send(
+            t(key, interaction, title=timing.title, url=existing.url), ephemeral=True
+        )
+
+    @app_commands.command(
+        name=_("countdown"), description=_("How long until the next premiere or episode")
+    )
+    @app_commands.describe(show=_("The show"))
+    @app_commands.guild_only()
+    async def countdown(self, interaction: discord.Interaction, show: str | None = None) -> None:
+        """The next milestone as live timestamps."""
+        slug = await _show_slug(interaction, show)
+        timing = await _timing(interaction, slug)
+        now = self.bot.clock.timestamp()  # type: ignore[attr-defined]
+        if timing.premiere is None:
+            raise UserFacingError("announce.no_premiere", title=timing.title)
+        release, label = timing.premiere, t("announce.countdown.premiere", interaction)
+        if timing.premiere.end() <= now:
+            nxt = await store.next_episode(self.bot.db, interaction.guild_id, slug, now)  # type: ignore[attr-defined]
+            if nxt is not None:
+                release, label = nxt[1], t("announce.countdown.episode", interaction, n=nxt[0])
+        text = render.countdown_text(interaction, timing.title, label, release, now)
+        await interaction.response.send_message(text, allowed_mentions=NO_MENTIONS)
+
+    @countdown.autocomplete("show")
+    async def _countdown_show(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await self.show_autocomplete(interaction, current)
+
+    @app_commands.command(
+        name=_("notify"), description=_("Get (or stop getting) pinged for announcements")
+    )
+    @app_commands.guild_only()
+    async def notify(self, interaction: discord.Interaction) -> None:
+        """Toggle the guild's notify role."""
+        await toggle_notify(interaction)

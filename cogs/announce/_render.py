@@ -1,0 +1,100 @@
+"""Text for previews, the ledger and /countdown (embeds kept inside Discord's limits)."""
+
+from __future__ import annotations
+
+import discord
+
+from bot.domain.countdown import PlannedStage
+from bot.domain.release import Precision, Release
+from bot.domain.timeexpr import korea_text, relative_text
+from bot.i18n import t
+from bot.services.scheduler import Timer
+
+MAX_LINES = 25
+
+
+def instant(at: int) -> str:
+    """An instant three ways: each viewer's zone, relative, and Korea time."""
+    return f"<t:{at}:F> (<t:{at}:R>) · {korea_text(at)}"
+
+
+def plan_lines(interaction: discord.Interaction, stages: list[PlannedStage]) -> list[str]:
+    """One line per stage: when, or why it is skipped."""
+    lines = []
+    for stage in stages:
+        if stage.skipped == "precision":
+            lines.append(t("announce.plan.skip_precision", interaction, stage=stage.name))
+        elif stage.skipped == "past":
+            lines.append(t("announce.plan.skip_past", interaction, stage=stage.name))
+        else:
+            silent = " 🔕" if stage.minor else ""
+            lines.append(f"**{stage.name}**{silent} — {instant(stage.due)}")
+    return lines
+
+
+def what(timer: Timer) -> str:
+    """The ledger's short name of a timer."""
+    show = timer.payload.get("show", "?")
+    if "stage" in timer.payload:
+        return f"{show} · {timer.payload['stage']}"
+    text = str(timer.payload.get("text", "")).replace("\n", " ")
+    return f"{show} · “{discord.utils.escape_markdown(text[:60])}”"
+
+
+def ledger_line(interaction: discord.Interaction, timer: Timer) -> str:
+    """One ledger line: id, what, when and how it went."""
+    head = f"`#{timer.id}` {what(timer)} — <t:{timer.due}:f>"
+    if timer.status == "sent" and timer.result and interaction.guild_id:
+        channel_id, _, message_id = timer.result.partition("/")
+        link = f"https://discord.com/channels/{interaction.guild_id}/{channel_id}/{message_id}"
+        late = timer.lateness or 0
+        tail = t("announce.log.sent", interaction, link=link)
+        if late > 60:
+            tail += " " + t("announce.log.late", interaction, late=relative_text(late))
+        return f"✅ {head} · {tail}"
+    if timer.status == "failed":
+        return (
+            f"❌ {head} · {t('announce.log.failed', interaction, reason=timer.last_error or '?')}"
+        )
+    if timer.status == "missed":
+        return f"⏭️ {head} · {t('announce.log.missed', interaction)}"
+    if timer.status == "cancelled":
+        return f"🚫 {head} · {t('announce.log.cancelled', interaction)}"
+    return f"⏳ {head} (<t:{timer.due}:R>)"
+
+
+def ledger_embed(title: str, lines: list[str], empty: str) -> discord.Embed:
+    """An embed of ledger lines, trimmed to stay under the description limit."""
+    shown: list[str] = []
+    size = 0
+    for line in lines[:MAX_LINES]:
+        if size + len(line) + 1 > 3900:
+            break
+        shown.append(line)
+        size += len(line) + 1
+    more = len(lines) - len(shown)
+    body = "\n".join(shown) if shown else empty
+    if more > 0:
+        body += f"\n… +{more}"
+    return discord.Embed(title=title[:256], description=body)
+
+
+def countdown_text(
+    interaction: discord.Interaction, title: str, label: str, release: Release, now: int
+) -> str:
+    """The next milestone as live timestamps, honest about precision."""
+    at = release.at
+    if release.precision in (Precision.YEAR, Precision.MONTH):
+        period = release.text()
+        return t("announce.countdown.vague", interaction, title=title, what=label, period=period)
+    if release.end() <= now:
+        return t("announce.countdown.past", interaction, title=title, what=label, rel=f"<t:{at}:R>")
+    style = "D" if release.precision is Precision.DAY else "F"
+    return t(
+        "announce.countdown.next",
+        interaction,
+        title=title,
+        what=label,
+        full=f"<t:{at}:{style}>",
+        rel=f"<t:{at}:R>",
+    )
