@@ -83,6 +83,11 @@ class Announce(commands.Cog):
             self.bot.scheduler.unregister(kind)  # type: ignore[attr-defined]
         self.bot.remove_dynamic_items(NotifyMe)
 
+    @commands.Cog.listener()
+    async def on_premiere_changed(self, guild_id: int, show_slug: str) -> None:
+        """An admin moved (or removed) a premiere: re-plan that show's countdown."""
+        await announcer.replan_show(self.bot, guild_id, show_slug)
+
     async def show_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:

@@ -286,3 +286,33 @@ async def test_countdown_shows_the_premiere_live(fan_server):
     world = fan_server
     result = await world.member.slash(world.general, "countdown")
     assert f"<t:{at(PREMIERE)}:R>" in result.response.content
+
+
+async def test_an_admin_moving_the_premiere_replans_the_countdown(fan_server):
+    world = fan_server
+    bot = world.env.bot
+    await enable_plan(world)
+    result = await world.admin.slash(
+        world.general,
+        "admin premiere set",
+        when="2022-03-30T18:00",
+        precision="minute",
+        source="koreaherald",
+    )
+    assert "→ 2022-03-30T18:00 (minute)" in result.response.content
+    await world.env.advance_time(0)
+    timer = await bot.scheduler.get(guild_id=world.guild.id, key=f"plan:{SLUG}:D-7")
+    assert timer.status == "pending"
+    assert timer.due == at(datetime(2022, 3, 23, 18, 0, tzinfo=KST))
+
+
+async def test_an_admin_removing_the_show_cancels_its_pending_stages(fan_server):
+    world = fan_server
+    bot = world.env.bot
+    await enable_plan(world)
+    await world.admin.slash(world.general, "admin show remove", show=SLUG)
+    await world.env.advance_time(0)
+    timer = await bot.scheduler.get(guild_id=world.guild.id, key=f"plan:{SLUG}:D-7")
+    assert timer.status == "cancelled"
+    await advance_to(world, datetime(2022, 3, 24, 0, 0, tzinfo=KST))
+    assert bot_posts(world.announcements) == []
