@@ -12,6 +12,7 @@ from discord.ext import commands
 
 from bot.clock import Clock
 from bot.i18n import Translator
+from bot.services.scheduler import Scheduler
 from bot.store import Database
 from bot.tree import BotTree
 
@@ -53,18 +54,30 @@ class KdramaBot(commands.Bot):
         self._seeded: set[int] = set()
         self._seed_lock = asyncio.Lock()
         self._background: set[asyncio.Task[Any]] = set()
+        self.scheduler: Scheduler | None = None
 
     async def setup_hook(self) -> None:
         """Open the store, migrate, install the translator and load every cog."""
         await self.db.open()
         await self.db.migrate()
         await self.tree.set_translator(Translator())
+        # --- scheduler: created before cogs load (they register handlers in cog_load),
+        # started after, so no timer fires before its handler is registered.
+        self.scheduler = Scheduler(self.db, self.clock)
+        # --- end scheduler
         for name in self.extensions_to_load:
             await self.load_extension(name)
         log.info("loaded %d extensions", len(self.extensions_to_load))
+        # --- scheduler
+        await self.scheduler.start()
+        # --- end scheduler
 
     async def close(self) -> None:
         """Unload cogs (stopping their loops), stop background work, then close the store."""
+        # --- scheduler: stop firing before the cogs that handle timers go away.
+        if self.scheduler is not None:
+            await self.scheduler.stop()
+        # --- end scheduler
         for name in list(self.extensions):
             try:
                 await self.unload_extension(name)

@@ -1,0 +1,325 @@
+"""The durable scheduler: one loop that sleeps until the next due timer.
+
+Design (RoboDanny's, with its bugs fixed):
+
+- one indexed query for the earliest pending timer; the loop sleeps until then, capped
+  (see :meth:`Scheduler._sleep_for`) so it re-queries and never sleeps forever, and is
+  woken early when an earlier timer is scheduled or one is cancelled;
+- a timer is claimed (``running``) before its handler runs and marked ``sent`` only
+  after the handler succeeded. A ``running`` timer found at start-up was interrupted
+  by a crash and runs again; handlers that send messages use :attr:`Timer.nonce` so
+  Discord drops the repeat (``enforce_nonce``);
+- transient failures retry with backoff up to ``retry_limit``; permanent ones fail at
+  once; either way a final state, reported once (Red #4535 re-sent errors forever);
+- after downtime a timer overdue by less than the guild's ``catchup_seconds`` runs
+  with ``late=True``; older ones become ``missed`` and never run stale.
+
+Time comes from the bot's clock, so SimCord's virtual time drives it in tests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import discord
+
+from bot.clock import Clock
+from bot.store import timers as store
+from bot.store.db import Database
+from bot.store.guilds import get_settings
+from bot.store.timers import STATUSES, Timer
+
+log = logging.getLogger(__name__)
+
+__all__ = ["STATUSES", "Handler", "PermanentError", "Scheduler", "Timer", "TransientError"]
+
+# A timer this many seconds past due still counts as on time (not "late").
+LATE_AFTER = 60
+
+
+class TransientError(Exception):
+    """Raised by a handler for a failure worth retrying (5xx, timeouts)."""
+
+
+class PermanentError(Exception):
+    """Raised by a handler for a failure retrying cannot fix (missing access, unknown channel)."""
+
+
+Handler = Callable[[Timer, bool], Awaitable[str | None]]
+FailedHook = Callable[[Timer, str], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class _Kind:
+    handler: Handler
+    on_failed: FailedHook | None
+
+
+def classify(error: BaseException) -> type[TransientError] | type[PermanentError]:
+    """Whether a handler's exception is worth retrying."""
+    if isinstance(error, TransientError):
+        return TransientError
+    if isinstance(error, PermanentError):
+        return PermanentError
+    if isinstance(error, discord.DiscordServerError | TimeoutError | OSError):
+        return TransientError
+    if isinstance(error, discord.HTTPException) and error.status >= 500:
+        return TransientError
+    return PermanentError
+
+
+def describe(error: BaseException) -> str:
+    """A short reason for the ledger and the mod-log."""
+    if isinstance(error, discord.HTTPException):
+        text = error.text or type(error).__name__
+        return f"{error.status} {text}"[:300]
+    return (str(error) or type(error).__name__)[:300]
+
+
+class Scheduler:
+    """Runs registered handlers for due timers, durably and exactly once."""
+
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        *,
+        max_sleep: float = 300.0,
+        idle_sleep: float = 86400.0,
+        retry_limit: int = 5,
+        retry_base: float = 30.0,
+        retry_cap: float = 900.0,
+        batch: int = 100,
+        concurrency: int = 20,
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.max_sleep = max_sleep
+        self.idle_sleep = idle_sleep
+        self.retry_limit = retry_limit
+        self.retry_base = retry_base
+        self.retry_cap = retry_cap
+        self.batch = batch
+        self._kinds: dict[str, _Kind] = {}
+        # Waking: cancel the sleeper task; a wake while not asleep skips the next sleep.
+        # (A sleep in its own task rather than Event.wait + timeout: SimCord recognises
+        # a parked asyncio.sleep as virtual time, and it is just as cheap for real.)
+        self._sleeper: asyncio.Task[None] | None = None
+        self._wake_pending = False
+        self._sleeping_until: float | None = None
+        self._loop_task: asyncio.Task[None] | None = None
+        self._inflight: set[asyncio.Task[None]] = set()
+        self._slots = asyncio.Semaphore(concurrency)
+
+    # -- registration and lifecycle -------------------------------------------------
+
+    def register(self, kind: str, handler: Handler, *, on_failed: FailedHook | None = None) -> None:
+        """Route timers of ``kind`` to ``handler`` (a later registration replaces it)."""
+        self._kinds[kind] = _Kind(handler, on_failed)
+
+    def unregister(self, kind: str) -> None:
+        """Stop routing ``kind`` (its timers wait, pending, until a handler returns)."""
+        self._kinds.pop(kind, None)
+
+    @property
+    def running(self) -> bool:
+        """Whether the loop is alive."""
+        return self._loop_task is not None and not self._loop_task.done()
+
+    async def start(self) -> None:
+        """Re-queue work a crash interrupted and start the one loop."""
+        if self.running:
+            return
+        requeued = await store.requeue_running(self.db)
+        if requeued:
+            log.warning("re-running %d timers interrupted by a restart", requeued)
+        self._loop_task = asyncio.create_task(self._loop(), name="scheduler")
+        self._loop_task.add_done_callback(self._loop_died)
+
+    async def stop(self) -> None:
+        """Stop the loop and wait for in-flight handlers to finish or be cancelled."""
+        task, self._loop_task = self._loop_task, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        for running in list(self._inflight):
+            running.cancel()
+        if self._inflight:
+            await asyncio.gather(*self._inflight, return_exceptions=True)
+
+    def _loop_died(self, task: asyncio.Task[None]) -> None:
+        if not task.cancelled() and task.exception() is not None:
+            log.critical("the scheduler loop died", exc_info=task.exception())
+
+    # -- the API -------------------------------------------------------------------
+
+    async def schedule(
+        self, *, guild_id: int, kind: str, key: str, due: int, payload: dict[str, Any]
+    ) -> int:
+        """Schedule (or re-plan) the guild's timer ``key`` for ``due``; returns its id.
+
+        Never duplicates: a key has one timer. A sent or running one is left alone.
+        """
+        timer_id = await store.upsert(
+            self.db,
+            guild_id=guild_id,
+            kind=kind,
+            key=key,
+            due=int(due),
+            payload=payload,
+            now=self.clock.timestamp(),
+        )
+        if self._sleeping_until is None or due < self._sleeping_until:
+            self._wake()
+        return timer_id
+
+    async def cancel(self, *, guild_id: int, key: str, reason: str | None = None) -> bool:
+        """Cancel the guild's pending timer ``key``; whether there was one."""
+        done = await store.cancel(self.db, guild_id, key, now=self.clock.timestamp(), reason=reason)
+        if done:
+            self._wake()
+        return done
+
+    async def get(self, *, guild_id: int, key: str) -> Timer | None:
+        """The guild's timer ``key``."""
+        return await store.get(self.db, guild_id, key)
+
+    async def list(
+        self,
+        *,
+        guild_id: int,
+        kinds: Iterable[str] | None = None,
+        statuses: Iterable[str] | None = None,
+        key_prefix: str | None = None,
+        newest_first: bool = False,
+        limit: int = 500,
+    ) -> list[Timer]:
+        """The guild's timers, filtered by kind, status and key prefix, by due instant."""
+        return await store.list_timers(
+            self.db,
+            guild_id,
+            kinds=kinds,
+            statuses=statuses,
+            key_prefix=key_prefix,
+            newest_first=newest_first,
+            limit=limit,
+        )
+
+    # -- the loop ------------------------------------------------------------------
+
+    def _now(self) -> float:
+        return self.clock.now().timestamp()
+
+    def _wake(self) -> None:
+        self._wake_pending = True
+        if self._sleeper is not None and not self._sleeper.done():
+            self._sleeper.cancel()
+
+    def _sleep_for(self, next_at: int | None, now: float) -> float:
+        """How long to sleep: until the next timer, capped, so the loop re-queries.
+
+        The cap is ``max_sleep`` near a timer and half the remaining time far from one:
+        a timer three weeks out is approached in a dozen wake-ups instead of thousands
+        (each a query, and under SimCord a settle), while any drift of a long sleep is
+        corrected well before the timer is due. With nothing pending the loop re-checks
+        once every ``idle_sleep``; ``schedule`` wakes it sooner.
+        """
+        if next_at is None:
+            return self.idle_sleep
+        remaining = next_at - now
+        return min(remaining, max(self.max_sleep, remaining / 2))
+
+    async def _loop(self) -> None:
+        while True:
+            self._wake_pending = False
+            next_at = await store.next_pending_at(self.db)
+            now = self._now()
+            if next_at is not None and next_at <= now:
+                await self._run_due(int(now))
+                continue
+            if self._wake_pending:
+                continue  # something changed while we looked: look again
+            delay = self._sleep_for(next_at, now)
+            self._sleeping_until = now + delay
+            self._sleeper = asyncio.create_task(asyncio.sleep(delay), name="scheduler-sleep")
+            try:
+                await asyncio.wait({self._sleeper})
+            finally:
+                self._sleeper.cancel()
+                self._sleeper = None
+                self._sleeping_until = None
+
+    async def _run_due(self, now: int) -> None:
+        claimed = await store.claim_due(self.db, now, self.batch)
+        windows: dict[int, int] = {}
+        for timer in claimed:
+            if timer.guild_id not in windows:
+                windows[timer.guild_id] = (
+                    await get_settings(self.db, timer.guild_id)
+                ).catchup_seconds
+            overdue = now - timer.due
+            if overdue > windows[timer.guild_id]:
+                await store.finish(
+                    self.db, timer.id, status="missed", now=now, error=f"missed by {overdue}s"
+                )
+                log.info("timer %s (%s) missed by %ss", timer.key, timer.kind, overdue)
+                continue
+            await self._slots.acquire()
+            task = asyncio.create_task(self._run_one(timer, overdue > LATE_AFTER))
+            self._inflight.add(task)
+            task.add_done_callback(self._inflight.discard)
+
+    async def _run_one(self, timer: Timer, late: bool) -> None:
+        try:
+            kind = self._kinds.get(timer.kind)
+            if kind is None:
+                # Nobody handles this kind (yet): put it back, try again after a while.
+                log.warning("no handler for timer kind %r; retrying later", timer.kind)
+                await store.retry_later(
+                    self.db, timer.id, next_at=int(self._now() + self.max_sleep),
+                    error=f"no handler for {timer.kind}",
+                )  # fmt: skip
+                return
+            try:
+                result = await kind.handler(timer, late)
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:
+                await self._failed(timer, kind, error)
+                return
+            await store.finish(self.db, timer.id, status="sent", now=self.clock.timestamp(),
+                               result=None if result is None else str(result))  # fmt: skip
+        finally:
+            self._slots.release()
+
+    async def _failed(self, timer: Timer, kind: _Kind, error: Exception) -> None:
+        reason = describe(error)
+        transient = classify(error) is TransientError
+        if not isinstance(error, TransientError | PermanentError | discord.HTTPException):
+            log.error("timer %s (%s) handler crashed", timer.key, timer.kind, exc_info=error)
+        if transient and timer.attempts < self.retry_limit:
+            delay = min(self.retry_cap, self.retry_base * 2 ** (timer.attempts - 1))
+            log.info("timer %s failed (%s); retry %d in %ss", timer.key, reason,
+                     timer.attempts, delay)  # fmt: skip
+            await store.retry_later(
+                self.db, timer.id, next_at=int(self._now() + delay), error=reason
+            )
+            self._wake()
+            return
+        if transient:
+            reason = f"{reason} (gave up after {timer.attempts} attempts)"
+        await store.finish(
+            self.db, timer.id, status="failed", now=self.clock.timestamp(), error=reason
+        )
+        log.warning("timer %s (%s) failed: %s", timer.key, timer.kind, reason)
+        if kind.on_failed is not None:
+            try:
+                await kind.on_failed(timer, reason)
+            except Exception:
+                log.exception("on_failed hook for %s raised", timer.kind)

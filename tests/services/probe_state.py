@@ -1,0 +1,19 @@
+"""What the test-only timer probe extension records (a plain module: discord.py loads
+extensions as fresh module objects, so state shared with tests cannot live in one)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Probe:
+    """What the handler saw, and how it should fail."""
+
+    calls: list[tuple[str, bool, int]] = field(default_factory=list)
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    fail: Callable[[object], Exception | None] | None = None
+
+
+PROBE = Probe()

@@ -1,0 +1,184 @@
+"""The durable scheduler on a real bot, real SQLite and SimCord's virtual time."""
+
+from __future__ import annotations
+
+import itertools
+
+import discord
+import pytest
+
+from bot.app import EXTENSIONS, KdramaBot
+from bot.services.scheduler import PermanentError, Scheduler, TransientError
+from bot.store import Database
+from bot.store import timers as store
+from bot.store.guilds import update_settings
+from tests.conftest import clock_at
+from tests.services.probe_state import PROBE, Probe
+
+KIND = "test.kind"
+
+
+@pytest.fixture
+def make_bot(db_path, start_time):
+    """Bots that also load the probe extension (handler registered in cog_load)."""
+
+    def build() -> KdramaBot:
+        return KdramaBot(
+            database=Database(db_path),
+            clock=clock_at(start_time),
+            extensions=(*EXTENSIONS, "tests.services.timer_probe"),
+        )
+
+    return build
+
+
+@pytest.fixture(autouse=True)
+def probe():
+    """A fresh probe per test."""
+    fresh = Probe()
+    PROBE.__dict__.update(fresh.__dict__)
+    return PROBE
+
+
+async def plan(bot, guild_id: int, key: str, due: int, payload=None) -> int:
+    return await bot.scheduler.schedule(
+        guild_id=guild_id, kind=KIND, key=key, due=due, payload=payload or {}
+    )
+
+
+async def test_timer_fires_once_at_its_due_instant(world, probe):
+    bot = world.env.bot
+    now = bot.clock.timestamp()
+    await plan(bot, world.guild.id, "a", now + 3600, {"x": 1})
+    await world.env.advance_time(3599)
+    assert probe.calls == []
+    await world.env.advance_time(2)
+    assert [(k, late) for k, late, _ in probe.calls] == [("a", False)]
+    assert probe.calls[0][2] - (now + 3600) <= 1
+    await world.env.advance_time(86400)
+    assert len(probe.calls) == 1
+    timer = await bot.scheduler.get(guild_id=world.guild.id, key="a")
+    assert (timer.status, timer.result, timer.payload) == ("sent", "result-a", {"x": 1})
+
+
+async def test_scheduling_the_same_key_twice_replans_instead_of_duplicating(world, probe):
+    bot = world.env.bot
+    now = bot.clock.timestamp()
+    first = await plan(bot, world.guild.id, "k", now + 600)
+    second = await plan(bot, world.guild.id, "k", now + 60)
+    assert first == second
+    await world.env.advance_time(61)
+    assert len(probe.calls) == 1
+    await world.env.advance_time(3600)
+    assert len(probe.calls) == 1
+
+
+async def test_an_earlier_timer_wakes_a_loop_sleeping_for_a_later_one(world, probe):
+    bot = world.env.bot
+    now = bot.clock.timestamp()
+    await plan(bot, world.guild.id, "later", now + 86400)
+    await world.env.advance_time(1)
+    await plan(bot, world.guild.id, "soon", now + 10)
+    await world.env.advance_time(10)
+    assert [k for k, _, _ in probe.calls] == ["soon"]
+
+
+async def test_cancelled_timer_never_fires(world, probe):
+    bot = world.env.bot
+    now = bot.clock.timestamp()
+    await plan(bot, world.guild.id, "c", now + 60)
+    assert await bot.scheduler.cancel(guild_id=world.guild.id, key="c")
+    assert not await bot.scheduler.cancel(guild_id=world.guild.id, key="c")
+    await world.env.advance_time(120)
+    assert probe.calls == []
+    timer = await bot.scheduler.get(guild_id=world.guild.id, key="c")
+    assert timer.status == "cancelled"
+
+
+async def test_transient_failures_retry_with_backoff_then_fail(world, probe):
+    bot = world.env.bot
+    probe.fail = lambda t: TransientError("503 upstream")
+    now = bot.clock.timestamp()
+    await plan(bot, world.guild.id, "t", now + 10)
+    await world.env.advance_time(11)
+    assert len(probe.calls) == 1
+    timer = await bot.scheduler.get(guild_id=world.guild.id, key="t")
+    assert (timer.status, timer.last_error) == ("pending", "503 upstream")
+    await world.env.advance_time(3600)
+    limit = bot.scheduler.retry_limit
+    assert len(probe.calls) == limit
+    moments = [at for _, _, at in probe.calls]
+    gaps = [b - a for a, b in itertools.pairwise(moments)]
+    assert gaps == sorted(gaps)
+    assert gaps[0] >= 30
+    timer = await bot.scheduler.get(guild_id=world.guild.id, key="t")
+    assert timer.status == "failed"
+    assert f"gave up after {limit} attempts" in timer.last_error
+    assert probe.failures == [("t", timer.last_error)]
+
+
+async def test_permanent_failure_is_final_and_reported_once(world, probe):
+    bot = world.env.bot
+    probe.fail = lambda t: PermanentError("403 Missing Access")
+    now = bot.clock.timestamp()
+    await plan(bot, world.guild.id, "p", now + 10)
+    await world.env.advance_time(3600)
+    assert len(probe.calls) == 1
+    assert probe.failures == [("p", "403 Missing Access")]
+    timer = await bot.scheduler.get(guild_id=world.guild.id, key="p")
+    assert (timer.status, timer.last_error) == ("failed", "403 Missing Access")
+
+
+async def test_restart_within_catchup_runs_late_and_past_it_marks_missed(world, make_bot, probe):
+    env, bot = world.env, world.env.bot
+    await update_settings(bot.db, world.guild.id, catchup_seconds=3600)
+    now = bot.clock.timestamp()
+    await plan(bot, world.guild.id, "inside", now + 600)
+    await plan(bot, world.guild.id, "outside", now + 60)
+    # The bot is down for 4000 s: "inside" is then 3400 s overdue (inside the hour),
+    # "outside" 3940 s (past it).
+    await bot.scheduler.stop()
+    await env.advance_time(4000)
+    await env.restart_bot(make_bot())
+    await env.advance_time(1)
+    assert [(k, late) for k, late, _ in probe.calls] == [("inside", True)]
+    missed = await env.bot.scheduler.get(guild_id=world.guild.id, key="outside")
+    assert missed.status == "missed"
+    await env.advance_time(3600)
+    assert len(probe.calls) == 1
+
+
+async def test_timer_left_running_by_a_crash_runs_again_with_the_same_nonce(world, make_bot, probe):
+    env, bot = world.env, world.env.bot
+    now = bot.clock.timestamp()
+    await plan(bot, world.guild.id, "r", now + 5)
+    before = await bot.scheduler.get(guild_id=world.guild.id, key="r")
+    await bot.scheduler.stop()
+    # The crash window: claimed (running) and perhaps sent, but the store never told.
+    claimed = await store.claim_due(bot.db, now + 10, 10)
+    assert [t.key for t in claimed] == ["r"]
+    await env.restart_bot(make_bot())
+    await env.advance_time(10)
+    assert [k for k, _, _ in probe.calls] == ["r"]
+    after = await env.bot.scheduler.get(guild_id=world.guild.id, key="r")
+    assert after.status == "sent"
+    assert after.nonce == before.nonce
+    assert len(after.nonce) <= 25
+
+
+def test_discord_errors_are_classified():
+    from bot.services.scheduler import classify
+
+    class Response:
+        status = 503
+        reason = "Service Unavailable"
+
+    assert classify(discord.DiscordServerError(Response(), "x")) is TransientError
+    Response.status = 403
+    assert classify(discord.Forbidden(Response(), "Missing Access")) is PermanentError
+    assert classify(TimeoutError()) is TransientError
+
+
+async def test_scheduler_constructor_takes_the_documented_knobs(db):
+    scheduler = Scheduler(db, object(), max_sleep=5.0, retry_limit=2)  # type: ignore[arg-type]
+    assert (scheduler.max_sleep, scheduler.retry_limit) == (5.0, 2)
