@@ -62,15 +62,15 @@ class Discussions(commands.Cog):
         await self.on_guild_seeded(guild_id)
 
     async def _on_timer(self, timer, late: bool) -> str | None:  # timer: scheduler.Timer
-        from bot.services.scheduler import PermanentError, TransientError
+        from bot.services.scheduler import PermanentError
 
         slug, number = timer.payload["show"], int(timer.payload["episode"])
         try:
             opened = await service.open_episodes(self.bot, timer.guild_id, slug, [number])
         except service.DiscussionError as exc:
+            # What a human must fix (channel gone, permissions): fail now, with the reason.
             raise PermanentError(t(exc.key, "en", **exc.fields)) from exc
-        except discord.HTTPException as exc:
-            raise TransientError(f"Discord answered {exc.status}: {exc.text}") from exc
+        # Any other HTTPException goes to the scheduler, which retries 5xx and fails the rest.
         return service.describe(opened)
 
     async def _on_failed(self, timer, reason: str) -> None:  # timer: scheduler.Timer

@@ -65,16 +65,22 @@ async def _post(
             created = await channel.create_thread(
                 name=index_title(show, locale), content=content, allowed_mentions=NO_MENTIONS
             )
-            post = created.thread
+            post, starter = created.thread, created.message
         else:
-            await post.get_partial_message(post.id).edit(content=content)
+            # The post's first message (on Discord it shares the post's id; read it
+            # rather than assume, so an adopted post is edited in place).
+            first = [m async for m in post.history(limit=1, oldest_first=True)]
+            if first:
+                starter = first[0]
+                await starter.edit(content=content, allowed_mentions=NO_MENTIONS)
+            else:  # its first message was deleted: the index goes in a new one
+                starter = await post.send(content, allowed_mentions=NO_MENTIONS)
         if not post.flags.pinned:
             await post.edit(pinned=True, archived=False)
-        # A forum post's starter message has the post's own id.
-        return DiscussionIndex(channel.id, post.id, post.id)
+        return DiscussionIndex(channel.id, starter.id, post.id)
     heading = index_heading(show, locale)
     me = channel.guild.me.id
-    for message in await channel.pins():
+    async for message in channel.pins():
         if message.author.id == me and message.content.startswith(heading):
             await message.edit(content=content, allowed_mentions=NO_MENTIONS)
             return DiscussionIndex(channel.id, message.id, None)

@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from weakref import WeakKeyDictionary
 
 import discord
 
@@ -33,8 +34,9 @@ from ._render import guild_locale, starter_text, thread_name
 log = logging.getLogger(__name__)
 
 # One opener at a time per guild: a timer and a moderator's /discussion open racing
-# for the same episode must not both get past "is there a thread yet?".
-_locks: dict[int, asyncio.Lock] = {}
+# for the same episode must not both get past "is there a thread yet?". Kept per bot
+# (weakly), since a lock belongs to the event loop of the bot that made it.
+_locks: WeakKeyDictionary[discord.Client, dict[int, asyncio.Lock]] = WeakKeyDictionary()
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +97,7 @@ async def open_episodes(
     show = await load_show(bot, guild_id, slug)
     for number in numbers:
         require_episode(show, number)
-    async with _locks.setdefault(guild_id, asyncio.Lock()):
+    async with _locks.setdefault(bot, {}).setdefault(guild_id, asyncio.Lock()):
         return await _open_locked(bot, guild_id, show, numbers)
 
 
