@@ -152,12 +152,7 @@ class Discussions(commands.Cog):
         self, interaction: discord.Interaction, show: str, episode: app_commands.Range[int, 1, 999]
     ) -> None:
         """Moderators: a closing note, then archive and lock."""
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        done = await service.close_episode(self.bot, interaction.guild_id, show, episode)
-        info = await service.load_show(self.bot, interaction.guild_id, show)
-        text = t("discussion.reply.closed", interaction, show=info.title, number=episode,
-                 link=done.jump_url)  # fmt: skip
-        await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        await self._moderate(interaction, show, episode, "discussion.reply.closed")
 
     @group.command(
         name=_("reopen"), description=_("Reopen a closed episode discussion (moderators)")
@@ -168,11 +163,17 @@ class Discussions(commands.Cog):
         self, interaction: discord.Interaction, show: str, episode: app_commands.Range[int, 1, 999]
     ) -> None:
         """Moderators: unlock and unarchive."""
+        await self._moderate(interaction, show, episode, "discussion.reply.reopened")
+
+    async def _moderate(
+        self, interaction: discord.Interaction, show: str, episode: int, reply: str
+    ) -> None:
+        """Close or reopen (by ``reply``'s key) and tell the moderator where."""
         await interaction.response.defer(ephemeral=True, thinking=True)
-        done = await service.reopen_episode(self.bot, interaction.guild_id, show, episode)
+        action = service.close_episode if reply.endswith("closed") else service.reopen_episode
+        done = await action(self.bot, interaction.guild_id, show, episode)
         info = await service.load_show(self.bot, interaction.guild_id, show)
-        text = t("discussion.reply.reopened", interaction, show=info.title, number=episode,
-                 link=done.jump_url)  # fmt: skip
+        text = t(reply, interaction, show=info.title, number=episode, link=done.jump_url)
         await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     link.autocomplete("show")(_show_autocomplete)

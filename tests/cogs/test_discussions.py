@@ -236,3 +236,21 @@ async def test_bad_input_gets_a_clear_message_and_creates_nothing(world, kind):
     assert "No discussion channel is set" in said(result)
     assert discussion_threads(channel) == []
     assert all(isinstance(e.__cause__ or e, UserFacingError) for e in world.env.errors)
+
+
+async def test_a_member_asking_early_learns_when_the_discussion_opens(world, kind):
+    await use_channel(world, kind, watchable_delay_seconds=600)
+    result = await world.member.slash(world.general, "discussion link", episode=1)
+    opens = kst_midnight(RELEASES[1]) + 600
+    assert result.ephemeral
+    assert result.response.content == (
+        f"Soundtrack #1, episode 1: the discussion opens <t:{opens}:R>."
+    )
+    result = await world.member.slash(world.general, "discussion link")
+    assert result.response.content == "No discussion of Soundtrack #1 has opened yet."
+    await advance_to(world, opens + 5)
+    result = await world.member.slash(world.general, "discussion link")  # the latest
+    links = await discussion_links(world.env.bot.db, world.guild.id, SHOW)
+    assert result.response.content == f"Soundtrack #1, episode 1: {links[1]}"
+    # The "none yet" answer went through the one error path, as a user-facing message.
+    assert all(isinstance(e.__cause__ or e, UserFacingError) for e in world.env.errors)

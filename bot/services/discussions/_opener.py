@@ -220,29 +220,30 @@ async def recorded(bot: discord.Client, guild_id: int, slug: str, number: int) -
 
 async def close_episode(bot: discord.Client, guild_id: int, slug: str, number: int) -> Discussion:
     """Post a closing note, then archive and lock the episode's thread."""
-    discussion = await recorded(bot, guild_id, slug, number)
-    thread = await _thread(bot, discussion)
-    locale = guild_locale(thread.guild)
-    try:
-        if thread.archived:
-            thread = await thread.edit(archived=False)
-        await thread.send(t("discussion.closing_note", locale), allowed_mentions=NO_MENTIONS)
-        await thread.edit(archived=True, locked=True)
-    except discord.Forbidden as exc:
-        raise DiscussionError("discussion.error.discord", reason=exc.text or str(exc)) from exc
-    await store.set_thread_status(bot.db, guild_id, thread.id, "closed", now=bot.clock.timestamp())  # type: ignore[attr-defined]
-    return discussion
+    return await _set_open(bot, guild_id, slug, number, is_open=False)
 
 
 async def reopen_episode(bot: discord.Client, guild_id: int, slug: str, number: int) -> Discussion:
     """Unlock and unarchive the episode's thread, with a note saying it is open again."""
+    return await _set_open(bot, guild_id, slug, number, is_open=True)
+
+
+async def _set_open(
+    bot: discord.Client, guild_id: int, slug: str, number: int, *, is_open: bool
+) -> Discussion:
     discussion = await recorded(bot, guild_id, slug, number)
     thread = await _thread(bot, discussion)
     locale = guild_locale(thread.guild)
+    note = t("discussion.reopen_note" if is_open else "discussion.closing_note", locale)
     try:
-        thread = await thread.edit(archived=False, locked=False)
-        await thread.send(t("discussion.reopen_note", locale), allowed_mentions=NO_MENTIONS)
+        # Unarchive first either way: the note cannot be posted in an archived thread.
+        if thread.archived or thread.locked:
+            thread = await thread.edit(archived=False, locked=False)
+        await thread.send(note, allowed_mentions=NO_MENTIONS)
+        if not is_open:
+            await thread.edit(archived=True, locked=True)
     except discord.Forbidden as exc:
         raise DiscussionError("discussion.error.discord", reason=exc.text or str(exc)) from exc
-    await store.set_thread_status(bot.db, guild_id, thread.id, "open", now=bot.clock.timestamp())  # type: ignore[attr-defined]
+    status = "open" if is_open else "closed"
+    await store.set_thread_status(bot.db, guild_id, thread.id, status, now=bot.clock.timestamp())  # type: ignore[attr-defined]
     return discussion
