@@ -254,3 +254,23 @@ async def test_a_member_asking_early_learns_when_the_discussion_opens(world, kin
     assert result.response.content == f"Soundtrack #1, episode 1: {links[1]}"
     # The "none yet" answer went through the one error path, as a user-facing message.
     assert all(isinstance(e.__cause__ or e, UserFacingError) for e in world.env.errors)
+
+
+async def test_a_deleted_channel_fails_the_timer_with_the_reason_and_is_fixable(world, kind):
+    bot = world.env.bot
+    channel = await use_channel(world, kind)
+    await bot.get_channel(channel.id).delete()
+    await world.env.settle()
+    await advance_to(world, kst_midnight(RELEASES[1]) + 5)
+    timer = await bot.scheduler.get(guild_id=world.guild.id, key=f"discussion:{SHOW}:1")
+    assert timer.status == "failed"
+    assert "no longer exists" in timer.last_error
+    assert "/discussion open" in world.log.last_message.content
+    # An admin points the bot at a new channel; a moderator opens the episode, once.
+    from bot.store.guilds import update_settings
+
+    fresh = world.guild.create_text_channel("episodes-2")
+    await update_settings(bot.db, world.guild.id, discussion_channel_id=fresh.id)
+    for _ in range(2):
+        await world.moderator.slash(world.general, "discussion open", show=SHOW, episode=1)
+    assert len(discussion_threads(fresh)) == 1
