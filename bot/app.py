@@ -20,7 +20,13 @@ from bot.tree import BotTree
 log = logging.getLogger(__name__)
 
 # Loaded in this order; a feature joins the bot by being listed here.
-EXTENSIONS: tuple[str, ...] = ("cogs.meta", "cogs.admin", "cogs.config", "cogs.announce")
+EXTENSIONS: tuple[str, ...] = (
+    "cogs.meta",
+    "cogs.admin",
+    "cogs.config",
+    "cogs.announce",
+    "cogs.discussions",
+)
 
 
 def intents() -> discord.Intents:
@@ -112,10 +118,13 @@ class KdramaBot(commands.Bot):
 
         async with self._seed_lock:
             if guild_id not in self._seeded:
-                await ensure_seeded(
+                seeded = await ensure_seeded(
                     self.db, guild_id, data_dir=self.data_dir, now=self.clock.timestamp()
                 )
                 self._seeded.add(guild_id)
+                if seeded:
+                    # Features that plan work per show (discussions) listen for this.
+                    self.dispatch("guild_seeded", guild_id)
 
     async def on_ready(self) -> None:
         """Log readiness only: loops start in setup_hook/cog_load, never here."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from discord import app_commands
+
 from bot.app import EXTENSIONS
 
 
@@ -15,9 +17,13 @@ async def test_bot_reaches_ready_with_every_cog_loaded(world):
 
 async def test_synced_tree_offers_every_command_to_members(world):
     offered = set(world.member.available_commands(world.general))
-    # Moderator/admin groups carry a default_permissions hint and are hidden from members.
+    # SimCord lists leaf commands by qualified name ("discussion open"); moderator and
+    # admin groups carry a default_permissions hint, so Discord hides them from members.
     expected = {
-        cmd.name for cmd in world.env.bot.tree.get_commands() if cmd.default_permissions is None
+        cmd.qualified_name
+        for cmd in world.env.bot.tree.walk_commands()
+        if not isinstance(cmd, app_commands.Group)
+        and (cmd.root_parent or cmd).default_permissions is None
     }
     assert expected
     assert expected <= offered

@@ -1,0 +1,89 @@
+"""The pinned index: one message per show listing every episode's discussion."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+
+from bot.store import discussions as store
+from bot.store.discussions import DiscussionIndex, ShowEpisodes
+from bot.store.guilds import get_settings
+from bot.tree import NO_MENTIONS
+
+from ._channel import DiscussionChannel, find_thread
+from ._render import guild_locale, index_heading, index_text, index_title
+
+log = logging.getLogger(__name__)
+
+
+async def refresh_index(
+    bot: discord.Client, channel: DiscussionChannel, show: ShowEpisodes
+) -> None:
+    """Post or edit the show's pinned index in ``channel``.
+
+    Never raises: the discussions themselves are what matter, and the index is
+    rebuilt in full on the next open.
+    """
+    guild_id = channel.guild.id
+    try:
+        await _refresh(bot, channel, show)
+    except discord.HTTPException as exc:
+        log.warning("guild %s: could not update the %s index: %s", guild_id, show.slug, exc)
+
+
+async def _refresh(bot: discord.Client, channel: DiscussionChannel, show: ShowEpisodes) -> None:
+    db = bot.db  # type: ignore[attr-defined]
+    guild_id = channel.guild.id
+    settings = await get_settings(db, guild_id)
+    locale = guild_locale(channel.guild)
+    links = await store.discussion_links(db, guild_id, show.slug)
+    content = index_text(show, links, settings.watchable_delay_seconds, locale)
+    known = await store.get_index(db, guild_id, show.slug)
+    if known is not None and known.channel_id == channel.id:
+        where = known.thread_id or known.channel_id
+        partial = discord.PartialMessage(
+            channel=bot.get_partial_messageable(where, guild_id=guild_id),  # type: ignore[arg-type]
+            id=known.message_id,
+        )
+        try:
+            await partial.edit(content=content, allowed_mentions=NO_MENTIONS)
+            return
+        except discord.NotFound:
+            log.info("guild %s: the %s index was deleted; posting it again", guild_id, show.slug)
+    index = await _post(channel, show, content, locale)
+    await store.set_index(db, guild_id, show.slug, index)
+
+
+async def _post(
+    channel: DiscussionChannel, show: ShowEpisodes, content: str, locale: str
+) -> DiscussionIndex:
+    """Find the bot's own index (recorded nowhere after a crash) or post a new one, pinned."""
+    if isinstance(channel, discord.ForumChannel):
+        post = await find_thread(channel, index_title(show, locale))
+        if post is None:
+            created = await channel.create_thread(
+                name=index_title(show, locale), content=content, allowed_mentions=NO_MENTIONS
+            )
+            post, starter = created.thread, created.message
+        else:
+            # The post's first message (on Discord it shares the post's id; read it
+            # rather than assume, so an adopted post is edited in place).
+            first = [m async for m in post.history(limit=1, oldest_first=True)]
+            if first:
+                starter = first[0]
+                await starter.edit(content=content, allowed_mentions=NO_MENTIONS)
+            else:  # its first message was deleted: the index goes in a new one
+                starter = await post.send(content, allowed_mentions=NO_MENTIONS)
+        if not post.flags.pinned:
+            await post.edit(pinned=True, archived=False)
+        return DiscussionIndex(channel.id, starter.id, post.id)
+    heading = index_heading(show, locale)
+    me = channel.guild.me.id
+    async for message in channel.pins():
+        if message.author.id == me and message.content.startswith(heading):
+            await message.edit(content=content, allowed_mentions=NO_MENTIONS)
+            return DiscussionIndex(channel.id, message.id, None)
+    message = await channel.send(content, allowed_mentions=NO_MENTIONS)
+    await message.pin()
+    return DiscussionIndex(channel.id, message.id, None)

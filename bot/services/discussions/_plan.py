@@ -1,0 +1,156 @@
+"""Planning: when each episode's discussion opens, and whether the bot will be able to."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import discord
+
+from bot.domain.release import Precision
+from bot.i18n import t
+from bot.services.modlog import tell_moderators
+from bot.store import discussions as store
+from bot.store.guilds import get_settings
+
+from ._channel import (
+    DiscussionError,
+    missing_permissions,
+    permission_names,
+    resolve_channel,
+    tags_missing,
+)
+from ._opener import _tag_names, load_show
+from ._render import guild_locale
+
+log = logging.getLogger(__name__)
+
+TIMER_KIND = "discussion.open"
+
+
+def timer_key(show_slug: str, episode: int) -> str:
+    """The scheduler key of one episode's opening: unique per guild, show and episode."""
+    return f"discussion:{show_slug}:{episode}"
+
+
+async def plan_discussions(bot: discord.Client, guild_id: int, show_slug: str) -> list[int]:
+    """Schedule the opening of each of the show's episodes not opened yet.
+
+    An episode opens at its release + the guild's watchable delay (day precision: local
+    midnight). Coarser releases are not scheduled — there is no instant to open at.
+    Episodes whose opening is further in the past than the catch-up window are left
+    to ``/discussion open``. Also checks the bot's permissions now, well before the
+    release, and tells moderators once about anything missing. Returns the episode
+    numbers scheduled.
+    """
+    db = bot.db  # type: ignore[attr-defined]
+    settings = await get_settings(db, guild_id)
+    if settings.discussion_channel_id is None:
+        return []
+    show = await store.show_episodes(db, guild_id, show_slug)
+    if show is None:
+        return []
+    opened = await store.discussion_links(db, guild_id, show_slug)
+    now = bot.clock.timestamp()  # type: ignore[attr-defined]
+    scheduler = getattr(bot, "scheduler", None)
+    planned: list[int] = []
+    for episode in show.episodes:
+        release = episode.release
+        if episode.number in opened or release is None or not release.at_least(Precision.DAY):
+            continue
+        due = release.at + settings.watchable_delay_seconds
+        if due < now - settings.catchup_seconds:
+            continue
+        planned.append(episode.number)
+        if scheduler is not None:
+            await scheduler.schedule(
+                guild_id=guild_id, kind=TIMER_KIND, key=timer_key(show_slug, episode.number),
+                due=due, payload={"show": show_slug, "episode": episode.number},
+            )  # fmt: skip
+    if planned:
+        await check_ahead(bot, guild_id, show_slug, planned)
+    return planned
+
+
+async def check_ahead(
+    bot: discord.Client, guild_id: int, show_slug: str, numbers: list[int]
+) -> str | None:
+    """Tell moderators now what would stop these discussions from opening; once per problem.
+
+    Returns the problem (None when all is well).
+    """
+    db = bot.db  # type: ignore[attr-defined]
+    settings = await get_settings(db, guild_id)
+    show = await load_show(bot, guild_id, show_slug)
+    problem: str | None = None
+    locale = "en"
+    try:
+        channel = await resolve_channel(bot, settings.discussion_channel_id)
+        locale = guild_locale(channel.guild)
+        missing = missing_permissions(
+            channel, tags_missing=tags_missing(channel, _tag_names(show, numbers, locale))
+        )
+        if missing:
+            problem = t(
+                "discussion.error.missing_permissions", locale,
+                channel=channel.mention, permissions=permission_names(missing),
+            )  # fmt: skip
+    except DiscussionError as exc:
+        problem = t(exc.key, locale, **exc.fields)
+    now = bot.clock.timestamp()  # type: ignore[attr-defined]
+    channel_id = settings.discussion_channel_id or 0
+    if await store.swap_warning(db, guild_id, channel_id, problem or "", now) and problem:
+        first = min(numbers)
+        release = show.episode(first).release  # type: ignore[union-attr]
+        when = f"<t:{release.at + settings.watchable_delay_seconds}:R>" if release else "?"
+        await tell_moderators(
+            bot, guild_id,
+            t("discussion.modlog.ahead", locale, show=show.title, number=first,
+              when=when, problem=problem),
+        )  # fmt: skip
+    return problem
+
+
+async def plan_all(bot: discord.Client) -> None:
+    """Plan every show of every guild that has a discussion channel (at start-up)."""
+    from bot.store.catalog_io import list_show_slugs
+
+    db = bot.db  # type: ignore[attr-defined]
+    for guild_id in await store.guilds_with_discussion_channel(db):
+        for slug in await list_show_slugs(db, guild_id):
+            try:
+                await plan_discussions(bot, guild_id, slug)
+            except Exception:
+                log.exception("could not plan discussions for guild %s show %s", guild_id, slug)
+
+
+async def reopen_after_downtime(bot: discord.Client) -> list[int]:
+    """Unarchive open discussions archived while the bot was down, inside their window.
+
+    The window is the guild's keep-open time from the opening; a thread a moderator
+    closed is marked closed in the store and never reopened here. Returns thread ids.
+    """
+    db = bot.db  # type: ignore[attr-defined]
+    now = bot.clock.timestamp()  # type: ignore[attr-defined]
+    reopened: list[int] = []
+    seen: set[int] = set()
+    for discussion in await store.open_discussions(db):
+        if discussion.thread_id in seen:
+            continue
+        seen.add(discussion.thread_id)
+        settings = await get_settings(db, discussion.guild_id)
+        if now >= discussion.opened_at + settings.archive_minutes * 60:
+            continue
+        try:
+            thread = await bot.fetch_channel(discussion.thread_id)
+            if isinstance(thread, discord.Thread) and thread.archived and not thread.locked:
+                await thread.edit(archived=False)
+                reopened.append(thread.id)
+        except discord.HTTPException as exc:
+            log.warning("could not check discussion thread %s: %s", discussion.thread_id, exc)
+    return reopened
+
+
+def describe(results: list[Any]) -> str | None:
+    """What an opening produced, for the timer's recorded result."""
+    return ", ".join(f"{'+'.join(map(str, r.episodes))}:{r.thread_id}" for r in results) or None

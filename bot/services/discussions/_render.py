@@ -1,0 +1,129 @@
+"""The words the discussion feature posts: thread names, starter messages, the index."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import timedelta
+
+import discord
+
+from bot.domain.release import Precision, Release
+from bot.i18n import t
+from bot.store.discussions import EpisodeInfo, ShowEpisodes
+
+THREAD_NAME_LIMIT = 100  # Discord's limit on a thread or forum post name
+MESSAGE_LIMIT = 2000
+SYNOPSIS_LIMIT = 900
+
+
+def guild_locale(guild: discord.Guild | None) -> str:
+    """Posts in a channel speak the server's language: Korean servers get Korean."""
+    return "ko" if guild is not None and str(guild.preferred_locale).startswith("ko") else "en"
+
+
+def numbers_text(numbers: Sequence[int]) -> str:
+    """``3`` or ``3–4`` or ``1, 3``: the episode numbers a thread covers."""
+    ordered = sorted(numbers)
+    if len(ordered) > 1 and ordered == list(range(ordered[0], ordered[-1] + 1)):
+        return f"{ordered[0]}–{ordered[-1]}"
+    return ", ".join(str(n) for n in ordered)
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def thread_name(show: ShowEpisodes, numbers: Sequence[int], locale: str) -> str:
+    """``[Spoilers] Soundtrack #1 — Episode 3 discussion``, `` — Finale`` on the last one.
+
+    The show title is what gets shortened when the name would pass Discord's limit,
+    so the episode part (which the exactly-once lookup matches on) always survives.
+    """
+    key = "discussion.thread_name" if len(numbers) == 1 else "discussion.thread_name_combined"
+    suffix = t("discussion.finale_suffix", locale) if show.last_number in numbers else ""
+    full = t(key, locale, show=show.title, numbers=numbers_text(numbers)) + suffix
+    if len(full) <= THREAD_NAME_LIMIT:
+        return full
+    room = THREAD_NAME_LIMIT - (len(full) - len(show.title))
+    short = _clip(show.title, max(room, 1))
+    return _clip(t(key, locale, show=short, numbers=numbers_text(numbers)) + suffix, 100)
+
+
+def release_text(release: Release | None, locale: str) -> str:
+    """A release as precisely as it is known: a live timestamp only at minute precision."""
+    if release is None:
+        return t("discussion.when.unknown", locale)
+    if release.precision is Precision.MINUTE:
+        return discord.utils.format_dt(release.utc, "F")
+    # A date (or month) is a local calendar fact; a <t:…> would shift it across zones.
+    return t("discussion.when.local", locale, date=release.text(), zone=release.tz)
+
+
+def starter_text(
+    show: ShowEpisodes,
+    episodes: Sequence[EpisodeInfo],
+    earlier: Mapping[int, str],
+    locale: str,
+) -> str:
+    """The first message of a discussion: what it is for, when it aired, where spoilers go."""
+    parts: list[str] = []
+    for episode in episodes:
+        title = t("discussion.starter.title", locale, title=episode.title) if episode.title else ""
+        parts.append(
+            t("discussion.starter.heading", locale, show=show.title, number=episode.number) + title
+        )
+        parts.append(
+            t("discussion.starter.released", locale, when=release_text(episode.release, locale))
+        )
+        if episode.synopsis:
+            # Spoiler tags cannot nest and a stray || would close the tag early.
+            synopsis = _clip(episode.synopsis.replace("||", "|"), SYNOPSIS_LIMIT)
+            parts.append(t("discussion.starter.synopsis", locale, synopsis=synopsis))
+    parts.append(t("discussion.starter.etiquette", locale))
+    if earlier:
+        items = sorted(earlier.items())
+        links = " · ".join(t("discussion.link_item", locale, number=n, link=u) for n, u in items)
+        parts.append(t("discussion.starter.earlier", locale, links=links))
+    return _clip("\n".join(parts), MESSAGE_LIMIT)
+
+
+def index_title(show: ShowEpisodes, locale: str) -> str:
+    """The name of the pinned index forum post."""
+    return _clip(t("discussion.index.title", locale, show=show.title), THREAD_NAME_LIMIT)
+
+
+def index_heading(show: ShowEpisodes, locale: str) -> str:
+    """The index message's first line (also how the bot recognises its own pinned index)."""
+    return t("discussion.index.heading", locale, show=show.title)
+
+
+def index_text(
+    show: ShowEpisodes, links: Mapping[int, str], delay_seconds: int, locale: str
+) -> str:
+    """Every episode of the show with its discussion link, or when it opens."""
+    lines = [index_heading(show, locale)]
+    for episode in show.episodes:
+        finale = t("discussion.finale_suffix", locale) if episode.number == show.last_number else ""
+        if episode.number in links:
+            lines.append(
+                t("discussion.index.line_open", locale, number=episode.number,
+                  finale=finale, link=links[episode.number])
+            )  # fmt: skip
+        elif episode.release is not None:
+            opens = _opening(episode.release, delay_seconds, locale)
+            lines.append(
+                t("discussion.index.line_pending", locale, number=episode.number,
+                  finale=finale, when=opens)
+            )  # fmt: skip
+        else:
+            lines.append(
+                t("discussion.index.line_unknown", locale, number=episode.number, finale=finale)
+            )
+    return _clip("\n".join(lines), MESSAGE_LIMIT)
+
+
+def _opening(release: Release, delay_seconds: int, locale: str) -> str:
+    # Opening day and later are relative to each reader ("in 3 days"); a month is not.
+    if release.at_least(Precision.DAY):
+        return discord.utils.format_dt(release.utc + timedelta(seconds=delay_seconds), "R")
+    return release_text(release, locale)

@@ -1,0 +1,187 @@
+"""/discussion: the link to an episode's discussion; moderators open, close and reopen."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord import app_commands
+from discord.app_commands import locale_str as _
+from discord.ext import commands
+
+from bot.checks import moderator_only
+from bot.domain.release import Precision
+from bot.errors import UserFacingError
+from bot.i18n import t
+from bot.services import discussions as service
+from bot.services.modlog import tell_moderators
+from bot.store import discussions as store
+from bot.store.catalog_io import default_show, list_show_slugs
+from bot.store.guilds import get_settings
+from bot.tree import NO_MENTIONS
+
+log = logging.getLogger(__name__)
+
+SHOW = _("The show (default: the server's default show)")
+LATEST = _("The episode number (default: the latest discussion)")
+SHOW_ARG = _("The show")
+EPISODE_ARG = _("The episode number")
+
+
+class Discussions(commands.Cog):
+    """Episode-discussion threads that open themselves on release."""
+
+    group = app_commands.Group(
+        name=_("discussion"), description=_("Episode discussion threads"), guild_only=True
+    )
+
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+
+    async def cog_load(self) -> None:
+        """Register the opening timer, plan every known guild, check threads after downtime."""
+        scheduler = getattr(self.bot, "scheduler", None)
+        if scheduler is not None:
+            scheduler.register(service.TIMER_KIND, self._on_timer, on_failed=self._on_failed)
+        self.bot.spawn(self._start_up(), name="discussions.start_up")
+
+    async def _start_up(self) -> None:
+        await service.plan_all(self.bot)
+        await self.bot.wait_until_ready()
+        await service.reopen_after_downtime(self.bot)
+
+    @commands.Cog.listener()
+    async def on_guild_seeded(self, guild_id: int) -> None:
+        """A guild's catalog was just created: plan its shows' discussions."""
+        for slug in await list_show_slugs(self.bot.db, guild_id):
+            await service.plan_discussions(self.bot, guild_id, slug)
+
+    @commands.Cog.listener()
+    async def on_guild_settings_changed(self, guild_id: int) -> None:
+        """The discussion channel or delay may have changed: plan again (upserts, no doubles)."""
+        await self.on_guild_seeded(guild_id)
+
+    async def _on_timer(self, timer, late: bool) -> str | None:  # timer: scheduler.Timer
+        from bot.services.scheduler import PermanentError
+
+        slug, number = timer.payload["show"], int(timer.payload["episode"])
+        try:
+            opened = await service.open_episodes(self.bot, timer.guild_id, slug, [number])
+        except service.DiscussionError as exc:
+            # What a human must fix (channel gone, permissions): fail now, with the reason.
+            raise PermanentError(t(exc.key, "en", **exc.fields)) from exc
+        # Any other HTTPException goes to the scheduler, which retries 5xx and fails the rest.
+        return service.describe(opened)
+
+    async def _on_failed(self, timer, reason: str) -> None:  # timer: scheduler.Timer
+        show = await store.show_episodes(self.bot.db, timer.guild_id, timer.payload["show"])
+        await tell_moderators(
+            self.bot, timer.guild_id,
+            t("discussion.modlog.failed", "en", show=show.title if show else timer.payload["show"],
+              number=timer.payload["episode"], reason=reason),
+        )  # fmt: skip
+
+    async def _show(self, interaction: discord.Interaction, show: str | None) -> str:
+        slug = show or await default_show(self.bot.db, interaction.guild_id)
+        if slug is None:
+            raise UserFacingError("discussion.error.no_default_show")
+        return slug
+
+    async def _show_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        slugs = await list_show_slugs(self.bot.db, interaction.guild_id)
+        return [app_commands.Choice(name=s, value=s) for s in slugs if current.lower() in s][:25]
+
+    @group.command(name=_("link"), description=_("Get the link to an episode's discussion thread"))
+    @app_commands.describe(show=SHOW, episode=LATEST)
+    async def link(
+        self,
+        interaction: discord.Interaction,
+        show: str | None = None,
+        episode: app_commands.Range[int, 1, 999] | None = None,
+    ) -> None:
+        """Anyone: the discussion link, or when it will open."""
+        slug = await self._show(interaction, show)
+        info = await service.load_show(self.bot, interaction.guild_id, slug)
+        links = await store.discussion_links(self.bot.db, interaction.guild_id, slug)
+        if episode is None:
+            if not links:
+                raise UserFacingError("discussion.reply.none_yet", show=info.title)
+            episode = max(links)
+        service.require_episode(info, episode)
+        fields = {"show": info.title, "number": episode}
+        if episode in links:
+            text = t("discussion.reply.link", interaction, link=links[episode], **fields)
+        else:
+            release = info.episode(episode).release  # type: ignore[union-attr]
+            settings = await get_settings(self.bot.db, interaction.guild_id)
+            if release is not None and release.at_least(Precision.DAY):
+                when = f"<t:{release.at + settings.watchable_delay_seconds}:R>"
+                text = t("discussion.reply.opens", interaction, when=when, **fields)
+            else:
+                text = t("discussion.reply.not_scheduled", interaction, **fields)
+        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+    @group.command(name=_("open"), description=_("Open an episode's discussion now (moderators)"))
+    @app_commands.describe(show=SHOW_ARG, episode=EPISODE_ARG)
+    @moderator_only("manage_threads")
+    async def open(
+        self, interaction: discord.Interaction, show: str, episode: app_commands.Range[int, 1, 999]
+    ) -> None:
+        """Moderators: open (or find) the episode's discussion right now."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        opened = await service.open_episodes(self.bot, interaction.guild_id, show, [episode])
+        result = opened[0]
+        scheduler = getattr(self.bot, "scheduler", None)
+        if scheduler is not None:
+            # The release timer would only find the thread already open; retire it.
+            key = service.timer_key(show, episode)
+            await scheduler.cancel(guild_id=interaction.guild_id, key=key)
+        info = await service.load_show(self.bot, interaction.guild_id, show)
+        key = "discussion.reply.opened" if result.created else "discussion.reply.already_open"
+        text = t(key, interaction, show=info.title, number=episode, link=result.url)
+        await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+    @group.command(
+        name=_("close"), description=_("Close and lock an episode's discussion (moderators)")
+    )
+    @app_commands.describe(show=SHOW_ARG, episode=EPISODE_ARG)
+    @moderator_only("manage_threads")
+    async def close(
+        self, interaction: discord.Interaction, show: str, episode: app_commands.Range[int, 1, 999]
+    ) -> None:
+        """Moderators: a closing note, then archive and lock."""
+        await self._moderate(interaction, show, episode, "discussion.reply.closed")
+
+    @group.command(
+        name=_("reopen"), description=_("Reopen a closed episode discussion (moderators)")
+    )
+    @app_commands.describe(show=SHOW_ARG, episode=EPISODE_ARG)
+    @moderator_only("manage_threads")
+    async def reopen(
+        self, interaction: discord.Interaction, show: str, episode: app_commands.Range[int, 1, 999]
+    ) -> None:
+        """Moderators: unlock and unarchive."""
+        await self._moderate(interaction, show, episode, "discussion.reply.reopened")
+
+    async def _moderate(
+        self, interaction: discord.Interaction, show: str, episode: int, reply: str
+    ) -> None:
+        """Close or reopen (by ``reply``'s key) and tell the moderator where."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        action = service.close_episode if reply.endswith("closed") else service.reopen_episode
+        done = await action(self.bot, interaction.guild_id, show, episode)
+        info = await service.load_show(self.bot, interaction.guild_id, show)
+        text = t(reply, interaction, show=info.title, number=episode, link=done.jump_url)
+        await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+    link.autocomplete("show")(_show_autocomplete)
+    open.autocomplete("show")(_show_autocomplete)
+    close.autocomplete("show")(_show_autocomplete)
+    reopen.autocomplete("show")(_show_autocomplete)
+
+
+async def setup(bot: commands.Bot) -> None:
+    """Entry point for ``load_extension``."""
+    await bot.add_cog(Discussions(bot))

@@ -1,0 +1,73 @@
+"""Shared set-up for the discussion tests: a discussion channel of either kind, a clock."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import simcord.http.router as sim_router
+
+from bot.services import discussions as service
+from tests.conftest import KST
+
+SHOW = "soundtrack-1"
+RELEASES = {1: "2022-03-23", 2: "2022-03-30", 3: "2022-04-06", 4: "2022-04-13"}
+
+
+def kst_midnight(day: str) -> int:
+    """UTC epoch seconds of local midnight in Korea on ``day``."""
+    return int(datetime.fromisoformat(day).replace(tzinfo=KST).timestamp())
+
+
+def pin_forum_posts(monkeypatch) -> dict[int, bool]:
+    """Let SimCord accept a forum post's ``pinned`` flag, which it does not model.
+
+    SimCord refuses ``flags`` on ``PATCH /channels/{id}`` (UnsupportedField); Discord
+    pins a forum post exactly that way (flags bit 1 << 1). This shim records the
+    flag and echoes it back, so the bot's real call path runs. Returns the record.
+    """
+    pinned: dict[int, bool] = {}
+    routes = sim_router._ROUTES["PATCH"]
+    index = next(i for i, (tpl, _) in enumerate(routes) if tpl == ["channels", "{channel_id}"])
+    template, original = routes[index]
+
+    def edit_channel(ctx):
+        body = ctx.body()
+        flags = body.pop("flags", None)
+        payload = original(ctx)
+        if flags is not None:
+            pinned[ctx.int_arg("channel_id")] = bool(int(flags) & 2)
+            payload["flags"] = int(flags)
+        return payload
+
+    patched = list(routes)
+    patched[index] = (template, edit_channel)
+    monkeypatch.setitem(sim_router._ROUTES, "PATCH", patched)
+    return pinned
+
+
+async def use_channel(world, kind: str, **settings) -> object:
+    """Seed the guild, make ``kind`` its discussion channel, plan the show; the channel."""
+    from bot.store.guilds import update_settings
+
+    bot = world.env.bot
+    channel = world.discussion if kind == "forum" else world.guild.create_text_channel("episodes")
+    await bot.ensure_guild(world.guild.id)
+    await update_settings(
+        bot.db, world.guild.id, discussion_channel_id=channel.id,
+        log_channel_id=world.log.id, **settings,
+    )  # fmt: skip
+    await service.plan_discussions(bot, world.guild.id, SHOW)
+    await world.env.settle()
+    return channel
+
+
+async def advance_to(world, instant: int) -> None:
+    """Move virtual time until the bot's clock reads ``instant``."""
+    await world.env.advance_time(instant - world.env.bot.clock.timestamp())
+
+
+def discussion_threads(channel) -> list:
+    """The channel's episode discussions (not the index post), oldest first."""
+    return sorted(
+        (t for t in channel.threads if t.name.startswith("[Spoilers]")), key=lambda t: t.id
+    )
