@@ -176,6 +176,8 @@ class ConfigGroup(
         if not changes:
             raise UserFacingError("config.nothing")
         settings = await update_settings(interaction.client.db, interaction.guild_id, **changes)  # type: ignore[attr-defined]
+        # Discussions re-plan their openings (channel, delay, combining) on this event.
+        interaction.client.dispatch("guild_settings_changed", interaction.guild_id)
         await interaction.response.send_message(
             t("config.saved", interaction, names=", ".join(sorted(changes))),
             embed=_describe(interaction, settings), ephemeral=True, allowed_mentions=NO_MENTIONS,

@@ -274,3 +274,15 @@ async def test_a_deleted_channel_fails_the_timer_with_the_reason_and_is_fixable(
     for _ in range(2):
         await world.moderator.slash(world.general, "discussion open", show=SHOW, episode=1)
     assert len(discussion_threads(fresh)) == 1
+
+
+async def test_an_admin_choosing_the_channel_with_config_plans_the_openings(world, kind):
+    channel = world.discussion if kind == "forum" else world.guild.create_text_channel("episodes")
+    await world.member.slash(world.general, "ping")  # the guild is seeded before any channel
+    await world.env.settle()
+    result = await world.admin.slash(world.general, "config set", discussion_channel=channel)
+    assert result.ephemeral
+    await world.env.settle()
+    await advance_to(world, kst_midnight(RELEASES[1]) + 5)
+    threads = discussion_threads(channel)
+    assert [t.name for t in threads] == ["[Spoilers] Soundtrack #1 — Episode 1 discussion"]
