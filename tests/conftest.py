@@ -8,11 +8,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import discord
 import pytest
 
 from bot.app import KdramaBot
 from bot.clock import Clock
+from bot.sandbox.fanserver import FanServer, build_fan_server
 from bot.store import Database
 
 # SimCord's virtual clock starts here and only moves forward.
@@ -100,53 +100,18 @@ def simcord_bot(make_bot) -> KdramaBot:
 
 
 @dataclass
-class World:
-    """A fan server: channels, roles and three kinds of people."""
+class World(FanServer):
+    """The demo fan server (see bot.sandbox.fanserver) with the SimCord env around it."""
 
-    env: object
-    guild: object
-    general: object
-    announcements: object
-    discussion: object
-    log: object
-    moderator_role: object
-    admin_role: object
-    member: object
-    moderator: object
-    admin: object
+    env: object = None
 
 
 @pytest.fixture
 async def world(simcord_env) -> World:
-    """A guild with #general, #announcements, a #discussion forum and a #mod-log;
-    a member, a moderator (Manage Events) and an admin (Manage Server); commands synced."""
-    env = simcord_env
-    guild = env.create_guild(name="K-drama Fans")
-    general = guild.create_text_channel("general")
-    announcements = guild.create_text_channel("announcements")
-    discussion = guild.create_forum_channel("discussion")
-    log = guild.create_text_channel("mod-log")
-    moderator_role = guild.create_role(
-        "Moderator", permissions=discord.Permissions(manage_events=True, manage_threads=True)
-    )
-    admin_role = guild.create_role("Admin", permissions=discord.Permissions(manage_guild=True))
-    member = guild.add_member(env.create_user("minji"))
-    moderator = guild.add_member(env.create_user("mod_hana"), roles=[moderator_role])
-    admin = guild.add_member(env.create_user("admin_joon"), roles=[admin_role])
-    await env.bot.tree.sync()
-    return World(
-        env=env,
-        guild=guild,
-        general=general,
-        announcements=announcements,
-        discussion=discussion,
-        log=log,
-        moderator_role=moderator_role,
-        admin_role=admin_role,
-        member=member,
-        moderator=moderator,
-        admin=admin,
-    )
+    """The fan server with commands synced; no bot settings (each test sets its own)."""
+    server = build_fan_server(simcord_env)
+    await simcord_env.bot.tree.sync()
+    return World(**vars(server), env=simcord_env)
 
 
 @pytest.fixture

@@ -17,12 +17,12 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import discord
 import simcord
 
 from bot.app import EXTENSIONS, KdramaBot
 from bot.clock import Clock
 from bot.sandbox.echo import Echo
+from bot.sandbox.fanserver import FanServer, build_fan_server
 from bot.sandbox.timecog import SandboxTime
 from bot.store import Database
 from bot.store.guilds import update_settings
@@ -41,24 +41,13 @@ class SandboxBusy(Exception):
 
 
 @dataclass
-class Sandbox:
+class Sandbox(FanServer):
     """A running sandbox: SimCord's env, the bot, the demo guild and its three viewers."""
 
-    env: simcord.Env
-    bot: KdramaBot
-    echo: Echo
-    guild: Any
-    general: Any
-    announcements: Any
-    discussion: Any
-    log: Any
-    moderator_role: Any
-    admin_role: Any
-    notify_role: Any
-    member: Any
-    moderator: Any
-    admin: Any
-    database_path: Path
+    env: simcord.Env = None  # type: ignore[assignment]
+    bot: KdramaBot = None  # type: ignore[assignment]
+    echo: Echo = None  # type: ignore[assignment]
+    database_path: Path = None  # type: ignore[assignment]
     preview: Any = None
     # Prompt lines queued from the page's /sandbox-time, run by the terminal's loop.
     requests: asyncio.Queue[str] = field(default_factory=asyncio.Queue)
@@ -161,19 +150,10 @@ async def sandbox_world(
 async def _build_guild(
     env: simcord.Env, bot: KdramaBot, database_path: Path, write: Callable[[str], None]
 ) -> Sandbox:
-    guild = env.create_guild(name="K-drama Fans")
-    general = guild.create_text_channel("general")
-    announcements = guild.create_text_channel("announcements")
-    discussion = guild.create_forum_channel("discussion")
-    log = guild.create_text_channel("mod-log")
-    moderator_role = guild.create_role(
-        "Moderator", permissions=discord.Permissions(manage_events=True, manage_threads=True)
-    )
-    admin_role = guild.create_role("Admin", permissions=discord.Permissions(manage_guild=True))
-    notify_role = guild.create_role("Drama Alerts", mentionable=True)
-    member = guild.add_member(env.create_user("minji"))
-    moderator = guild.add_member(env.create_user("mod_hana"), roles=[moderator_role])
-    admin = guild.add_member(env.create_user("admin_joon"), roles=[admin_role])
+    server = build_fan_server(env)
+    general, announcements, discussion, log = (
+        server.general, server.announcements, server.discussion, server.log
+    )  # fmt: skip
     names = {c.id: c.name for c in (general, announcements, discussion, log)}
     echo = Echo(
         names=lambda channel_id: names.get(channel_id) or _cached_name(bot, channel_id),
@@ -189,35 +169,20 @@ async def _build_guild(
     await bot.tree.sync()
     # Seed the catalog now (the tree would on the first command) so timers that
     # features plan from the catalog exist before anyone types anything.
-    await bot.ensure_guild(guild.id)
+    await bot.ensure_guild(server.guild.id)
     await update_settings(
         bot.db,
-        guild.id,
+        server.guild.id,
         announce_channel_id=announcements.id,
         discussion_channel_id=discussion.id,
         log_channel_id=log.id,
-        notify_role_id=notify_role.id,
-        moderator_role_id=moderator_role.id,
-        admin_role_id=admin_role.id,
+        notify_role_id=server.notify_role.id,
+        moderator_role_id=server.moderator_role.id,
+        admin_role_id=server.admin_role.id,
         timezone="Asia/Seoul",
     )
     return Sandbox(
-        env=env,
-        bot=bot,
-        echo=echo,
-        guild=guild,
-        general=general,
-        announcements=announcements,
-        discussion=discussion,
-        log=log,
-        moderator_role=moderator_role,
-        admin_role=admin_role,
-        notify_role=notify_role,
-        member=member,
-        moderator=moderator,
-        admin=admin,
-        database_path=database_path,
-        requests=requests,
+        **vars(server), env=env, bot=bot, echo=echo, database_path=database_path, requests=requests
     )
 
 
