@@ -18,7 +18,12 @@ from bot.tree import BotTree
 log = logging.getLogger(__name__)
 
 # Loaded in this order; a feature joins the bot by being listed here.
-EXTENSIONS: tuple[str, ...] = ("cogs.meta",)
+EXTENSIONS: tuple[str, ...] = (
+    "cogs.meta",
+    "cogs.info",
+    "cogs.episodes",
+    "cogs.search",
+)
 
 
 def intents() -> discord.Intents:
