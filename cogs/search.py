@@ -11,6 +11,7 @@ from bot.errors import UserFacingError
 from bot.i18n import locale_of
 from bot.services.cards import to_embed
 from bot.services.cards_episodes import search_card
+from bot.store.search import VARIANT_SCORE
 from bot.store.search import search as search_names
 from bot.tree import NO_MENTIONS
 
@@ -32,6 +33,8 @@ class Search(commands.Cog):
         """Everything whose name matches, grouped by kind."""
         guild_id, locale = interaction.guild_id or 0, locale_of(interaction)
         hits = await search_names(self.bot.db, guild_id, query)  # type: ignore[attr-defined]
+        # Romanization-variant matches only when nothing matched more directly.
+        hits = [h for h in hits if h.score < VARIANT_SCORE] or hits
         if not hits:
             raise UserFacingError("members.search.nothing", query=query)
         card = search_card(query, hits, locale)

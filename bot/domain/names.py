@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_VOWEL_RUN = re.compile(r"[aeiou]+")
+# Glides belong to the vowel: 우 is u or woo, 영 is young or yeong, 형 hyung or hyeong.
+_VOWEL_RUN = re.compile(r"[aeiouwy]+")
 # Consonants that romanizations swap freely: 가 is ga or ka, 부 bu or pu, 동 dong or tong.
 _CONSONANTS = str.maketrans({"g": "k", "b": "p", "d": "t", "r": "l", "f": "p", "v": "p"})
 _DIGRAPHS = (("ch", "j"), ("sh", "s"), ("ph", "p"), ("kk", "k"), ("tt", "t"), ("pp", "p"))
@@ -40,7 +41,7 @@ def normalize(text: str) -> str:
 def loose(normalized: str) -> str:
     """Fold romanization variants of an already normalized key into one skeleton.
 
-    Every run of vowels becomes ``a`` (seon / sun / son, soo / so / su), common
+    Every run of vowels and glides becomes ``a`` (seon / sun, soo / so, woo / u), common
     consonant pairs merge. Only Latin letters change; Hangul and digits stay.
     """
     text = normalized

@@ -12,7 +12,7 @@ import re
 import discord
 from discord import app_commands
 
-from bot.domain.names import normalize
+from bot.domain.names import loose, normalize
 from bot.errors import UserFacingError
 from bot.i18n import t
 from bot.store import catalog_io
@@ -42,10 +42,12 @@ def _good_enough(hits: list[Hit], query: str) -> Hit | None:
     exact = [h for h in hits if normalize(h.name) == q or normalize(h.label) == q]
     if exact:
         return exact[0]
-    if len(q) < 3 or hits[0].score >= 3:
+    if len(q) < 3:
         return None
     clear = len(hits) == 1 or hits[1].score > hits[0].score
-    return hits[0] if clear else None
+    # A whole-word match, or the same romanization skeleton as the whole name.
+    close = hits[0].score < 3 or loose(normalize(hits[0].name)) == loose(q)
+    return hits[0] if clear and close else None
 
 
 async def resolve_show(db: Database, guild_id: int, value: str | None, locale: str) -> int:

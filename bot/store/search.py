@@ -25,6 +25,8 @@ log = logging.getLogger(__name__)
 KINDS = ("show", "person", "character", "episode")
 # Each branch of a search is capped so a one-letter query on a huge catalog stays cheap.
 _BRANCH_LIMIT = 200
+# Hits scoring this or worse matched only through the romanization skeleton.
+VARIANT_SCORE = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,8 +171,9 @@ async def search(
         params += [q, guild_id, *kinds, q, q + "\U0010ffff"]
         scopes = " OR ".join(f'"{_scope(k, guild_id)}"' for k in kinds)
         folded = loose(q)
-        for column, text, score in (("norm", q, 3), ("loose", folded, 4)):
-            if len(text) >= 3:
+        # A three-letter skeleton ("han") matches half the catalog: variants need four.
+        for column, text, score in (("norm", q, 3), ("loose", folded, VARIANT_SCORE)):
+            if len(text) >= (3 if column == "norm" else 4):
                 match = f"{_fts_phrase(column, text)} AND scope : ({scopes})"
                 branches.append(
                     f"SELECT rowid, {score} FROM search_fts WHERE search_fts MATCH ? "
