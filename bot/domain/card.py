@@ -18,6 +18,8 @@ FIELD_VALUE = 1024
 FIELDS = 25
 FOOTER = 2048
 TOTAL = 6000
+# A footer (sources) shrinks to this before the content itself does.
+FOOTER_SQUEEZED = 200
 
 
 def shorten(text: str, limit: int) -> str:
@@ -65,7 +67,9 @@ def fit(card: Card) -> Card:
     """The card shortened (never failing) until every Discord limit holds."""
     fields = tuple(
         Field(
-            shorten(f.name, FIELD_NAME) or "\u200b", shorten(f.value, FIELD_VALUE) or "—", f.inline
+            shorten(f.name.strip(), FIELD_NAME) or "\u200b",
+            shorten(f.value.strip(), FIELD_VALUE) or "—",
+            f.inline,
         )
         for f in card.fields
     )
@@ -80,8 +84,14 @@ def fit(card: Card) -> Card:
         footer=shorten(card.footer, FOOTER),
     )
     excess = card.size() - TOTAL
+    if excess > 0 and len(card.footer) > FOOTER_SQUEEZED:
+        keep = max(FOOTER_SQUEEZED, len(card.footer) - excess)
+        card = replace(card, footer=shorten(card.footer, keep))
+        excess = card.size() - TOTAL
     if excess > 0 and card.description:
-        keep = max(len(card.description) - excess, 0)
+        # The description keeps at least half the room; fields give up the rest.
+        room = TOTAL - len(card.title) - len(card.footer)
+        keep = max(len(card.description) - excess, min(len(card.description), room // 2))
         card = replace(card, description=shorten(card.description, keep))
         excess = card.size() - TOTAL
     while excess > 0 and card.fields:

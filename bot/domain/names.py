@@ -27,7 +27,8 @@ def _is_hangul(char: str) -> bool:
 
 def _fold(text: str) -> str:
     """Casefold and strip accents, keeping Hangul syllables whole."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    # Compatibility forms first (𝑨 → A), so casefolding sees plain letters.
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).casefold())
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     # NFKD splits Hangul syllables into jamo; NFC puts them back together.
     return unicodedata.normalize("NFC", stripped)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from bot.domain.showfile import parse_show_file
@@ -32,7 +34,8 @@ def episode_synopsis(number: int, synopsis: str) -> tuple[str, str]:
     """An edit giving episode ``number`` a synopsis."""
     return (
         f"number = {number}\n",
-        f"number = {number}\nsynopsis = {synopsis!r}\n".replace("'", '"'),
+        # A JSON string is a valid TOML basic string.
+        f"number = {number}\nsynopsis = {json.dumps(synopsis)}\n",
     )
 
 
