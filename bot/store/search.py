@@ -91,22 +91,27 @@ async def rebuild(conn: aiosqlite.Connection, guild_id: int) -> int:
     await conn.execute(f"DELETE FROM search_fts WHERE rowid IN ({old})", (guild_id,))
     await conn.execute("DELETE FROM search_keys WHERE guild_id = ?", (guild_id,))
     await conn.execute("DELETE FROM search_entries WHERE guild_id = ?", (guild_id,))
-    entries = await _entries(conn, guild_id)
+    # Ids handed out here, so the whole guild goes in with three executemany calls
+    # (the writer lock is held: nobody else inserts meanwhile).
+    last = await rows(conn, "SELECT COALESCE(MAX(id), 0) FROM search_entries")
+    entry_id = int(last[0][0])
+    entries: list[tuple[Any, ...]] = []
     keys: list[tuple[Any, ...]] = []
     fts: list[tuple[Any, ...]] = []
-    for kind, entity_id, show_id, name, label, preferred in entries:
+    for kind, entity_id, show_id, name, label, preferred in await _entries(conn, guild_id):
         norm = normalize(name)
         if not norm:
             continue
-        cur = await conn.execute(
-            """INSERT INTO search_entries
-               (guild_id, kind, entity_id, show_id, name, label, preferred, norm)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-            (guild_id, kind, entity_id, show_id, name, label, preferred, norm),
-        )
-        entry_id = cur.lastrowid
+        entry_id += 1
+        entries.append((entry_id, guild_id, kind, entity_id, show_id, name, label, preferred, norm))
         keys += [(guild_id, kind, key, entry_id, pos) for pos, key in word_keys(name)]
         fts.append((entry_id, norm, loose(norm), _scope(kind, guild_id)))
+    await conn.executemany(
+        """INSERT INTO search_entries
+           (id, guild_id, kind, entity_id, show_id, name, label, preferred, norm)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        entries,
+    )
     await conn.executemany(
         "INSERT OR IGNORE INTO search_keys (guild_id, kind, key, entry_id, pos) "
         "VALUES (?, ?, ?, ?, ?)",
