@@ -125,8 +125,7 @@ class Info(commands.Cog):
         """The show card, with Cast / Trailer / Episodes buttons."""
         guild_id, locale = interaction.guild_id or 0, locale_of(interaction)
         show_id = await resolve_show(self.db, guild_id, show, locale)
-        card = await members.show_reply(self.db, guild_id, show_id, locale)
-        slug = await members.slug_of(self.db, show_id)
+        card, slug = await members.show_reply(self.db, guild_id, show_id, locale)
         await send_card(interaction, card, view=show_buttons(slug, locale))
 
     @app_commands.command(

@@ -32,15 +32,10 @@ async def show_id_for_slug(db: Database, guild_id: int, slug: str) -> int:
     return show_id
 
 
-async def slug_of(db: Database, show_id: int) -> str:
-    """The slug of a show the caller already resolved."""
-    return (await catalog.show_slugs(db, [show_id]))[show_id]
-
-
-async def show_reply(db: Database, guild_id: int, show_id: int, locale: str) -> Card:
-    """The show card."""
+async def show_reply(db: Database, guild_id: int, show_id: int, locale: str) -> tuple[Card, str]:
+    """The show card, and the show's slug for its buttons."""
     show = await _show(db, guild_id, show_id)
-    return show_card(show, await catalog.credits(db, show_id), locale)
+    return show_card(show, await catalog.credits(db, show_id), locale), show.slug
 
 
 async def cast_reply(db: Database, guild_id: int, show_id: int, locale: str) -> Card:

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.domain.release import Precision, Release
+from bot.store._reads import fetch_all, fetch_one, fetch_value
 from bot.store.db import Database
 
 
@@ -120,7 +121,7 @@ async def sources_of(
               WHERE f.entity_kind = ? AND f.field = ? AND f.entity_id IN ({marks})
               ORDER BY s.published IS NULL, s.published, s.id"""
     found: dict[int, list[SourceRef]] = defaultdict(list)
-    for r in await db.fetchall(sql, (kind, field, *ids)):
+    for r in await fetch_all(db, sql, (kind, field, *ids)):
         found[r[0]].append(SourceRef(r[1], r[2], r[3]))
     return {k: tuple(v) for k, v in found.items()}
 
@@ -128,7 +129,7 @@ async def sources_of(
 async def show_id_by_slug(db: Database, guild_id: int, slug: str) -> int | None:
     """The id of the guild's show ``slug``."""
     sql = "SELECT id FROM shows WHERE guild_id = ? AND slug = ?"
-    return await db.fetchval(sql, (guild_id, slug))
+    return await fetch_value(db, sql, (guild_id, slug))
 
 
 async def show_slugs(db: Database, ids: Iterable[int]) -> dict[int, str]:
@@ -137,35 +138,53 @@ async def show_slugs(db: Database, ids: Iterable[int]) -> dict[int, str]:
     if not ids:
         return {}
     sql = f"SELECT id, slug FROM shows WHERE id IN ({', '.join('?' for _ in ids)})"
-    return {r[0]: r[1] for r in await db.fetchall(sql, ids)}
+    return {r[0]: r[1] for r in await fetch_all(db, sql, ids)}
 
 
 async def show_info(db: Database, guild_id: int, show_id: int) -> ShowInfo | None:
-    """The guild's show ``show_id`` with its titles, earlier reports and sources."""
-    s = await db.fetchone("SELECT * FROM shows WHERE guild_id = ? AND id = ?", (guild_id, show_id))
+    """The guild's show ``show_id`` with its titles, earlier reports and sources.
+
+    Three queries whatever the show: the row, its titles and reports, every source.
+    """
+    sql = "SELECT * FROM shows WHERE guild_id = ? AND id = ?"
+    s = await fetch_one(db, sql, (guild_id, show_id))
     if s is None:
         return None
-    titles = await db.fetchall(
-        "SELECT id, title FROM show_titles WHERE show_id = ? ORDER BY id", (show_id,)
+    side = await fetch_all(
+        db,
+        """SELECT 'show_title', id, title, NULL, NULL, NULL FROM show_titles WHERE show_id = ?
+           UNION ALL
+           SELECT 'release_report', id, NULL, at, precision, tz FROM release_reports
+           WHERE show_id = ? AND episode IS NULL
+           ORDER BY 1, 4, 2""",
+        (show_id, show_id),
     )
-    title_sources = await sources_of(db, "show_title", [t[0] for t in titles])
-    reports = await db.fetchall(
-        """SELECT id, at, precision, tz FROM release_reports
-           WHERE show_id = ? AND episode IS NULL ORDER BY at""",
-        (show_id,),
-    )
-    report_sources = await sources_of(db, "release_report", [r[0] for r in reports])
+    cited: dict[tuple[str, int], list[SourceRef]] = defaultdict(list)
+    sql = """SELECT f.entity_kind, f.entity_id, s.publisher, s.published, s.url
+             FROM fact_sources f JOIN sources s ON s.id = f.source_id
+             WHERE f.field = '' AND (
+                 (f.entity_kind = 'show' AND f.entity_id = ?)
+                 OR (f.entity_kind = 'show_title'
+                     AND f.entity_id IN (SELECT id FROM show_titles WHERE show_id = ?))
+                 OR (f.entity_kind = 'release_report'
+                     AND f.entity_id IN (SELECT id FROM release_reports WHERE show_id = ?)))
+             ORDER BY s.published IS NULL, s.published, s.id"""
+    for r in await fetch_all(db, sql, (show_id, show_id, show_id)):
+        cited[(r[0], r[1])].append(SourceRef(r[2], r[3], r[4]))
     return ShowInfo(
         id=s["id"], slug=s["slug"], title=s["title"], native_title=s["native_title"],
         platform=s["platform"], format=s["format"], episode_count=s["episode_count"],
         premiere=release(s["premiere_at"], s["premiere_precision"], s["premiere_tz"]),
         logline=s["logline"], synopsis=s["synopsis"], genres=tuple(json.loads(s["genres"])),
         poster_url=s["poster_url"],
-        former_titles=tuple(Reported(t[1], title_sources.get(t[0], ())) for t in titles),
-        earlier_premieres=tuple(
-            (Release(r[1], Precision(r[2]), r[3]), report_sources.get(r[0], ())) for r in reports
+        former_titles=tuple(
+            Reported(r[2], tuple(cited[(r[0], r[1])])) for r in side if r[0] == "show_title"
         ),
-        sources=(await sources_of(db, "show", [show_id])).get(show_id, ()),
+        earlier_premieres=tuple(
+            (Release(r[3], Precision(r[4]), r[5]), tuple(cited[(r[0], r[1])]))
+            for r in side if r[0] == "release_report"
+        ),
+        sources=tuple(cited[("show", show_id)]),
     )  # fmt: skip
 
 
@@ -183,7 +202,7 @@ async def credits(
         sql += f" AND cr.role IN ({', '.join('?' for _ in roles)})"
         params += roles
     sql += " ORDER BY cr.billing, cr.id"
-    return [CreditInfo(*r) for r in await db.fetchall(sql, params)]
+    return [CreditInfo(*r) for r in await fetch_all(db, sql, params)]
 
 
 async def episodes(db: Database, show_id: int) -> list[EpisodeInfo]:
@@ -192,7 +211,7 @@ async def episodes(db: Database, show_id: int) -> list[EpisodeInfo]:
              FROM episodes WHERE show_id = ? ORDER BY number"""
     return [
         EpisodeInfo(r[0], r[1], release(r[2], r[3], r[4]), r[5])
-        for r in await db.fetchall(sql, (show_id,))
+        for r in await fetch_all(db, sql, (show_id,))
     ]
 
 
@@ -201,10 +220,10 @@ async def media(db: Database, show_id: int, kinds: Iterable[str]) -> list[MediaI
     kinds = list(kinds)
     sql = f"""SELECT * FROM media WHERE show_id = ? AND kind IN ({", ".join("?" for _ in kinds)})
               ORDER BY released IS NULL, released, id"""
-    found = await db.fetchall(sql, (show_id, *kinds))
+    found = await fetch_all(db, sql, (show_id, *kinds))
     quotes: dict[int, list[QuoteInfo]] = defaultdict(list)
     sql = "SELECT media_id, speaker, text, context FROM quotes WHERE show_id = ? ORDER BY id"
-    for q in await db.fetchall(sql, (show_id,)):
+    for q in await fetch_all(db, sql, (show_id,)):
         if q[0] is not None:
             quotes[q[0]].append(QuoteInfo(q[1], q[2], q[3]))
     return [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.store._reads import fetch_all, fetch_one
 from bot.store.catalog import Reported, SourceRef, sources_of
 from bot.store.db import Database
 
@@ -47,7 +48,7 @@ class PersonInfo:
 async def aliases(db: Database, kind: str, entity_id: int) -> tuple[Reported, ...]:
     """The entity's other spellings, each with the sources that used it."""
     sql = "SELECT id, name FROM aliases WHERE entity_kind = ? AND entity_id = ? ORDER BY id"
-    found = await db.fetchall(sql, (kind, entity_id))
+    found = await fetch_all(db, sql, (kind, entity_id))
     cited = await sources_of(db, "alias", [r[0] for r in found])
     return tuple(Reported(r[1], cited.get(r[0], ())) for r in found)
 
@@ -56,12 +57,12 @@ async def character_info(db: Database, guild_id: int, character_id: int) -> Char
     """The guild's character ``character_id``."""
     sql = """SELECT c.id, c.show_id, s.title, c.name, c.description FROM characters c
              JOIN shows s ON s.id = c.show_id WHERE s.guild_id = ? AND c.id = ?"""
-    r = await db.fetchone(sql, (guild_id, character_id))
+    r = await fetch_one(db, sql, (guild_id, character_id))
     if r is None:
         return None
     sql = """SELECT p.name FROM credits cr JOIN people p ON p.id = cr.person_id
              WHERE cr.character_id = ? ORDER BY cr.billing"""
-    played = tuple(p[0] for p in await db.fetchall(sql, (character_id,)))
+    played = tuple(p[0] for p in await fetch_all(db, sql, (character_id,)))
     cited = await sources_of(db, "character", [character_id])
     return CharacterInfo(
         r[0], r[1], r[2], r[3], r[4], await aliases(db, "character", character_id),
@@ -72,14 +73,14 @@ async def character_info(db: Database, guild_id: int, character_id: int) -> Char
 async def person_info(db: Database, guild_id: int, person_id: int) -> PersonInfo | None:
     """The guild's person ``person_id``, with roles across the guild's shows."""
     sql = "SELECT id, name, native_name FROM people WHERE guild_id = ? AND id = ?"
-    r = await db.fetchone(sql, (guild_id, person_id))
+    r = await fetch_one(db, sql, (guild_id, person_id))
     if r is None:
         return None
     sql = "SELECT work, year FROM known_for WHERE person_id = ? ORDER BY year IS NULL, year DESC"
-    works = tuple((w[0], w[1]) for w in await db.fetchall(sql, (person_id,)))
+    works = tuple((w[0], w[1]) for w in await fetch_all(db, sql, (person_id,)))
     sql = """SELECT s.id, s.title, cr.role, ch.name FROM credits cr
              JOIN shows s ON s.id = cr.show_id
              LEFT JOIN characters ch ON ch.id = cr.character_id
              WHERE cr.person_id = ? ORDER BY s.title, cr.billing"""
-    roles = tuple(RoleInfo(*x) for x in await db.fetchall(sql, (person_id,)))
+    roles = tuple(RoleInfo(*x) for x in await fetch_all(db, sql, (person_id,)))
     return PersonInfo(r[0], r[1], r[2], await aliases(db, "person", person_id), works, roles)

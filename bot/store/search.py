@@ -18,6 +18,7 @@ import aiosqlite
 
 from bot.domain.names import loose, normalize, word_keys
 from bot.store._catalog_read import rows
+from bot.store._reads import fetch_all, fetch_value
 from bot.store.db import Database
 
 log = logging.getLogger(__name__)
@@ -44,10 +45,6 @@ class Hit:
     def via_alias(self) -> bool:
         """Whether the match came through another spelling than the preferred one."""
         return self.name != self.label
-
-
-def _scope(kind: str, guild_id: int) -> str:
-    return f"<{kind}:{guild_id}>"
 
 
 async def _entries(conn: aiosqlite.Connection, guild_id: int) -> list[tuple[Any, ...]]:
@@ -105,7 +102,7 @@ async def rebuild(conn: aiosqlite.Connection, guild_id: int) -> int:
         entry_id += 1
         entries.append((entry_id, guild_id, kind, entity_id, show_id, name, label, preferred, norm))
         keys += [(guild_id, kind, key, entry_id, pos) for pos, key in word_keys(name)]
-        fts.append((entry_id, norm, loose(norm), _scope(kind, guild_id)))
+        fts.append((entry_id, norm, loose(norm)))
     await conn.executemany(
         """INSERT INTO search_entries
            (id, guild_id, kind, entity_id, show_id, name, label, preferred, norm)
@@ -117,9 +114,7 @@ async def rebuild(conn: aiosqlite.Connection, guild_id: int) -> int:
         "VALUES (?, ?, ?, ?, ?)",
         keys,
     )
-    await conn.executemany(
-        "INSERT INTO search_fts (rowid, norm, loose, scope) VALUES (?, ?, ?, ?)", fts
-    )
+    await conn.executemany("INSERT INTO search_fts (rowid, norm, loose) VALUES (?, ?, ?)", fts)
     await conn.execute("DELETE FROM search_dirty WHERE guild_id = ?", (guild_id,))
     return len(fts)
 
@@ -127,7 +122,7 @@ async def rebuild(conn: aiosqlite.Connection, guild_id: int) -> int:
 async def ensure_index(db: Database, guild_id: int) -> None:
     """Rebuild the guild's index if the catalog changed since it was built."""
     sql = "SELECT 1 FROM search_dirty WHERE guild_id = ?"
-    if await db.fetchval(sql, (guild_id,)) is None:
+    if await fetch_value(db, sql, (guild_id,)) is None:
         return
     async with db.transaction() as conn:
         # Another coroutine may have rebuilt it while we waited for the lock.
@@ -158,48 +153,67 @@ async def search(
     """
     await ensure_index(db, guild_id)
     q = normalize(query)
+    # Word prefixes rank above any substring: when they alone fill the page (typing a
+    # name from its start, the usual case), the trigram index is not needed at all.
+    hits = await _ranked(db, guild_id, q, kinds, show_id, limit, substrings=False)
+    if len(hits) < limit and len(q) >= 3:
+        hits = await _ranked(db, guild_id, q, kinds, show_id, limit, substrings=True)
+    return hits
+
+
+async def _ranked(
+    db: Database,
+    guild_id: int,
+    q: str,
+    kinds: Sequence[str],
+    show_id: int | None,
+    limit: int,
+    *,
+    substrings: bool,
+) -> list[Hit]:
     marks = ", ".join("?" for _ in kinds)
     branches: list[str] = []
     params: list[Any] = []
+    # Narrowing to one show happens inside each branch, before its cap.
+    narrow = "" if show_id is None else f"AND (e.show_id = {int(show_id)} OR e.kind = 'person')"
     if not q:
         branches.append(
-            f"""SELECT id, 5 FROM search_entries WHERE guild_id = ? AND kind IN ({marks})
-                AND preferred = 1"""
+            f"""SELECT e.id, 5 FROM search_entries e WHERE e.guild_id = ?
+                AND e.kind IN ({marks}) AND e.preferred = 1 {narrow}"""
         )
         params += [guild_id, *kinds]
     else:
         branches.append(
-            f"""SELECT entry_id, CASE WHEN pos = 0 AND key = ? THEN 0 WHEN pos = 0 THEN 1
-                ELSE 2 END FROM search_keys WHERE guild_id = ? AND kind IN ({marks})
-                AND key >= ? AND key < ? LIMIT {_BRANCH_LIMIT}"""
+            f"""SELECT k.entry_id, CASE WHEN k.pos = 0 AND k.key = ? THEN 0
+                WHEN k.pos = 0 THEN 1 ELSE 2 END
+                FROM search_keys k JOIN search_entries e ON e.id = k.entry_id
+                WHERE k.guild_id = ? AND k.kind IN ({marks}) AND k.key >= ? AND k.key < ?
+                {narrow} LIMIT {_BRANCH_LIMIT}"""
         )
         params += [q, guild_id, *kinds, q, q + "\U0010ffff"]
-        scopes = " OR ".join(f'"{_scope(k, guild_id)}"' for k in kinds)
-        folded = loose(q)
-        # A three-letter skeleton ("han") matches half the catalog: variants need four.
-        for column, text, score in (("norm", q, 3), ("loose", folded, VARIANT_SCORE)):
-            if len(text) >= (3 if column == "norm" else 4):
-                match = f"{_fts_phrase(column, text)} AND scope : ({scopes})"
-                branches.append(
-                    f"SELECT rowid, {score} FROM search_fts WHERE search_fts MATCH ? "
-                    f"LIMIT {_BRANCH_LIMIT}"
-                )
-                params.append(match)
-    narrow = ""
-    if show_id is not None:
-        narrow = "AND (e.kind IN ('show', 'person') OR e.show_id = ?)"
-        params.append(show_id)
+    folded = loose(q)
+    # A three-letter skeleton ("han") matches half the catalog: variants need four.
+    for column, text, score, shortest in (("norm", q, 3, 3), ("loose", folded, VARIANT_SCORE, 4)):
+        if substrings and len(text) >= shortest:
+            # The FTS index spans guilds and kinds: filter through the entry row first,
+            # so the cap counts only rows this search can use.
+            branches.append(
+                f"""SELECT f.rowid, {score} FROM search_fts f
+                    JOIN search_entries e ON e.id = f.rowid
+                    WHERE search_fts MATCH ? AND e.guild_id = ? AND e.kind IN ({marks})
+                    {narrow} LIMIT {_BRANCH_LIMIT}"""
+            )
+            params += [_fts_phrase(column, text), guild_id, *kinds]
     union = " UNION ALL ".join(f"SELECT * FROM ({b})" for b in branches)
     # SQLite fills bare columns from the row that gave MIN(): the best-matching spelling.
     sql = f"""WITH hits(entry_id, score) AS ({union})
               SELECT e.kind, e.entity_id, e.show_id, e.name, e.label,
                      MIN(h.score + (1 - e.preferred) * 0.5) AS best
               FROM hits h JOIN search_entries e ON e.id = h.entry_id
-              WHERE e.guild_id = {int(guild_id)} {narrow}
               GROUP BY e.kind, e.entity_id
               ORDER BY best, length(e.label), e.label LIMIT ?"""
     params.append(limit)
-    return [Hit(*r) for r in await db.fetchall(sql, params)]
+    return [Hit(*r) for r in await fetch_all(db, sql, params)]
 
 
 async def suggestions(

@@ -36,9 +36,12 @@ CREATE TABLE search_keys (
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX search_keys_by_entry ON search_keys(entry_id);
 
+-- "Who plays this character" reads credits by character.
+CREATE INDEX credits_by_character ON credits(character_id);
+
 -- Substring search (3+ characters) over normalized and romanization-folded spellings;
--- rowid = search_entries.id. scope is "<kind:guild>" so one MATCH filters both.
-CREATE VIRTUAL TABLE search_fts USING fts5(norm, loose, scope, tokenize = 'trigram');
+-- rowid = search_entries.id; guild and kind are filtered through that row.
+CREATE VIRTUAL TABLE search_fts USING fts5(norm, loose, tokenize = 'trigram');
 
 -- Guilds whose name index is out of date. Plain SQL triggers mark them (so every writer,
 -- the data CLI included, keeps search honest); the store rebuilds before the next search.
