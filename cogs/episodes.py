@@ -11,7 +11,7 @@ from discord.ext import commands
 
 from bot.i18n import locale_of, t
 from bot.services import members
-from bot.services.cards import to_embed
+from bot.services.cards import send_card
 from bot.services.lookup import resolve_show, show_autocomplete
 from bot.tree import NO_MENTIONS
 
@@ -45,7 +45,7 @@ class Episodes(commands.Cog):
         card = await members.plot_reply(
             self.db, guild_id, interaction.user.id, show_id, episode, locale
         )
-        await interaction.response.send_message(embed=to_embed(card), allowed_mentions=NO_MENTIONS)
+        await send_card(interaction, card)
 
     @app_commands.command(name=_("episodes"), description=_("List a show's episodes and dates"))
     @app_commands.describe(show=SHOW_OPTION)
@@ -56,7 +56,7 @@ class Episodes(commands.Cog):
         guild_id, locale = interaction.guild_id or 0, locale_of(interaction)
         show_id = await resolve_show(self.db, guild_id, show, locale)
         card = await members.episodes_reply(self.db, guild_id, interaction.user.id, show_id, locale)
-        await interaction.response.send_message(embed=to_embed(card), allowed_mentions=NO_MENTIONS)
+        await send_card(interaction, card)
 
     @app_commands.command(name=_("trailer"), description=_("See a show's trailers and poster"))
     @app_commands.describe(show=SHOW_OPTION)
@@ -67,7 +67,7 @@ class Episodes(commands.Cog):
         guild_id, locale = interaction.guild_id or 0, locale_of(interaction)
         show_id = await resolve_show(self.db, guild_id, show, locale)
         card = await members.trailer_reply(self.db, guild_id, show_id, locale)
-        await interaction.response.send_message(embed=to_embed(card), allowed_mentions=NO_MENTIONS)
+        await send_card(interaction, card)
 
     @app_commands.command(
         name=_("watched"), description=_("Tell me how far you've watched, to hide spoilers")

@@ -15,10 +15,9 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
-from bot.domain.card import Card
 from bot.i18n import locale_of, t
 from bot.services import members
-from bot.services.cards import to_embed
+from bot.services.cards import send_card
 from bot.services.lookup import (
     character_autocomplete,
     person_autocomplete,
@@ -26,24 +25,10 @@ from bot.services.lookup import (
     resolve_show,
     show_autocomplete,
 )
-from bot.tree import NO_MENTIONS, reply_error
+from bot.tree import reply_error
 from bot.ui import View
 
 SHOW_OPTION = _("The show (default: the server's show)")
-
-
-async def send_card(
-    interaction: discord.Interaction,
-    card: Card,
-    *,
-    ephemeral: bool = False,
-    view: discord.ui.View | None = None,
-) -> None:
-    """Answer with the card as an embed, mentions off (the text comes from the store)."""
-    kwargs: dict[str, Any] = {"embed": to_embed(card), "ephemeral": ephemeral}
-    if view is not None:
-        kwargs["view"] = view
-    await interaction.response.send_message(allowed_mentions=NO_MENTIONS, **kwargs)
 
 
 class ShowButton(

@@ -9,11 +9,10 @@ from discord.ext import commands
 
 from bot.errors import UserFacingError
 from bot.i18n import locale_of
-from bot.services.cards import to_embed
+from bot.services.cards import send_card
 from bot.services.cards_episodes import search_card
 from bot.store.search import VARIANT_SCORE
 from bot.store.search import search as search_names
-from bot.tree import NO_MENTIONS
 
 
 class Search(commands.Cog):
@@ -38,7 +37,7 @@ class Search(commands.Cog):
         if not hits:
             raise UserFacingError("members.search.nothing", query=query)
         card = search_card(query, hits, locale)
-        await interaction.response.send_message(embed=to_embed(card), allowed_mentions=NO_MENTIONS)
+        await send_card(interaction, card)
 
 
 async def setup(bot: commands.Bot) -> None:

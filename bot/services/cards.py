@@ -7,6 +7,7 @@ Discord's limits, and only then turned into a ``discord.Embed``.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import discord
 
@@ -14,6 +15,7 @@ from bot.domain.card import Card, fit
 from bot.domain.release import Precision, Release
 from bot.i18n import t
 from bot.store.catalog import Reported, SourceRef
+from bot.tree import NO_MENTIONS
 
 COLOUR = discord.Colour(0xE8A0BF)  # soft pink, the show's poster palette
 
@@ -79,3 +81,17 @@ def to_embed(card: Card) -> discord.Embed:
     if card.thumbnail_url:
         embed.set_thumbnail(url=card.thumbnail_url)
     return embed
+
+
+async def send_card(
+    interaction: discord.Interaction,
+    card: Card,
+    *,
+    ephemeral: bool = False,
+    view: discord.ui.View | None = None,
+) -> None:
+    """Answer with the card as an embed, mentions off (the text comes from the store)."""
+    kwargs: dict[str, Any] = {"embed": to_embed(card), "ephemeral": ephemeral}
+    if view is not None:
+        kwargs["view"] = view
+    await interaction.response.send_message(allowed_mentions=NO_MENTIONS, **kwargs)

@@ -186,7 +186,7 @@ async def _ranked(
         branches.append(
             f"""SELECT k.entry_id, CASE WHEN k.pos = 0 AND k.key = ? THEN 0
                 WHEN k.pos = 0 THEN 1 ELSE 2 END
-                FROM search_keys k JOIN search_entries e ON e.id = k.entry_id
+                FROM search_keys k CROSS JOIN search_entries e ON e.id = k.entry_id
                 WHERE k.guild_id = ? AND k.kind IN ({marks}) AND k.key >= ? AND k.key < ?
                 {narrow} LIMIT {_BRANCH_LIMIT}"""
         )
@@ -196,10 +196,12 @@ async def _ranked(
     for column, text, score, shortest in (("norm", q, 3, 3), ("loose", folded, VARIANT_SCORE, 4)):
         if substrings and len(text) >= shortest:
             # The FTS index spans guilds and kinds: filter through the entry row first,
-            # so the cap counts only rows this search can use.
+            # so the cap counts only rows this search can use. CROSS JOIN keeps the
+            # MATCH as the outer loop (the planner may otherwise walk every entry of
+            # the guild and probe the index once per row).
             branches.append(
                 f"""SELECT f.rowid, {score} FROM search_fts f
-                    JOIN search_entries e ON e.id = f.rowid
+                    CROSS JOIN search_entries e ON e.id = f.rowid
                     WHERE search_fts MATCH ? AND e.guild_id = ? AND e.kind IN ({marks})
                     {narrow} LIMIT {_BRANCH_LIMIT}"""
             )
