@@ -162,7 +162,7 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=50_000)
     parser.add_argument("--rounds", type=int, default=None)
     args = parser.parse_args()
-    rounds = args.rounds or (60 if args.quick else 400)
+    rounds = args.rounds or (60 if args.quick else 200)
     asyncio.run(run(args.shows, args.people, rounds))
 
 
