@@ -22,10 +22,13 @@ log = logging.getLogger(__name__)
 # Loaded in this order; a feature joins the bot by being listed here.
 EXTENSIONS: tuple[str, ...] = (
     "cogs.meta",
-    "cogs.admin",
-    "cogs.config",
+    "cogs.info",
+    "cogs.episodes",
+    "cogs.search",
     "cogs.announce",
     "cogs.discussions",
+    "cogs.admin",
+    "cogs.config",
 )
 
 

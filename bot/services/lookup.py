@@ -1,0 +1,140 @@
+"""Turn what a member typed (or picked from autocomplete) into a show, person or character.
+
+Autocomplete choices carry stable values (a show's slug, ``#id`` for people and
+characters); free text still works, matched like autocomplete and refused with up to
+three "did you mean" suggestions when nothing fits well enough.
+"""
+
+from __future__ import annotations
+
+import re
+
+import discord
+from discord import app_commands
+
+from bot.domain.names import loose, normalize
+from bot.errors import UserFacingError
+from bot.i18n import t
+from bot.store import catalog_io
+from bot.store.catalog import show_id_by_slug, show_slugs
+from bot.store.db import Database
+from bot.store.search import Hit, search, suggestions
+
+_BY_ID = re.compile(r"^#(\d{1,18})$")
+# Choice names and values may not exceed 100 characters.
+_CHOICE = 100
+
+
+def _not_found(kind: str, query: str, hints: list[str], locale: str) -> UserFacingError:
+    hint = t("members.did_you_mean", locale, names=", ".join(hints)) if hints else ""
+    return UserFacingError(f"members.not_found.{kind}", query=query[:100], hint=hint)
+
+
+def _good_enough(hits: list[Hit], query: str) -> Hit | None:
+    """The hit a free-text query clearly means: an exact spelling, or a clear best match.
+
+    "Eun-soo" means Lee Eun-soo (a whole word of her name) even though a romanization
+    variant of Han Sun-woo also matched; "han" means nobody in particular.
+    """
+    if not hits:
+        return None
+    q = normalize(query)
+    exact = [h for h in hits if normalize(h.name) == q or normalize(h.label) == q]
+    if exact:
+        return exact[0]
+    if len(q) < 3:
+        return None
+    clear = len(hits) == 1 or hits[1].score > hits[0].score
+    # A whole-word match, or the same romanization skeleton as the whole name.
+    close = hits[0].score < 3 or loose(normalize(hits[0].name)) == loose(q)
+    return hits[0] if clear and close else None
+
+
+async def resolve_show(db: Database, guild_id: int, value: str | None, locale: str) -> int:
+    """The show id for the ``show`` option, or the guild's default show when it is empty."""
+    if not value:
+        slug = await catalog_io.default_show(db, guild_id)
+        found = await show_id_by_slug(db, guild_id, slug) if slug else None
+        if found is None:
+            raise UserFacingError("members.no_default_show")
+        return found
+    found = await show_id_by_slug(db, guild_id, value)
+    if found is not None:
+        return found
+    hit = _good_enough(await search(db, guild_id, value, ("show",), limit=5), value)
+    if hit is not None:
+        return hit.entity_id
+    raise _not_found("show", value, await suggestions(db, guild_id, value, ("show",)), locale)
+
+
+async def resolve_entity(
+    db: Database, guild_id: int, kind: str, value: str, locale: str, *, show_id: int | None = None
+) -> int:
+    """The id of the person or character the member meant by ``value``."""
+    match = _BY_ID.match(value.strip())
+    if match:
+        return int(match.group(1))
+    hits = await search(db, guild_id, value, (kind,), show_id=show_id, limit=5)
+    hit = _good_enough(hits, value)
+    if hit is None and show_id is not None:
+        # A character of another show in the guild is still the one they meant.
+        hit = _good_enough(await search(db, guild_id, value, (kind,), limit=5), value)
+    if hit is not None:
+        return hit.entity_id
+    hints = await suggestions(db, guild_id, value, (kind,), show_id=show_id)
+    raise _not_found(kind, value, hints, locale)
+
+
+def _choice_name(hit: Hit) -> str:
+    name = f"{hit.label} ({hit.name})" if hit.via_alias else hit.label
+    return name[: _CHOICE - 1] + "…" if len(name) > _CHOICE else name
+
+
+async def show_choices(db: Database, guild_id: int, current: str) -> list[app_commands.Choice[str]]:
+    """Up to 25 shows matching what the member has typed so far, best first."""
+    hits = await search(db, guild_id, current, ("show",))
+    slugs = await show_slugs(db, [h.entity_id for h in hits])
+    return [app_commands.Choice(name=_choice_name(h), value=slugs[h.entity_id]) for h in hits]
+
+
+async def entity_choices(
+    db: Database, guild_id: int, kind: str, current: str, *, show_slug: str | None = None
+) -> list[app_commands.Choice[str]]:
+    """Up to 25 people or characters matching the typed text (narrowed to a chosen show)."""
+    show_id = await show_id_by_slug(db, guild_id, show_slug) if show_slug else None
+    hits = await search(db, guild_id, current, (kind,), show_id=show_id)
+    return [app_commands.Choice(name=_choice_name(h), value=f"#{h.entity_id}") for h in hits]
+
+
+def _db(interaction: discord.Interaction) -> Database:
+    return interaction.client.db  # type: ignore[attr-defined]
+
+
+async def show_autocomplete(
+    interaction: discord.Interaction, current: str
+) -> list[app_commands.Choice[str]]:
+    """Autocomplete for every ``show`` option."""
+    if interaction.guild_id is None:
+        return []
+    return await show_choices(_db(interaction), interaction.guild_id, current)
+
+
+async def person_autocomplete(
+    interaction: discord.Interaction, current: str
+) -> list[app_commands.Choice[str]]:
+    """Autocomplete for every ``person`` option."""
+    if interaction.guild_id is None:
+        return []
+    return await entity_choices(_db(interaction), interaction.guild_id, "person", current)
+
+
+async def character_autocomplete(
+    interaction: discord.Interaction, current: str
+) -> list[app_commands.Choice[str]]:
+    """Autocomplete for character names, narrowed to the show already chosen, if any."""
+    if interaction.guild_id is None:
+        return []
+    show = getattr(interaction.namespace, "show", None)
+    return await entity_choices(
+        _db(interaction), interaction.guild_id, "character", current, show_slug=show
+    )

@@ -1,0 +1,30 @@
+"""One-hop reads for the hot paths (every command, every keystroke).
+
+``Database.fetchall`` opens a cursor, fetches and closes it: three trips to aiosqlite's
+worker thread. ``execute_fetchall`` is one, which is most of a small query's cost.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from typing import Any
+
+from bot.store.db import Database
+
+
+async def fetch_all(db: Database, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+    """Every row of a read query, in one trip to the database thread."""
+    return list(await db.conn.execute_fetchall(sql, tuple(params)))
+
+
+async def fetch_one(db: Database, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
+    """The first row of a read query (meant for queries that return one row)."""
+    found = await fetch_all(db, sql, params)
+    return found[0] if found else None
+
+
+async def fetch_value(db: Database, sql: str, params: Iterable[Any] = ()) -> Any:
+    """The first column of the first row, or None."""
+    row = await fetch_one(db, sql, params)
+    return None if row is None else row[0]

@@ -1,0 +1,235 @@
+"""Typed reads of one guild's catalog for display: show cards, credits, episodes, media.
+
+Each query touches only the rows one reply needs (a show's credits, its fact links),
+so a command costs the same in a guild with one show or a thousand.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bot.domain.release import Precision, Release
+from bot.store._reads import fetch_all, fetch_one, fetch_value
+from bot.store.db import Database
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    """How a reply names a source: "NME Asia, 2022-02-17"."""
+
+    publisher: str
+    published: str | None = None
+    url: str | None = None
+
+    def label(self) -> str:
+        """The publisher, and the date when the source gave one."""
+        return f"{self.publisher}, {self.published}" if self.published else self.publisher
+
+
+@dataclass(frozen=True, slots=True)
+class Reported:
+    """A value some sources reported: another spelling, an earlier release date."""
+
+    value: str
+    sources: tuple[SourceRef, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ShowInfo:
+    """Everything the show card needs."""
+
+    id: int
+    slug: str
+    title: str
+    native_title: str | None
+    platform: str | None
+    format: str | None
+    episode_count: int | None
+    premiere: Release | None
+    logline: str | None
+    synopsis: str | None
+    genres: tuple[str, ...]
+    poster_url: str | None
+    former_titles: tuple[Reported, ...]
+    earlier_premieres: tuple[tuple[Release, tuple[SourceRef, ...]], ...]
+    sources: tuple[SourceRef, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CreditInfo:
+    """One credit of a show: who, in what role, as which character."""
+
+    person_id: int
+    person: str
+    role: str
+    character_id: int | None
+    character: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class EpisodeInfo:
+    """One episode and its release."""
+
+    number: int
+    title: str | None
+    release: Release | None
+    synopsis: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteInfo:
+    """A quote, with what it is from."""
+
+    speaker: str
+    text: str
+    context: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class MediaInfo:
+    """A trailer, teaser, poster or OST, with the quotes taken from it."""
+
+    key: str
+    kind: str
+    title: str | None
+    artist: str | None
+    released: str | None
+    duration_seconds: int | None
+    description: str | None
+    url: str | None
+    quotes: tuple[QuoteInfo, ...]
+
+
+def release(at: int | None, precision: str | None, tz: str) -> Release | None:
+    """A Release from its three columns, or None when unknown."""
+    return None if at is None or precision is None else Release(at, Precision(precision), tz)
+
+
+async def sources_of(
+    db: Database, kind: str, ids: Iterable[int], field: str = ""
+) -> dict[int, tuple[SourceRef, ...]]:
+    """The sources backing each entity's ``field`` ('' is the row), oldest source first."""
+    ids = list(ids)
+    if not ids:
+        return {}
+    marks = ", ".join("?" for _ in ids)
+    sql = f"""SELECT f.entity_id, s.publisher, s.published, s.url FROM fact_sources f
+              JOIN sources s ON s.id = f.source_id
+              WHERE f.entity_kind = ? AND f.field = ? AND f.entity_id IN ({marks})
+              ORDER BY s.published IS NULL, s.published, s.id"""
+    found: dict[int, list[SourceRef]] = defaultdict(list)
+    for r in await fetch_all(db, sql, (kind, field, *ids)):
+        found[r[0]].append(SourceRef(r[1], r[2], r[3]))
+    return {k: tuple(v) for k, v in found.items()}
+
+
+async def show_id_by_slug(db: Database, guild_id: int, slug: str) -> int | None:
+    """The id of the guild's show ``slug``."""
+    sql = "SELECT id FROM shows WHERE guild_id = ? AND slug = ?"
+    return await fetch_value(db, sql, (guild_id, slug))
+
+
+async def show_slugs(db: Database, ids: Iterable[int]) -> dict[int, str]:
+    """Show id → slug for a few shows (an autocomplete page)."""
+    ids = list(ids)
+    if not ids:
+        return {}
+    sql = f"SELECT id, slug FROM shows WHERE id IN ({', '.join('?' for _ in ids)})"
+    return {r[0]: r[1] for r in await fetch_all(db, sql, ids)}
+
+
+async def show_info(db: Database, guild_id: int, show_id: int) -> ShowInfo | None:
+    """The guild's show ``show_id`` with its titles, earlier reports and sources.
+
+    Three queries whatever the show: the row, its titles and reports, every source.
+    """
+    sql = "SELECT * FROM shows WHERE guild_id = ? AND id = ?"
+    s = await fetch_one(db, sql, (guild_id, show_id))
+    if s is None:
+        return None
+    side = await fetch_all(
+        db,
+        """SELECT 'show_title', id, title, NULL, NULL, NULL FROM show_titles WHERE show_id = ?
+           UNION ALL
+           SELECT 'release_report', id, NULL, at, precision, tz FROM release_reports
+           WHERE show_id = ? AND episode IS NULL
+           ORDER BY 1, 4, 2""",
+        (show_id, show_id),
+    )
+    cited: dict[tuple[str, int], list[SourceRef]] = defaultdict(list)
+    sql = """SELECT f.entity_kind, f.entity_id, s.publisher, s.published, s.url
+             FROM fact_sources f JOIN sources s ON s.id = f.source_id
+             WHERE f.field = '' AND (
+                 (f.entity_kind = 'show' AND f.entity_id = ?)
+                 OR (f.entity_kind = 'show_title'
+                     AND f.entity_id IN (SELECT id FROM show_titles WHERE show_id = ?))
+                 OR (f.entity_kind = 'release_report'
+                     AND f.entity_id IN (SELECT id FROM release_reports WHERE show_id = ?)))
+             ORDER BY s.published IS NULL, s.published, s.id"""
+    for r in await fetch_all(db, sql, (show_id, show_id, show_id)):
+        cited[(r[0], r[1])].append(SourceRef(r[2], r[3], r[4]))
+    return ShowInfo(
+        id=s["id"], slug=s["slug"], title=s["title"], native_title=s["native_title"],
+        platform=s["platform"], format=s["format"], episode_count=s["episode_count"],
+        premiere=release(s["premiere_at"], s["premiere_precision"], s["premiere_tz"]),
+        logline=s["logline"], synopsis=s["synopsis"], genres=tuple(json.loads(s["genres"])),
+        poster_url=s["poster_url"],
+        former_titles=tuple(
+            Reported(r[2], tuple(cited[(r[0], r[1])])) for r in side if r[0] == "show_title"
+        ),
+        earlier_premieres=tuple(
+            (Release(r[3], Precision(r[4]), r[5]), tuple(cited[(r[0], r[1])]))
+            for r in side if r[0] == "release_report"
+        ),
+        sources=tuple(cited[("show", show_id)]),
+    )  # fmt: skip
+
+
+async def credits(
+    db: Database, show_id: int, roles: Iterable[str] | None = None
+) -> list[CreditInfo]:
+    """The show's credits in billing order, optionally only some roles."""
+    sql = """SELECT cr.person_id, p.name, cr.role, cr.character_id, ch.name FROM credits cr
+             JOIN people p ON p.id = cr.person_id
+             LEFT JOIN characters ch ON ch.id = cr.character_id
+             WHERE cr.show_id = ?"""
+    params: list[object] = [show_id]
+    if roles is not None:
+        roles = list(roles)
+        sql += f" AND cr.role IN ({', '.join('?' for _ in roles)})"
+        params += roles
+    sql += " ORDER BY cr.billing, cr.id"
+    return [CreditInfo(*r) for r in await fetch_all(db, sql, params)]
+
+
+async def episodes(db: Database, show_id: int) -> list[EpisodeInfo]:
+    """The show's episodes in order."""
+    sql = """SELECT number, title, release_at, release_precision, release_tz, synopsis
+             FROM episodes WHERE show_id = ? ORDER BY number"""
+    return [
+        EpisodeInfo(r[0], r[1], release(r[2], r[3], r[4]), r[5])
+        for r in await fetch_all(db, sql, (show_id,))
+    ]
+
+
+async def media(db: Database, show_id: int, kinds: Iterable[str]) -> list[MediaInfo]:
+    """The show's media of ``kinds`` (by release date), each with its quotes."""
+    kinds = list(kinds)
+    sql = f"""SELECT * FROM media WHERE show_id = ? AND kind IN ({", ".join("?" for _ in kinds)})
+              ORDER BY released IS NULL, released, id"""
+    found = await fetch_all(db, sql, (show_id, *kinds))
+    quotes: dict[int, list[QuoteInfo]] = defaultdict(list)
+    sql = "SELECT media_id, speaker, text, context FROM quotes WHERE show_id = ? ORDER BY id"
+    for q in await fetch_all(db, sql, (show_id,)):
+        if q[0] is not None:
+            quotes[q[0]].append(QuoteInfo(q[1], q[2], q[3]))
+    return [
+        MediaInfo(
+            m["key"], m["kind"], m["title"], m["artist"], m["released"], m["duration_seconds"],
+            m["description"], m["url"], tuple(quotes.get(m["id"], ())),
+        )
+        for m in found
+    ]  # fmt: skip

@@ -1,0 +1,100 @@
+"""/plot, /episodes, /trailer and /watched: what happens, when, and spoiler care."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.app_commands import locale_str as _
+from discord.ext import commands
+
+from bot.i18n import locale_of, t
+from bot.services import members
+from bot.services.cards import send_card
+from bot.services.lookup import resolve_show, show_autocomplete
+from bot.tree import NO_MENTIONS
+
+SHOW_OPTION = _("The show (default: the server's show)")
+Episode = app_commands.Range[int, 1, 1000]
+
+
+class Episodes(commands.Cog):
+    """Plot, episode list, trailers and each member's own progress."""
+
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+
+    @property
+    def db(self) -> Any:
+        return self.bot.db  # type: ignore[attr-defined]
+
+    @app_commands.command(name=_("plot"), description=_("Read a show's premise and synopses"))
+    @app_commands.describe(show=SHOW_OPTION, episode=_("Only this episode's synopsis"))
+    @app_commands.autocomplete(show=show_autocomplete)
+    @app_commands.guild_only()
+    async def plot(
+        self,
+        interaction: discord.Interaction,
+        show: str | None = None,
+        episode: Episode | None = None,
+    ) -> None:
+        """The premise and the synopses the member has watched (later ones behind spoilers)."""
+        guild_id, locale = interaction.guild_id or 0, locale_of(interaction)
+        show_id = await resolve_show(self.db, guild_id, show, locale)
+        card = await members.plot_reply(
+            self.db, guild_id, interaction.user.id, show_id, episode, locale
+        )
+        await send_card(interaction, card)
+
+    @app_commands.command(name=_("episodes"), description=_("List a show's episodes and dates"))
+    @app_commands.describe(show=SHOW_OPTION)
+    @app_commands.autocomplete(show=show_autocomplete)
+    @app_commands.guild_only()
+    async def episodes(self, interaction: discord.Interaction, show: str | None = None) -> None:
+        """Every episode with its release by precision."""
+        guild_id, locale = interaction.guild_id or 0, locale_of(interaction)
+        show_id = await resolve_show(self.db, guild_id, show, locale)
+        card = await members.episodes_reply(self.db, guild_id, interaction.user.id, show_id, locale)
+        await send_card(interaction, card)
+
+    @app_commands.command(name=_("trailer"), description=_("See a show's trailers and poster"))
+    @app_commands.describe(show=SHOW_OPTION)
+    @app_commands.autocomplete(show=show_autocomplete)
+    @app_commands.guild_only()
+    async def trailer(self, interaction: discord.Interaction, show: str | None = None) -> None:
+        """Each trailer and teaser, with quotes and links, and the poster."""
+        guild_id, locale = interaction.guild_id or 0, locale_of(interaction)
+        show_id = await resolve_show(self.db, guild_id, show, locale)
+        card = await members.trailer_reply(self.db, guild_id, show_id, locale)
+        await send_card(interaction, card)
+
+    @app_commands.command(
+        name=_("watched"), description=_("Tell me how far you've watched, to hide spoilers")
+    )
+    @app_commands.describe(
+        show=_("The show you are watching"), episode=_("The last episode you watched (0: none)")
+    )
+    @app_commands.autocomplete(show=show_autocomplete)
+    @app_commands.guild_only()
+    async def watched(
+        self, interaction: discord.Interaction, show: str, episode: app_commands.Range[int, 0, 1000]
+    ) -> None:
+        """Record the member's own progress (only they see the answer)."""
+        guild_id, locale = interaction.guild_id or 0, locale_of(interaction)
+        show_id = await resolve_show(self.db, guild_id, show, locale)
+        now = self.bot.clock.timestamp()  # type: ignore[attr-defined]
+        title = await members.record_progress(
+            self.db, guild_id, interaction.user.id, show_id, episode, now
+        )
+        key = "members.watched.cleared" if episode == 0 else "members.watched.saved"
+        await interaction.response.send_message(
+            t(key, locale, show=title, episode=episode),
+            ephemeral=True,
+            allowed_mentions=NO_MENTIONS,
+        )
+
+
+async def setup(bot: commands.Bot) -> None:
+    """Entry point for ``load_extension``."""
+    await bot.add_cog(Episodes(bot))
