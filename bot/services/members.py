@@ -6,14 +6,13 @@ command it stands for.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from bot.domain.card import Card
 from bot.errors import UserFacingError
 from bot.services.cards_episodes import episode_plot_card, episodes_card, plot_card, trailer_card
 from bot.services.cards_show import cast_card, character_card, crew_card, person_card, show_card
 from bot.store import catalog, people, progress
 from bot.store.db import Database
+from bot.store.discussions import discussion_links
 
 
 async def _show(db: Database, guild_id: int, show_id: int) -> catalog.ShowInfo:
@@ -90,12 +89,12 @@ async def episodes_reply(
     user_id: int,
     show_id: int,
     locale: str,
-    links: Mapping[int, str] | None = None,
 ) -> Card:
-    """Every episode and its release; ``links`` maps episode numbers to discussion links."""
+    """Every episode with its release and, once it opened, its discussion's link."""
     show = await _show(db, guild_id, show_id)
     episodes = await catalog.episodes(db, show_id)
     watched = await progress.get_progress(db, guild_id, user_id, show_id)
+    links = await discussion_links(db, guild_id, show.slug)
     return episodes_card(show, episodes, watched, locale, links)
 
 

@@ -286,3 +286,13 @@ async def test_an_admin_choosing_the_channel_with_config_plans_the_openings(worl
     await advance_to(world, kst_midnight(RELEASES[1]) + 5)
     threads = discussion_threads(channel)
     assert [t.name for t in threads] == ["[Spoilers] Soundtrack #1 — Episode 1 discussion"]
+
+
+async def test_episodes_lists_each_opened_discussion(world, kind):
+    channel = await use_channel(world, kind)
+    await advance_to(world, kst_midnight(RELEASES[1]) + 5)
+    (thread,) = discussion_threads(channel)
+    result = await world.member.slash(world.general, "episodes")
+    text = repr(result.response.embeds[0].to_dict())
+    assert f"/{world.guild.id}/{thread.id}" in text
+    assert text.count(f"/{world.guild.id}/") == 1  # episodes 2-4 have not opened yet
