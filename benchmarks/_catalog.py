@@ -13,6 +13,8 @@ import random
 import sqlite3
 from datetime import UTC, datetime
 
+from bot.store.db import register_functions
+
 SURNAMES = [
     "Kim",
     "Lee",
@@ -146,6 +148,8 @@ def generate(path: str, guild_id: int, *, shows: int, people: int, seed: int = 1
     """Fill the migrated database at ``path``; returns the generated show slugs."""
     rng = random.Random(seed)
     conn = sqlite3.connect(path)
+    # The name-index triggers normalize names through the bot's own SQL functions.
+    register_functions(conn)
     ids = {
         t: _Ids(conn, t)
         for t in (

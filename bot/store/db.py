@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from importlib import resources
@@ -14,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import aiosqlite
+
+from bot.domain.names import loose, normalize, word_keys
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +30,25 @@ class Migration:
     version: int
     name: str
     sql: str
+
+
+def _keys_json(name: str | None) -> str:
+    return json.dumps(word_keys(name) if name else [])
+
+
+# SQL functions the name-index triggers (migration 0006) call: normalization lives in
+# bot/domain/names.py, and every writer must normalize the same way.
+SQL_FUNCTIONS: dict[str, Callable[[Any], Any]] = {
+    "kb_norm": lambda text: normalize(text) if text else "",
+    "kb_loose": lambda norm: loose(norm) if norm else "",
+    "kb_keys": _keys_json,
+}
+
+
+def register_functions(conn: sqlite3.Connection) -> None:
+    """Give a plain sqlite3 connection the functions catalog writes need (scripts, benchmarks)."""
+    for name, func in SQL_FUNCTIONS.items():
+        conn.create_function(name, 1, func, deterministic=True)
 
 
 def bundled_migrations() -> list[Migration]:
@@ -73,6 +95,8 @@ class Database:
         # never opens an implicit transaction behind our back.
         self._conn = await aiosqlite.connect(self.path, isolation_level=None)
         self._conn.row_factory = sqlite3.Row
+        for name, func in SQL_FUNCTIONS.items():
+            await self._conn.create_function(name, 1, func, deterministic=True)
         for pragma in (
             "PRAGMA journal_mode=WAL",
             "PRAGMA foreign_keys=ON",

@@ -3,25 +3,19 @@
 Answered from SQLite on every keystroke: a prefix range over word-start keys (for short
 queries and best-first ranking) and an FTS5 trigram index over normalized and
 romanization-folded names (for substrings and variants). Python only ever sees the 25
-rows it returns. The index is derived from the catalog and rebuilt per guild when the
-catalog triggers in migration 0002 mark the guild dirty.
+rows it returns. The index is derived from the catalog by triggers (migration 0006) in
+the same transaction as every catalog write, so a search only ever reads.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import aiosqlite
-
-from bot.domain.names import loose, normalize, word_keys
-from bot.store._catalog_read import rows
-from bot.store._reads import fetch_all, fetch_value
+from bot.domain.names import loose, normalize
+from bot.store._reads import fetch_all
 from bot.store.db import Database
-
-log = logging.getLogger(__name__)
 
 KINDS = ("show", "person", "character", "episode")
 # Each branch of a search is capped so a one-letter query on a huge catalog stays cheap.
@@ -47,90 +41,6 @@ class Hit:
         return self.name != self.label
 
 
-async def _entries(conn: aiosqlite.Connection, guild_id: int) -> list[tuple[Any, ...]]:
-    """(kind, entity_id, show_id, name, label, preferred) for every spelling in the guild."""
-    out: list[tuple[Any, ...]] = []
-    g = (guild_id,)
-    for r in await rows(conn, "SELECT id, title, native_title FROM shows WHERE guild_id = ?", g):
-        out.append(("show", r[0], r[0], r[1], r[1], 1))
-        if r[2]:
-            out.append(("show", r[0], r[0], r[2], r[1], 0))
-    sql = """SELECT s.id, t.title, s.title FROM show_titles t JOIN shows s ON s.id = t.show_id
-             WHERE s.guild_id = ?"""
-    out += [("show", r[0], r[0], r[1], r[2], 0) for r in await rows(conn, sql, g)]
-    for r in await rows(conn, "SELECT id, name, native_name FROM people WHERE guild_id = ?", g):
-        out.append(("person", r[0], None, r[1], r[1], 1))
-        if r[2]:
-            out.append(("person", r[0], None, r[2], r[1], 0))
-    sql = """SELECT c.id, c.show_id, c.name FROM characters c JOIN shows s ON s.id = c.show_id
-             WHERE s.guild_id = ?"""
-    out += [("character", r[0], r[1], r[2], r[2], 1) for r in await rows(conn, sql, g)]
-    sql = """SELECT e.id, e.show_id, e.title, s.title, e.number FROM episodes e
-             JOIN shows s ON s.id = e.show_id WHERE s.guild_id = ? AND e.title IS NOT NULL"""
-    for r in await rows(conn, sql, g):
-        out.append(("episode", r[0], r[1], r[2], f"{r[3]} · {r[4]}: {r[2]}", 1))
-    sql = """SELECT a.entity_kind, a.entity_id, a.name,
-                    COALESCE(s.title, p.name, c.name), c.show_id FROM aliases a
-             LEFT JOIN shows s ON a.entity_kind = 'show' AND s.id = a.entity_id
-             LEFT JOIN people p ON a.entity_kind = 'person' AND p.id = a.entity_id
-             LEFT JOIN characters c ON a.entity_kind = 'character' AND c.id = a.entity_id
-             WHERE a.guild_id = ?"""
-    for kind, entity_id, name, label, char_show in await rows(conn, sql, g):
-        if label is not None:
-            show_id = entity_id if kind == "show" else char_show
-            out.append((kind, entity_id, show_id, name, label, 0))
-    return out
-
-
-async def rebuild(conn: aiosqlite.Connection, guild_id: int) -> int:
-    """Rebuild one guild's name index on ``conn`` (inside a transaction); returns entries."""
-    old = "SELECT id FROM search_entries WHERE guild_id = ?"
-    await conn.execute(f"DELETE FROM search_fts WHERE rowid IN ({old})", (guild_id,))
-    await conn.execute("DELETE FROM search_keys WHERE guild_id = ?", (guild_id,))
-    await conn.execute("DELETE FROM search_entries WHERE guild_id = ?", (guild_id,))
-    # Ids handed out here, so the whole guild goes in with three executemany calls
-    # (the writer lock is held: nobody else inserts meanwhile).
-    last = await rows(conn, "SELECT COALESCE(MAX(id), 0) FROM search_entries")
-    entry_id = int(last[0][0])
-    entries: list[tuple[Any, ...]] = []
-    keys: list[tuple[Any, ...]] = []
-    fts: list[tuple[Any, ...]] = []
-    for kind, entity_id, show_id, name, label, preferred in await _entries(conn, guild_id):
-        norm = normalize(name)
-        if not norm:
-            continue
-        entry_id += 1
-        entries.append((entry_id, guild_id, kind, entity_id, show_id, name, label, preferred, norm))
-        keys += [(guild_id, kind, key, entry_id, pos) for pos, key in word_keys(name)]
-        fts.append((entry_id, norm, loose(norm)))
-    await conn.executemany(
-        """INSERT INTO search_entries
-           (id, guild_id, kind, entity_id, show_id, name, label, preferred, norm)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-        entries,
-    )
-    await conn.executemany(
-        "INSERT OR IGNORE INTO search_keys (guild_id, kind, key, entry_id, pos) "
-        "VALUES (?, ?, ?, ?, ?)",
-        keys,
-    )
-    await conn.executemany("INSERT INTO search_fts (rowid, norm, loose) VALUES (?, ?, ?)", fts)
-    await conn.execute("DELETE FROM search_dirty WHERE guild_id = ?", (guild_id,))
-    return len(fts)
-
-
-async def ensure_index(db: Database, guild_id: int) -> None:
-    """Rebuild the guild's index if the catalog changed since it was built."""
-    sql = "SELECT 1 FROM search_dirty WHERE guild_id = ?"
-    if await fetch_value(db, sql, (guild_id,)) is None:
-        return
-    async with db.transaction() as conn:
-        # Another coroutine may have rebuilt it while we waited for the lock.
-        if await rows(conn, sql, (guild_id,)):
-            count = await rebuild(conn, guild_id)
-            log.info("rebuilt the name index of guild %s: %d spellings", guild_id, count)
-
-
 def _fts_phrase(column: str, text: str) -> str:
     # Normalized keys are letters and digits only, so quoting them is enough.
     return f'{column} : "{text}"'
@@ -151,7 +61,6 @@ async def search(
     preferred spelling before an alias; shorter names first. An empty query lists
     entities alphabetically. ``show_id`` narrows characters and episodes to one show.
     """
-    await ensure_index(db, guild_id)
     q = normalize(query)
     # Word prefixes rank above any substring: when they alone fill the page (typing a
     # name from its start, the usual case), the trigram index is not needed at all.
