@@ -16,7 +16,7 @@ from bot.domain.names import loose, normalize
 from bot.errors import UserFacingError
 from bot.i18n import t
 from bot.store import catalog_io
-from bot.store.catalog import show_id_by_slug, show_slugs
+from bot.store.catalog import show_id_by_slug
 from bot.store.db import Database
 from bot.store.search import Hit, search, suggestions
 
@@ -93,8 +93,7 @@ def _choice_name(hit: Hit) -> str:
 async def show_choices(db: Database, guild_id: int, current: str) -> list[app_commands.Choice[str]]:
     """Up to 25 shows matching what the member has typed so far, best first."""
     hits = await search(db, guild_id, current, ("show",))
-    slugs = await show_slugs(db, [h.entity_id for h in hits])
-    return [app_commands.Choice(name=_choice_name(h), value=slugs[h.entity_id]) for h in hits]
+    return [app_commands.Choice(name=_choice_name(h), value=h.slug or "") for h in hits]
 
 
 async def entity_choices(

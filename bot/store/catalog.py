@@ -132,15 +132,6 @@ async def show_id_by_slug(db: Database, guild_id: int, slug: str) -> int | None:
     return await fetch_value(db, sql, (guild_id, slug))
 
 
-async def show_slugs(db: Database, ids: Iterable[int]) -> dict[int, str]:
-    """Show id → slug for a few shows (an autocomplete page)."""
-    ids = list(ids)
-    if not ids:
-        return {}
-    sql = f"SELECT id, slug FROM shows WHERE id IN ({', '.join('?' for _ in ids)})"
-    return {r[0]: r[1] for r in await fetch_all(db, sql, ids)}
-
-
 async def show_info(db: Database, guild_id: int, show_id: int) -> ShowInfo | None:
     """The guild's show ``show_id`` with its titles, earlier reports and sources.
 

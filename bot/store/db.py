@@ -141,13 +141,13 @@ class Database:
 
     async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
         """Run a read query and return every row."""
-        async with self.conn.execute(sql, tuple(params)) as cur:
-            return list(await cur.fetchall())
+        # One trip to aiosqlite's thread (~0.3 ms each), not three (execute, fetch, close).
+        return list(await self.conn.execute_fetchall(sql, tuple(params)))
 
     async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
-        """Run a read query and return its first row, if any."""
-        async with self.conn.execute(sql, tuple(params)) as cur:
-            return await cur.fetchone()
+        """Run a read query and return its first row, if any (meant for one-row queries)."""
+        found = await self.fetchall(sql, params)
+        return found[0] if found else None
 
     async def fetchval(self, sql: str, params: Iterable[Any] = ()) -> Any:
         """Run a read query and return the first column of its first row, or None."""

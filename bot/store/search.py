@@ -34,6 +34,7 @@ class Hit:
     name: str
     label: str
     score: float
+    slug: str | None = None  # a show's slug, for autocomplete values
 
     @property
     def via_alias(self) -> bool:
@@ -62,64 +63,50 @@ async def search(
     entities alphabetically. ``show_id`` narrows characters and episodes to one show.
     """
     q = normalize(query)
-    # Word prefixes rank above any substring: when they alone fill the page (typing a
-    # name from its start, the usual case), the trigram index is not needed at all.
-    hits = await _ranked(db, guild_id, q, kinds, show_id, limit, substrings=False)
-    if len(hits) < limit and len(q) >= 3:
-        hits = await _ranked(db, guild_id, q, kinds, show_id, limit, substrings=True)
-    return hits
-
-
-async def _ranked(
-    db: Database,
-    guild_id: int,
-    q: str,
-    kinds: Sequence[str],
-    show_id: int | None,
-    limit: int,
-    *,
-    substrings: bool,
-) -> list[Hit]:
     marks = ", ".join("?" for _ in kinds)
-    branches: list[str] = []
     params: list[Any] = []
     # Narrowing to one show happens inside each branch, before its cap.
     narrow = "" if show_id is None else f"AND (e.show_id = {int(show_id)} OR e.kind = 'person')"
     if not q:
-        branches.append(
-            f"""SELECT e.id, 5 FROM search_entries e WHERE e.guild_id = ?
-                AND e.kind IN ({marks}) AND e.preferred = 1 {narrow}"""
-        )
+        prefix = f"""SELECT e.id, 5 FROM search_entries e WHERE e.guild_id = ?
+                     AND e.kind IN ({marks}) AND e.preferred = 1 {narrow}"""
         params += [guild_id, *kinds]
     else:
-        branches.append(
-            f"""SELECT k.entry_id, CASE WHEN k.pos = 0 AND k.key = ? THEN 0
-                WHEN k.pos = 0 THEN 1 ELSE 2 END
-                FROM search_keys k CROSS JOIN search_entries e ON e.id = k.entry_id
-                WHERE k.guild_id = ? AND k.kind IN ({marks}) AND k.key >= ? AND k.key < ?
-                {narrow} LIMIT {_BRANCH_LIMIT}"""
-        )
+        prefix = f"""SELECT k.entry_id, CASE WHEN k.pos = 0 AND k.key = ? THEN 0
+                     WHEN k.pos = 0 THEN 1 ELSE 2 END
+                     FROM search_keys k CROSS JOIN search_entries e ON e.id = k.entry_id
+                     WHERE k.guild_id = ? AND k.kind IN ({marks}) AND k.key >= ? AND k.key < ?
+                     {narrow} LIMIT {_BRANCH_LIMIT}"""
         params += [q, guild_id, *kinds, q, q + "\U0010ffff"]
+    branches = ["SELECT * FROM prefix"]
+    # Word prefixes rank above any substring: when they alone fill the page (typing a
+    # name from its start, the usual case), the trigram branches are skipped. One
+    # statement either way: each query is a trip to aiosqlite's thread.
+    short = f"""(SELECT COUNT(*) FROM (SELECT DISTINCT e.kind, e.entity_id FROM prefix p
+                 JOIN search_entries e ON e.id = p.entry_id)) < {int(limit)}"""
     folded = loose(q)
     # A three-letter skeleton ("han") matches half the catalog: variants need four.
     for column, text, score, shortest in (("norm", q, 3, 3), ("loose", folded, VARIANT_SCORE, 4)):
-        if substrings and len(text) >= shortest:
+        if q and len(text) >= shortest:
             # The FTS index spans guilds and kinds: filter through the entry row first,
             # so the cap counts only rows this search can use. CROSS JOIN keeps the
             # MATCH as the outer loop (the planner may otherwise walk every entry of
             # the guild and probe the index once per row).
             branches.append(
-                f"""SELECT f.rowid, {score} FROM search_fts f
+                f"""SELECT * FROM (SELECT f.rowid, {score} FROM search_fts f
                     CROSS JOIN search_entries e ON e.id = f.rowid
-                    WHERE search_fts MATCH ? AND e.guild_id = ? AND e.kind IN ({marks})
-                    {narrow} LIMIT {_BRANCH_LIMIT}"""
+                    WHERE {short} AND search_fts MATCH ? AND e.guild_id = ?
+                    AND e.kind IN ({marks}) {narrow} LIMIT {_BRANCH_LIMIT})"""
             )
             params += [_fts_phrase(column, text), guild_id, *kinds]
-    union = " UNION ALL ".join(f"SELECT * FROM ({b})" for b in branches)
+    union = " UNION ALL ".join(branches)
     # SQLite fills bare columns from the row that gave MIN(): the best-matching spelling.
-    sql = f"""WITH hits(entry_id, score) AS ({union})
+    sql = f"""WITH prefix(entry_id, score) AS MATERIALIZED ({prefix}),
+              hits(entry_id, score) AS ({union})
               SELECT e.kind, e.entity_id, e.show_id, e.name, e.label,
-                     MIN(h.score + (1 - e.preferred) * 0.5) AS best
+                     MIN(h.score + (1 - e.preferred) * 0.5) AS best,
+                     CASE WHEN e.kind = 'show'
+                          THEN (SELECT slug FROM shows WHERE id = e.entity_id) END
               FROM hits h JOIN search_entries e ON e.id = h.entry_id
               GROUP BY e.kind, e.entity_id
               ORDER BY best, length(e.label), e.label LIMIT ?"""
