@@ -15,8 +15,7 @@ from discord import app_commands
 from bot.domain.names import loose, normalize
 from bot.errors import UserFacingError
 from bot.i18n import t
-from bot.store import catalog_io
-from bot.store.catalog import show_id_by_slug
+from bot.store.catalog import default_show_id, show_id_by_slug
 from bot.store.db import Database
 from bot.store.search import Hit, search, suggestions
 
@@ -53,8 +52,7 @@ def _good_enough(hits: list[Hit], query: str) -> Hit | None:
 async def resolve_show(db: Database, guild_id: int, value: str | None, locale: str) -> int:
     """The show id for the ``show`` option, or the guild's default show when it is empty."""
     if not value:
-        slug = await catalog_io.default_show(db, guild_id)
-        found = await show_id_by_slug(db, guild_id, slug) if slug else None
+        found = await default_show_id(db, guild_id)
         if found is None:
             raise UserFacingError("members.no_default_show")
         return found

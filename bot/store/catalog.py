@@ -132,6 +132,14 @@ async def show_id_by_slug(db: Database, guild_id: int, slug: str) -> int | None:
     return await fetch_value(db, sql, (guild_id, slug))
 
 
+async def default_show_id(db: Database, guild_id: int) -> int | None:
+    """The id of the guild's default show, if one is set and exists (one query)."""
+    sql = """SELECT s.id FROM guild_settings g
+             JOIN shows s ON s.guild_id = g.guild_id AND s.slug = g.default_show
+             WHERE g.guild_id = ?"""
+    return await fetch_value(db, sql, (guild_id,))
+
+
 async def show_info(db: Database, guild_id: int, show_id: int) -> ShowInfo | None:
     """The guild's show ``show_id`` with its titles, earlier reports and sources.
 

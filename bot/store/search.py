@@ -82,8 +82,11 @@ async def search(
     # Word prefixes rank above any substring: when they alone fill the page (typing a
     # name from its start, the usual case), the trigram branches are skipped. One
     # statement either way: each query is a trip to aiosqlite's thread.
-    short = f"""(SELECT COUNT(*) FROM (SELECT DISTINCT e.kind, e.entity_id FROM prefix p
-                 JOIN search_entries e ON e.id = p.entry_id)) < {int(limit)}"""
+    # The guard sits in LIMIT, which SQLite evaluates once before the loop (LIMIT 0
+    # never opens the MATCH); in WHERE it would be checked per row after the MATCH ran.
+    cap = f"""CASE WHEN (SELECT COUNT(*) FROM (SELECT DISTINCT e.kind, e.entity_id
+              FROM prefix p JOIN search_entries e ON e.id = p.entry_id)) < {int(limit)}
+              THEN {_BRANCH_LIMIT} ELSE 0 END"""
     folded = loose(q)
     # A three-letter skeleton ("han") matches half the catalog: variants need four.
     for column, text, score, shortest in (("norm", q, 3, 3), ("loose", folded, VARIANT_SCORE, 4)):
@@ -95,8 +98,8 @@ async def search(
             branches.append(
                 f"""SELECT * FROM (SELECT f.rowid, {score} FROM search_fts f
                     CROSS JOIN search_entries e ON e.id = f.rowid
-                    WHERE {short} AND search_fts MATCH ? AND e.guild_id = ?
-                    AND e.kind IN ({marks}) {narrow} LIMIT {_BRANCH_LIMIT})"""
+                    WHERE search_fts MATCH ? AND e.guild_id = ?
+                    AND e.kind IN ({marks}) {narrow} LIMIT {cap})"""
             )
             params += [_fts_phrase(column, text), guild_id, *kinds]
     union = " UNION ALL ".join(branches)
