@@ -7,18 +7,10 @@ on what "Discord" (the stand-in's world) received.
 from __future__ import annotations
 
 import json
-import sqlite3
-import time
-from datetime import UTC, datetime
 
 from standin import StandIn
 from standin.botproc import BotProcess
-
-
-def soon(seconds: int) -> str:
-    """A `/announce add when:` value ``seconds`` ahead of real time (the bot runs on it)."""
-    at = datetime.fromtimestamp(int(time.time()) + seconds, UTC)
-    return at.strftime("%Y-%m-%d %H:%M:%S UTC")
+from standin.flows import announce, timer_row
 
 
 async def test_a_member_gets_the_show_card_and_finds_a_character_by_another_spelling(
@@ -50,20 +42,7 @@ async def test_a_moderators_announcement_fires_once_in_the_announcement_channel(
     await bot.start()
     await bot.wait_ready()
     channel = standin.world.id("announcements")
-    asked = await standin.slash(
-        "moderator",
-        "general",
-        "announce add",
-        show="soundtrack-1",
-        when=soon(4),
-        text="Watch party in #general, @everyone welcome!",
-        channel=channel,
-    )
-    preview = await asked.wait()
-    assert preview["flags"] & 64
-    confirmed = await standin.click("moderator", preview, "announce:confirm")
-    assert "#" in (await confirmed.wait())["content"]  # "Scheduled #<id> …"
-
+    await announce(standin, "Watch party in #general, @everyone welcome!", channel="announcements")
     await standin.wait_until(
         lambda: standin.world.bot_messages(), within=12, what="the announcement"
     )
@@ -76,18 +55,9 @@ async def test_a_moderators_announcement_fires_once_in_the_announcement_channel(
     assert posted.body["enforce_nonce"] is True
     # The ledger says sent once Discord's answer is back (a moment after the message).
     await standin.wait_until(
-        lambda: timer_row(bot)[0] == "sent", within=5, what="the timer marked sent"
+        lambda: timer_row(bot.database)[0] == "sent", within=5, what="the timer marked sent"
     )
-    assert timer_row(bot) == ("sent", f"{channel}/{sent['id']}")
-
-
-def timer_row(bot: BotProcess, kind: str = "announce.custom") -> tuple[str, str | None]:
-    """(status, result or last error) of the one timer of ``kind`` in the bot's store."""
-    with sqlite3.connect(bot.database, timeout=5) as conn:
-        row = conn.execute(
-            "SELECT status, coalesce(result, last_error) FROM timers WHERE kind = ?", (kind,)
-        ).fetchone()
-    return (row[0], row[1]) if row else ("absent", None)
+    assert timer_row(bot.database) == ("sent", f"{channel}/{sent['id']}")
 
 
 async def test_an_admin_sets_the_forum_and_a_moderator_opens_an_episode_discussion(
