@@ -7,29 +7,20 @@ import itertools
 import discord
 import pytest
 
-from bot.app import EXTENSIONS, KdramaBot
+from bot.app import EXTENSIONS
 from bot.services.scheduler import PermanentError, Scheduler, TransientError
-from bot.store import Database
 from bot.store import timers as store
 from bot.store.guilds import update_settings
-from tests.conftest import clock_at
 from tests.services.probe_state import PROBE, Probe
 
 KIND = "test.kind"
 
 
 @pytest.fixture
-def make_bot(db_path, start_time):
-    """Bots that also load the probe extension (handler registered in cog_load)."""
-
-    def build() -> KdramaBot:
-        return KdramaBot(
-            database=Database(db_path),
-            clock=clock_at(start_time),
-            extensions=(*EXTENSIONS, "tests.services.timer_probe"),
-        )
-
-    return build
+def make_bot(make_bot):
+    """Bots that also load the probe extension (handler registered in cog_load); the
+    shared factory closes each one's store after the test."""
+    return lambda: make_bot(extensions=(*EXTENSIONS, "tests.services.timer_probe"))
 
 
 @pytest.fixture(autouse=True)
