@@ -44,6 +44,10 @@ def missing_permissions(channel: discord.abc.GuildChannel, use: str) -> list[str
     if me is None:  # not cached yet (only right after joining): nothing to check against
         return []
     have = channel.permissions_for(me)
+    if use == "discussion" and (isinstance(channel, discord.ForumChannel) or have.manage_messages):
+        # As the discussions service checks it: a forum post is pinned with Manage Threads,
+        # and Manage Messages pinned in text channels before Pin Messages was split out.
+        have.pin_messages = True
     return [name for name in NEEDS[use] if not getattr(have, name)]
 
 

@@ -96,9 +96,9 @@ def _viewers(sandbox: Sandbox, first: str) -> list[Any]:
 
 async def _run_step(sandbox: Sandbox, step: Step, out: Path, chromium: str) -> None:
     actor = getattr(sandbox, step.viewer)
-    name = step.command.split()[0] if step.command else None
-    if name and name not in actor.available_commands(sandbox.general):
-        print(f"  skipped {step.filename}: /{name} has not landed yet")
+    # SimCord lists leaf commands by their full name ("announce add").
+    if step.command and step.command not in actor.available_commands(sandbox.general):
+        print(f"  skipped {step.filename}: /{step.command} has not landed yet")
         return
     preview = await sandbox.open_preview(viewers=_viewers(sandbox, step.viewer))
     if step.command:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -33,6 +35,25 @@ def clock_at(start: datetime) -> Clock:
 def db_path(tmp_path: Path) -> Path:
     """A fresh SQLite file for one test."""
     return tmp_path / "kdrama-bot.sqlite3"
+
+
+@pytest.fixture(autouse=True)
+def _no_thread_outlives_its_test():
+    """Fail the test that leaves a non-daemon thread running.
+
+    aiosqlite's worker thread is not a daemon: one store left open keeps the pytest
+    process alive after its summary line, which CI only reports as a timeout.
+    """
+    before = set(threading.enumerate())
+    yield
+    leaked = []
+    for thread in set(threading.enumerate()) - before:
+        if not thread.daemon:
+            thread.join(timeout=2)  # a store closed in teardown may still be winding down
+            if thread.is_alive():
+                leaked.append(thread.name)
+    if leaked:
+        pytest.fail(f"non-daemon threads outlived the test (an unclosed store?): {leaked}")
 
 
 @pytest.fixture(autouse=True)
@@ -83,8 +104,9 @@ async def make_bot(db_path: Path, start_time: datetime):
     """
     built: list[KdramaBot] = []
 
-    def build() -> KdramaBot:
-        bot = KdramaBot(database=Database(db_path), clock=clock_at(start_time))
+    def build(**options: Any) -> KdramaBot:
+        """A bot over the test's database; ``options`` go to KdramaBot (e.g. extensions)."""
+        bot = KdramaBot(database=Database(db_path), clock=clock_at(start_time), **options)
         built.append(bot)
         return bot
 

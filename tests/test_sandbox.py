@@ -165,6 +165,14 @@ async def test_a_scheduled_announcement_fires_while_advancing_and_is_echoed(sand
     )
 
 
+async def test_the_first_episode_discussion_opens_when_the_premiere_passes(sandbox):
+    await execute(sandbox, "advance-to 2022-03-23 00:05 KST")
+    threads = [t.name for t in sandbox.discussion.threads]
+    assert "[Spoilers] Soundtrack #1 — Episode 1 discussion" in threads
+    assert any("Episode 1 discussion" in line for line in sandbox.echo.lines)
+    assert not any("Could not open" in line for line in sandbox.echo.lines)
+
+
 # --- the prompt, against a live sandbox ------------------------------------------------
 
 

@@ -18,11 +18,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import simcord
+import simcord.http.router as sim_router
 
 from bot.app import EXTENSIONS, KdramaBot
 from bot.clock import Clock
 from bot.sandbox.echo import Echo
 from bot.sandbox.fanserver import FanServer, build_fan_server
+from bot.sandbox.simcord_gaps import forum_pin_routes
 from bot.sandbox.timecog import SandboxTime
 from bot.store import Database
 from bot.store.guilds import update_settings
@@ -126,6 +128,11 @@ async def sandbox_world(
     ``write`` receives the terminal echo lines.
     """
     with contextlib.ExitStack() as stack:
+        # SimCord cannot pin forum posts yet; the discussion index pins one.
+        routes = sim_router._ROUTES
+        original_patch = routes["PATCH"]
+        routes["PATCH"] = forum_pin_routes({})
+        stack.callback(routes.__setitem__, "PATCH", original_patch)
         if database is None:
             folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="kdrama-sandbox-"))
             database = Path(folder) / "sandbox.sqlite3"

@@ -5,8 +5,10 @@ Design (RoboDanny's, with its bugs fixed):
 - one indexed query for the earliest pending timer; the loop sleeps until then, capped
   (see :meth:`Scheduler._sleep_for`) so it re-queries and never sleeps forever, and is
   woken early when an earlier timer is scheduled or one is cancelled;
-- a timer is claimed (``running``) before its handler runs and marked ``sent`` only
-  after the handler succeeded. A ``running`` timer found at start-up was interrupted
+- every due timer is claimed (``running``) in one transaction before its handler runs,
+  and marked ``sent`` only after the handler succeeded; outcomes are group-committed
+  (:mod:`bot.services._outcomes`), so a burst due in one second costs a few commits,
+  not two per timer. A ``running`` timer found at start-up was interrupted
   by a crash and runs again; handlers that send messages use :attr:`Timer.nonce` so
   Discord drops the repeat (``enforce_nonce``);
 - transient failures retry with backoff up to ``retry_limit``; permanent ones fail at
@@ -29,6 +31,7 @@ from typing import Any
 import discord
 
 from bot.clock import Clock
+from bot.services._outcomes import OutcomeQueue
 from bot.store import timers as store
 from bot.store.db import Database
 from bot.store.guilds import get_settings
@@ -94,8 +97,9 @@ class Scheduler:
         retry_limit: int = 5,
         retry_base: float = 30.0,
         retry_cap: float = 900.0,
-        batch: int = 100,
+        batch: int = 500,
         concurrency: int = 20,
+        max_inflight: int = 1000,
     ) -> None:
         self.db = db
         self.clock = clock
@@ -105,6 +109,9 @@ class Scheduler:
         self.retry_base = retry_base
         self.retry_cap = retry_cap
         self.batch = batch
+        # Claimed-but-unfinished timers the loop lets pile up before it waits: a backlog
+        # after downtime is claimed as handlers free up, not all at once.
+        self.max_inflight = max_inflight
         self._kinds: dict[str, _Kind] = {}
         # Waking: cancel the sleeper task; a wake while not asleep skips the next sleep.
         # (A sleep in its own task rather than Event.wait + timeout: SimCord recognises
@@ -114,7 +121,11 @@ class Scheduler:
         self._sleeping_until: float | None = None
         self._loop_task: asyncio.Task[None] | None = None
         self._inflight: set[asyncio.Task[None]] = set()
+        # Handlers running at once (each typically one Discord request; discord.py
+        # paces the rest). Held only while the handler runs, not while its outcome is
+        # written, so a no-op or fast handler never holds up the next timer.
         self._slots = asyncio.Semaphore(concurrency)
+        self._outcomes = OutcomeQueue(db)
 
     # -- registration and lifecycle -------------------------------------------------
 
@@ -152,6 +163,8 @@ class Scheduler:
             running.cancel()
         if self._inflight:
             await asyncio.gather(*self._inflight, return_exceptions=True)
+        # Handlers that succeeded have their outcome queued: write it before the store closes.
+        await self._outcomes.drain()
 
     def _loop_died(self, task: asyncio.Task[None]) -> None:
         if not task.cancelled() and task.exception() is not None:
@@ -236,11 +249,22 @@ class Scheduler:
         return min(remaining, max(self.max_sleep, remaining / 2))
 
     async def _loop(self) -> None:
+        # The earliest pending instant, still true because the sleep toward it ran out
+        # undisturbed (schedule, cancel and retries all wake the loop): on waking for a
+        # due timer the loop claims at once instead of asking the store again first.
+        known_next: int | None = None
         while True:
             self._wake_pending = False
-            next_at = await store.next_pending_at(self.db)
+            if known_next is not None and known_next <= self._now():
+                next_at: int | None = known_next
+            else:
+                next_at = await store.next_pending_at(self.db)
+            known_next = None
             now = self._now()
             if next_at is not None and next_at <= now:
+                if len(self._inflight) >= self.max_inflight:
+                    await asyncio.wait(set(self._inflight), return_when=asyncio.FIRST_COMPLETED)
+                    continue
                 await self._run_due(int(now))
                 continue
             if self._wake_pending:
@@ -250,6 +274,8 @@ class Scheduler:
             self._sleeper = asyncio.create_task(asyncio.sleep(delay), name="scheduler-sleep")
             try:
                 await asyncio.wait({self._sleeper})
+                if not self._sleeper.cancelled() and not self._wake_pending:
+                    known_next = next_at
             finally:
                 self._sleeper.cancel()
                 self._sleeper = None
@@ -266,45 +292,53 @@ class Scheduler:
                     await get_settings(self.db, timer.guild_id)
                 ).catchup_seconds
             if overdue > 0 and overdue > windows[timer.guild_id]:
-                await store.finish(
-                    self.db, timer.id, status="missed", now=now, error=f"missed by {overdue}s"
-                )
+                outcome = store.Outcome(timer.id, "missed", now, error=f"missed by {overdue}s")
+                self._spawn(self._outcomes.record(outcome))
                 log.info("timer %s (%s) missed by %ss", timer.key, timer.kind, overdue)
                 continue
-            await self._slots.acquire()
-            task = asyncio.create_task(self._run_one(timer, overdue > LATE_AFTER))
-            self._inflight.add(task)
-            task.add_done_callback(self._inflight.discard)
+            # Dispatch and move on: the handler waits for a slot in its own task, so the
+            # rest of the burst is claimed and started without waiting for this one.
+            self._spawn(self._run_one(timer, overdue > LATE_AFTER))
+
+    def _spawn(self, work: Awaitable[None]) -> None:
+        task = asyncio.ensure_future(work)
+        self._inflight.add(task)
+        task.add_done_callback(self._inflight.discard)
 
     async def _run_one(self, timer: Timer, late: bool) -> None:
-        try:
-            kind = self._kinds.get(timer.kind)
-            if kind is None:
-                # Nobody handles this kind (yet): put it back, try again after a while.
-                log.warning("no handler for timer kind %r; retrying later", timer.kind)
-                await store.retry_later(
-                    self.db,
-                    timer.id,
-                    next_at=int(self._now() + self.max_sleep),
-                    error=f"no handler for {timer.kind}",
-                )
-                return
+        kind = self._kinds.get(timer.kind)
+        if kind is None:
+            # Nobody handles this kind (yet): put it back, try again after a while.
+            log.warning("no handler for timer kind %r; retrying later", timer.kind)
+            await store.retry_later(
+                self.db,
+                timer.id,
+                next_at=int(self._now() + self.max_sleep),
+                error=f"no handler for {timer.kind}",
+            )
+            return
+        async with self._slots:
             try:
                 result = await kind.handler(timer, late)
             except asyncio.CancelledError:
                 raise
             except Exception as error:
-                await self._failed(timer, kind, error)
-                return
-            await store.finish(
-                self.db,
-                timer.id,
-                status="sent",
-                now=self.clock.timestamp(),
-                result=None if result is None else str(result),
-            )
-        finally:
-            self._slots.release()
+                failure: Exception | None = error
+            else:
+                failure = None
+        if failure is not None:
+            await self._failed(timer, kind, failure)
+            return
+        # Marked sent only now, after the handler succeeded; committed with whatever
+        # else finished meanwhile. Until then the timer is running, and a crash re-runs it.
+        outcome = store.Outcome(
+            timer.id,
+            "sent",
+            self.clock.timestamp(),
+            result=None if result is None else str(result),
+        )
+        with contextlib.suppress(Exception):  # logged by the queue; the timer stays running
+            await self._outcomes.record(outcome)
 
     async def _failed(self, timer: Timer, kind: _Kind, error: Exception) -> None:
         reason = describe(error)
@@ -323,8 +357,8 @@ class Scheduler:
             return
         if transient:
             reason = f"{reason} (gave up after {timer.attempts} attempts)"
-        await store.finish(
-            self.db, timer.id, status="failed", now=self.clock.timestamp(), error=reason
+        await self._outcomes.record(
+            store.Outcome(timer.id, "failed", self.clock.timestamp(), error=reason)
         )
         log.warning("timer %s (%s) failed: %s", timer.key, timer.kind, reason)
         if kind.on_failed is not None:

@@ -159,27 +159,23 @@ async def next_pending_at(db: Database) -> int | None:
 
 
 async def claim_due(db: Database, now: int, limit: int) -> list[Timer]:
-    """Mark up to ``limit`` pending timers due by ``now`` as running and return them."""
+    """Mark up to ``limit`` pending timers due by ``now`` as running and return them.
+
+    One statement in one transaction (``UPDATE … RETURNING``), however many are due:
+    a burst of timers due in the same second costs one commit, not one each.
+    """
     async with db.transaction() as conn:
-        async with conn.execute(
-            f"""SELECT {_COLUMNS} FROM timers WHERE status = 'pending' AND next_at <= ?
-                ORDER BY next_at, id LIMIT ?""",
+        rows = await conn.execute_fetchall(
+            f"""UPDATE timers SET status = 'running', attempts = attempts + 1
+                WHERE id IN (SELECT id FROM timers WHERE status = 'pending' AND next_at <= ?
+                             ORDER BY next_at, id LIMIT ?)
+                RETURNING {_COLUMNS}""",
             (now, limit),
-        ) as cur:
-            found = [_timer(r) for r in await cur.fetchall()]
-        if found:
-            ids = [t.id for t in found]
-            async with conn.execute(
-                f"""UPDATE timers SET status = 'running', attempts = attempts + 1
-                    WHERE id IN ({", ".join("?" for _ in ids)})""",
-                ids,
-            ):
-                pass
-    return [Timer(**{**_asdict(t), "status": "running", "attempts": t.attempts + 1}) for t in found]
-
-
-def _asdict(timer: Timer) -> dict[str, Any]:
-    return {name: getattr(timer, name) for name in Timer.__dataclass_fields__}
+        )
+    found = [_timer(r) for r in rows]
+    # RETURNING gives no order: run the earliest first.
+    found.sort(key=lambda t: (t.next_at, t.id))
+    return found
 
 
 async def requeue_running(db: Database) -> int:
@@ -192,6 +188,21 @@ async def requeue_running(db: Database) -> int:
     return int(row[0])
 
 
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """A timer's final state, to record with :func:`finish_many`."""
+
+    timer_id: int
+    status: str
+    now: int
+    result: str | None = None
+    error: str | None = None
+
+
+_FINISH = """UPDATE timers SET status = ?, result = coalesce(?, result), last_error = ?,
+             finished_at = ? WHERE id = ? AND status IN ('running', 'pending')"""
+
+
 async def finish(
     db: Database,
     timer_id: int,
@@ -202,11 +213,17 @@ async def finish(
     error: str | None = None,
 ) -> None:
     """Record a timer's final state (only from running or pending)."""
-    await db.execute(
-        """UPDATE timers SET status = ?, result = coalesce(?, result), last_error = ?,
-           finished_at = ? WHERE id = ? AND status IN ('running', 'pending')""",
-        (status, result, error, now, timer_id),
-    )
+    await finish_many(db, [Outcome(timer_id, status, now, result, error)])
+
+
+async def finish_many(db: Database, outcomes: Iterable[Outcome]) -> None:
+    """Record several timers' final states in one transaction (each only from running
+    or pending): a burst's completions share one commit."""
+    rows = [(o.status, o.result, o.error, o.now, o.timer_id) for o in outcomes]
+    if not rows:
+        return
+    async with db.transaction() as conn:
+        await conn.executemany(_FINISH, rows)
 
 
 async def retry_later(db: Database, timer_id: int, *, next_at: int, error: str) -> None:

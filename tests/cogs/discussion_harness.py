@@ -6,6 +6,7 @@ from datetime import datetime
 
 import simcord.http.router as sim_router
 
+from bot.sandbox.simcord_gaps import forum_pin_routes
 from bot.services import discussions as service
 from tests.conftest import KST
 
@@ -19,29 +20,9 @@ def kst_midnight(day: str) -> int:
 
 
 def pin_forum_posts(monkeypatch) -> dict[int, bool]:
-    """Let SimCord accept a forum post's ``pinned`` flag, which it does not model.
-
-    SimCord refuses ``flags`` on ``PATCH /channels/{id}`` (UnsupportedField); Discord
-    pins a forum post exactly that way (flags bit 1 << 1). This shim records the
-    flag and echoes it back, so the bot's real call path runs. Returns the record.
-    """
+    """Let SimCord accept a forum post's ``pinned`` flag (see bot.sandbox.simcord_gaps)."""
     pinned: dict[int, bool] = {}
-    routes = sim_router._ROUTES["PATCH"]
-    index = next(i for i, (tpl, _) in enumerate(routes) if tpl == ["channels", "{channel_id}"])
-    template, original = routes[index]
-
-    def edit_channel(ctx):
-        body = ctx.body()
-        flags = body.pop("flags", None)
-        payload = original(ctx)
-        if flags is not None:
-            pinned[ctx.int_arg("channel_id")] = bool(int(flags) & 2)
-            payload["flags"] = int(flags)
-        return payload
-
-    patched = list(routes)
-    patched[index] = (template, edit_channel)
-    monkeypatch.setitem(sim_router._ROUTES, "PATCH", patched)
+    monkeypatch.setitem(sim_router._ROUTES, "PATCH", forum_pin_routes(pinned))
     return pinned
 
 

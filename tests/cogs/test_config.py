@@ -67,6 +67,31 @@ async def test_text_discussion_channel_needs_thread_permissions(world):
     assert refusals(world) == [UserFacingError]
 
 
+async def test_discussion_channel_is_accepted_where_discussions_can_pin_without_pin_messages(
+    world,
+):
+    # Bots invited before Discord split out Pin Messages lack it; the discussions service
+    # pins a forum post with Manage Threads and a text message with Manage Messages.
+    bot_user = world.env.bot.user
+    no_pin = discord.PermissionOverwrite(pin_messages=False, manage_messages=False)
+    forum = world.env.bot.get_channel(world.discussion.id)
+    await forum.set_permissions(forum.guild.me, overwrite=no_pin)
+    await world.env.settle()
+    result = await world.admin.slash(
+        world.general, "config set", discussion_channel=world.discussion
+    )
+    assert "Saved" in result.response.content
+    legacy = discord.PermissionOverwrite(pin_messages=False, manage_messages=True)
+    text = world.guild.create_text_channel("talk", overwrites={bot_user: legacy})
+    result = await world.admin.slash(world.general, "config set", discussion_channel=text)
+    assert "Saved" in result.response.content
+    assert (await get_settings(world.env.bot.db, world.guild.id)).discussion_channel_id == text.id
+    bare = world.guild.create_text_channel("bare", overwrites={bot_user: no_pin})
+    result = await world.admin.slash(world.general, "config set", discussion_channel=bare)
+    assert "Pin Messages" in result.response.content
+    assert refusals(world) == [UserFacingError]
+
+
 async def test_unknown_timezone_is_refused_and_autocomplete_offers_real_ones(world):
     result = await world.admin.slash(world.general, "config set", timezone="Mars/Olympus")
     assert "not an IANA time zone" in result.response.content

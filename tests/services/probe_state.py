@@ -14,6 +14,8 @@ class Probe:
     calls: list[tuple[str, bool, int]] = field(default_factory=list)
     failures: list[tuple[str, str]] = field(default_factory=list)
     fail: Callable[[object], Exception | None] | None = None
+    # Keys whose handler hangs for a (virtual) year: mid-send when the bot goes down.
+    hold: set[str] = field(default_factory=set)
 
 
 PROBE = Probe()

@@ -7,29 +7,20 @@ import itertools
 import discord
 import pytest
 
-from bot.app import EXTENSIONS, KdramaBot
+from bot.app import EXTENSIONS
 from bot.services.scheduler import PermanentError, Scheduler, TransientError
-from bot.store import Database
 from bot.store import timers as store
 from bot.store.guilds import update_settings
-from tests.conftest import clock_at
 from tests.services.probe_state import PROBE, Probe
 
 KIND = "test.kind"
 
 
 @pytest.fixture
-def make_bot(db_path, start_time):
-    """Bots that also load the probe extension (handler registered in cog_load)."""
-
-    def build() -> KdramaBot:
-        return KdramaBot(
-            database=Database(db_path),
-            clock=clock_at(start_time),
-            extensions=(*EXTENSIONS, "tests.services.timer_probe"),
-        )
-
-    return build
+def make_bot(make_bot):
+    """Bots that also load the probe extension (handler registered in cog_load); the
+    shared factory closes each one's store after the test."""
+    return lambda: make_bot(extensions=(*EXTENSIONS, "tests.services.timer_probe"))
 
 
 @pytest.fixture(autouse=True)
@@ -182,3 +173,63 @@ def test_discord_errors_are_classified():
 async def test_scheduler_constructor_takes_the_documented_knobs(db):
     scheduler = Scheduler(db, object(), max_sleep=5.0, retry_limit=2)  # type: ignore[arg-type]
     assert (scheduler.max_sleep, scheduler.retry_limit) == (5.0, 2)
+
+
+async def burst(bot, guild_id: int, count: int, due: int) -> list[str]:
+    keys = [f"burst-{i:03d}" for i in range(count)]
+    for key in keys:
+        await plan(bot, guild_id, key, due)
+    return keys
+
+
+async def test_a_burst_due_at_one_instant_fires_each_timer_once_and_records_it_sent(world, probe):
+    bot = world.env.bot
+    # Smaller claims and in-flight cap than the burst, so it takes several rounds.
+    bot.scheduler.batch, bot.scheduler.max_inflight = 7, 10
+    due = bot.clock.timestamp() + 60
+    keys = await burst(bot, world.guild.id, 60, due)
+    await world.env.advance_time(59)
+    assert probe.calls == []
+    await world.env.advance_time(2)
+    assert sorted(k for k, _, _ in probe.calls) == keys
+    assert {at for _, _, at in probe.calls} <= {due, due + 1}
+    timers = await bot.scheduler.list(guild_id=world.guild.id, key_prefix="burst-")
+    assert [(t.key, t.status, t.result, t.attempts) for t in timers] == [
+        (k, "sent", f"result-{k}", 1) for k in keys
+    ]
+    await world.env.advance_time(3600)
+    assert len(probe.calls) == len(keys)
+
+
+async def test_a_restart_mid_burst_reruns_only_the_unfinished_with_their_nonces(
+    world, make_bot, probe
+):
+    env, bot = world.env, world.env.bot
+    due = bot.clock.timestamp() + 30
+    keys = await burst(bot, world.guild.id, 40, due)
+    # Five handlers are mid-send when the bot goes down: claimed, never recorded.
+    stuck = set(keys[::8])
+    probe.hold = set(stuck)
+    await env.advance_time(31)
+    assert sorted(k for k, _, _ in probe.calls) == keys
+    nonces = {
+        t.key: t.nonce for t in await bot.scheduler.list(guild_id=world.guild.id, key_prefix="b")
+    }
+    statuses = {
+        t.key: t.status for t in await bot.scheduler.list(guild_id=world.guild.id, key_prefix="b")
+    }
+    assert {k for k, s in statuses.items() if s == "running"} == stuck
+    assert {k for k, s in statuses.items() if s == "sent"} == set(keys) - stuck
+
+    probe.hold = set()
+    await env.restart_bot(make_bot())
+    await env.advance_time(5)
+    calls = [k for k, _, _ in probe.calls]
+    # Finished ones never ran again; the interrupted ones ran exactly once more.
+    assert sorted(k for k in set(calls) if calls.count(k) == 2) == sorted(stuck)
+    assert all(calls.count(k) == 1 for k in set(keys) - stuck)
+    timers = await env.bot.scheduler.list(guild_id=world.guild.id, key_prefix="burst-")
+    assert {t.status for t in timers} == {"sent"}
+    assert {t.key: t.nonce for t in timers} == nonces
+    await env.advance_time(3600)
+    assert len(probe.calls) == len(keys) + len(stuck)

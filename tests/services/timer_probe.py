@@ -4,6 +4,8 @@ a restart)."""
 
 from __future__ import annotations
 
+import asyncio
+
 from discord.ext import commands
 
 from tests.services.probe_state import PROBE
@@ -22,6 +24,8 @@ class TimerProbe(commands.Cog):
     async def handle(self, timer, late: bool) -> str:
         """Record the call; fail if the test asked for it."""
         PROBE.calls.append((timer.key, late, self.bot.clock.timestamp()))
+        if timer.key in PROBE.hold:
+            await asyncio.sleep(365 * 86400)
         if PROBE.fail is not None:
             error = PROBE.fail(timer)
             if error is not None:

@@ -2,34 +2,117 @@
 
 from __future__ import annotations
 
+import re
+import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 from standin import StandIn
 from standin.botproc import BotProcess
-from standin.crash import crash_cycles, store_problems, timer_outcome
+from standin.crash import by_nonce, crash_cycles, store_problems, timer_outcome
 from standin.rest import install_commands
-from standin.world import fan_server
+from standin.world import FORUM, fan_server
 
+from bot.services import announcer, discussions
 from bot.services.catalog import BUNDLED_SHOWS, ensure_seeded
+from bot.store import timers
+from bot.store.db import Database
+from bot.store.guilds import update_settings
 
 GUILDS = 12
+SHOW = "soundtrack-1"
+EPISODE = re.compile(r"Episode (\d+) discussion")
 
 
-async def _run(command_bodies: list[dict[str, Any]], tmp_path: Path, cycles: int) -> None:
+async def plant_timers(
+    database: Path, standin: StandIn, *, announcements: int, episodes: int, span: float
+) -> list[str]:
+    """Before the first start, schedule work due over the next ``span`` seconds of real
+    time, through the store's own functions: announcements in #announcements and the
+    opening of each episode's forum post. Returns the expected timer keys."""
+    guild_id = int(standin.world.id("guild"))
+    channel_id = int(standin.world.id("announcements"))
+    now = int(time.time())
+    db = Database(database)
+    await db.open()
+    await db.migrate()
+    try:
+        await ensure_seeded(db, guild_id)
+        await update_settings(
+            db, guild_id, discussion_channel_id=int(standin.world.id("discussion"))
+        )
+        expected = []
+        for n in range(announcements):
+            key = f"custom:{SHOW}:crash:{n}"
+            payload = {"show": SHOW, "text": f"Crash-test announcement {n}",
+                       "channel_id": channel_id, "ping": False, "minor": False}  # fmt: skip
+            due = now + 1 + round(span * n / max(1, announcements - 1))
+            await timers.upsert(db, guild_id=guild_id, kind=announcer.CUSTOM, key=key, due=due,
+                                payload=payload, now=now)  # fmt: skip
+            expected.append((await timers.get(db, guild_id, key)).nonce)  # type: ignore[union-attr]
+        for number in range(1, episodes + 1):
+            due = now + 2 + round(span * (number - 1) / max(1, episodes - 1))
+            await timers.upsert(db, guild_id=guild_id, kind=discussions.TIMER_KIND,
+                                key=discussions.timer_key(SHOW, number), due=due,
+                                payload={"show": SHOW, "episode": number}, now=now)  # fmt: skip
+            expected.append(f"post:{number}")
+    finally:
+        await db.close()
+    return expected
+
+
+def per_timer(standin: StandIn):
+    """A message's timer: its nonce (announcements) or, for a forum post's starter
+    message, the episode the post discusses (discussion openings)."""
+
+    def key(message: dict[str, Any]) -> str | None:
+        channel = standin.world.channels.get(message["channel_id"], {})
+        parent = standin.world.channels.get(channel.get("parent_id") or "", {})
+        if parent.get("type") == FORUM and message["id"] == channel["id"]:
+            found = EPISODE.search(channel["name"])
+            return f"post:{found.group(1)}" if found else f"post:{channel['name']}"
+        return by_nonce(message)
+
+    return key
+
+
+def timer_statuses(database: Path) -> dict[str, int]:
+    """How many timers the bot's store holds in each status."""
+    with sqlite3.connect(database, timeout=5) as conn:
+        return dict(conn.execute("SELECT status, count(*) FROM timers GROUP BY status").fetchall())
+
+
+async def _run(
+    command_bodies: list[dict[str, Any]], tmp_path: Path, cycles: int, *, max_uptime: float = 3.5
+) -> None:
     # Many guilds, so first-use catalog seeding (one big transaction each) keeps
     # happening across the kills instead of only in the first cycle.
     async with StandIn(fan_server(guild_count=GUILDS)) as standin:
         install_commands(standin, "global", command_bodies)
+        # Sends and posts take a while to reach "Discord", so kills land in the middle of
+        # them: Discord then keeps what the dead process sent, and the re-run must not
+        # repeat it (the nonce for messages, adopting the post for forum openings).
+        standin.slow(0.3, "POST", "/channels/*/messages")
+        standin.slow(0.3, "POST", "/channels/*/threads")
         bot = BotProcess(standin.api_base, standin.gateway_url, standin.token, tmp_path)
+        # Work falls due all through the kills: some while up, some while dead.
+        span = cycles * max_uptime * 0.35  # a cycle lasts max_uptime / 2 + a restart
+        expected = await plant_timers(
+            bot.database, standin, announcements=max(6, cycles), episodes=4, span=span
+        )
         try:
             report = await crash_cycles(
                 standin,
                 bot,
                 cycles=cycles,
-                max_uptime=3.5,
+                max_uptime=max_uptime,
                 bundled_shows=len(list(BUNDLED_SHOWS.glob("*.toml"))),
+                expected_timers=expected,
+                timer_key=per_timer(standin),
+                # and the ledger has caught up with Discord (a stop cancels a send in flight)
+                settled=lambda: timer_statuses(bot.database) == {"sent": len(expected)},
             )
         finally:
             await bot.kill()
@@ -37,6 +120,8 @@ async def _run(command_bodies: list[dict[str, Any]], tmp_path: Path, cycles: int
         assert report.store_problems == []
         assert report.duplicated == {}
         assert report.lost == []
+        assert timer_statuses(bot.database) == {"sent": len(expected)}
+        assert len(standin.world.threads(standin.world.id("discussion"))) == 4 + 1  # + index
         assert report.killed_while_connected > 0  # kills really landed while it was working
         assert report.guilds_seeded > 0
         standin.assert_clean()

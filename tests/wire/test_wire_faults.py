@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from standin import StandIn
 from standin.botproc import BotProcess
+from standin.flows import announce, configure, timer_row
 
 
 async def _ping_answered(standin: StandIn, user: str = "member") -> float:
@@ -67,3 +70,49 @@ async def test_a_slow_discord_still_gets_its_answer_in_time(
     await bot.wait_ready()
     standin.slow(2.0)  # every REST call takes 2 s to reach "Discord"
     assert 2.0 <= await _ping_answered(standin) < 3.0
+
+
+async def test_an_announcement_discord_refuses_fails_with_the_reason_and_moderators_are_told(
+    standin: StandIn, bot: BotProcess
+) -> None:
+    await bot.start()
+    await bot.wait_ready()
+    await configure(standin, log_channel="mod-log")
+    log = standin.world.messages[standin.world.id("mod-log")]
+    # 403 50013: the bot lost Send Messages there; 404 10003: the channel is gone.
+    for status, channel, reason in (
+        (403, "announcements", "403 Missing Permissions"),
+        (404, "general", "404 Unknown Channel"),
+    ):
+        standin.fail("POST", f"/channels/{standin.world.id(channel)}/messages", status)
+        await announce(standin, f"Episode 2 tonight ({status})", channel=channel, in_seconds=2)
+        await standin.wait_until(
+            lambda: timer_row(bot.database)[0] == "failed", within=8, what=f"a failed {status}"
+        )
+        assert timer_row(bot.database) == ("failed", reason)  # not retried: no point
+        await standin.wait_until(lambda s=status: any(str(s) in m["content"] for m in log))
+        notice = log[-1]["content"]
+        assert reason in notice
+        assert "Soundtrack" in notice or "soundtrack-1" in notice
+    sends = [r for r in standin.requests if r.method == "POST" and r.status in (403, 404)]
+    assert len(sends) == 2  # each tried once: a permanent failure is not retried
+    assert len(log) == 2  # and moderators told once each
+    assert not any(
+        "Episode 2 tonight" in m.get("content", "") for m in standin.world.all_messages()
+    )
+
+
+async def test_a_gateway_drop_as_an_announcement_falls_due_sends_it_exactly_once(
+    standin: StandIn, bot: BotProcess
+) -> None:
+    await bot.start()
+    await bot.wait_ready()
+    await announce(standin, "Episode 3 is out!", channel="announcements", in_seconds=2)
+    for _ in range(3):  # drops before, at and after the due second
+        await asyncio.sleep(0.8)
+        await standin.gw.drop(4000)
+    await standin.wait_until(lambda: standin.gw.resumes >= 3, what="three RESUMEs")
+    await standin.wait_until(lambda: timer_row(bot.database)[0] == "sent", within=8)
+    sent = [m for m in standin.world.all_messages() if m.get("content") == "Episode 3 is out!"]
+    assert len(sent) == 1
+    assert standin.gw.identifies == 1  # resumed every time, never started over

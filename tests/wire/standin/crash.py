@@ -15,6 +15,7 @@ with ``enforce_nonce``, and the stand-in collapses repeats exactly as Discord do
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 import re
 import sqlite3
@@ -48,8 +49,7 @@ def store_problems(database: Path, bundled_shows: int) -> list[str]:
     with sqlite3.connect(database) as conn:
         problems = []
         integrity = [r[0] for r in conn.execute("PRAGMA integrity_check")]
-        integrity = [line for line in integrity if not _false_null_report(conn, line)]
-        if integrity != ["ok"] and integrity:
+        if integrity != ["ok"]:
             problems.append(f"integrity_check: {integrity}")
         if conn.execute("PRAGMA foreign_key_check").fetchall():
             problems.append("foreign_key_check found orphans")
@@ -72,19 +72,7 @@ def store_problems(database: Path, bundled_shows: int) -> list[str]:
     return problems
 
 
-_NULL_REPORT = re.compile(r"^NULL value in (\w+)\.(\w+)$")
-
-
-def _false_null_report(conn: sqlite3.Connection, line: str) -> bool:
-    """SQLite 3.40 reports "NULL value in t.c" for every row of a WITHOUT ROWID table whose
-    NOT NULL column precedes its primary key columns (fact_sources.guild_id); such a
-    report is false when a real query finds no NULL there."""
-    found = _NULL_REPORT.match(line)
-    if not found:
-        return False
-    table, column = found.groups()
-    nulls = conn.execute(f'SELECT count(*) FROM "{table}" WHERE "{column}" IS NULL').fetchone()
-    return nulls[0] == 0
+_RERUN = re.compile(r"re-running (\d+) timers interrupted by a restart")
 
 
 @dataclass
@@ -99,6 +87,7 @@ class CrashReport:
     guilds_seeded: int = 0
     restart_to_ready: list[float] = field(default_factory=list)
     store_problems: list[str] = field(default_factory=list)
+    timers_rerun: int = 0  # timers a kill interrupted mid-send, run again after restart
     duplicated: dict[str, int] = field(default_factory=dict)
     lost: list[str] = field(default_factory=list)
 
@@ -111,7 +100,8 @@ class CrashReport:
             f"{self.killed_while_connected} while connected), {self.interactions_answered}/"
             f"{self.interactions_sent} interactions answered, {self.guilds_seeded} guilds "
             f"seeded, restart-to-READY p50 {p50:.2f}s, store problems "
-            f"{len(self.store_problems)}, lost {len(self.lost)}, duplicated {len(self.duplicated)}"
+            f"{len(self.store_problems)}, {self.timers_rerun} timers re-run after a kill, "
+            f"lost {len(self.lost)}, duplicated {len(self.duplicated)}"
         )
 
 
@@ -136,8 +126,15 @@ async def crash_cycles(
     bundled_shows: int = 1,
     expected_timers: Iterable[str] = (),
     timer_key: TimerKey = by_nonce,
+    settle_within: float = 15.0,
+    settled: Callable[[], bool] = lambda: True,
 ) -> CrashReport:
-    """Start, run for a random while under traffic, SIGKILL, check the store; repeat."""
+    """Start, run for a random while under traffic, SIGKILL, check the store; repeat.
+
+    The last run is left up until every expected timer has been seen and ``settled()``
+    holds (or ``settle_within`` has passed: what is still missing then is reported as lost).
+    """
+    expected_timers = list(expected_timers)
     rng = random.Random(seed)  # kill times: the same on every run for a seed
     traffic_rng = random.Random(seed + 1)
     report = CrashReport()
@@ -161,6 +158,12 @@ async def crash_cycles(
     report.restart_to_ready.append(await bot.wait_ready())
     final = await standin.slash("owner", "general", "ping")
     await final.wait()
+    with contextlib.suppress(AssertionError):  # what never came is reported as lost
+        await standin.wait_until(
+            lambda: not timer_outcome(standin, expected_timers, timer_key)[1] and settled(),
+            within=settle_within,
+            what="every expected timer",
+        )
     report.interactions_answered = sum(1 for r in sent if r.answered) + 1
     report.interactions_sent += 1
     await bot.stop()
@@ -170,6 +173,7 @@ async def crash_cycles(
             "SELECT count(*) FROM guild_settings WHERE seeded_at IS NOT NULL"
         ).fetchone()[0]
     report.duplicated, report.lost = timer_outcome(standin, expected_timers, timer_key)
+    report.timers_rerun = sum(int(found.group(1)) for found in _RERUN.finditer(bot.output()))
     return report
 
 

@@ -106,9 +106,34 @@ def command_data(
         "type": 1,
         "options": options,
     }
+    resolved = _resolved(standin, guild_id, node, values)
+    if resolved:
+        data["resolved"] = resolved
     if registered and registered.get("guild_id"):
         data["guild_id"] = guild_id
     return data
+
+
+def _resolved(
+    standin: StandIn, guild_id: str, node: dict[str, Any] | None, values: dict[str, Any]
+) -> dict[str, Any]:
+    """Discord's ``resolved`` for channel and role options (discord.py builds them from it)."""
+    declared = {o["name"]: o["type"] for o in (node or {}).get("options", [])}
+    world = standin.world
+    resolved: dict[str, dict[str, Any]] = {}
+    for name, value in values.items():
+        if declared.get(name) == 7 and str(value) in world.channels:
+            channel = world.channels[str(value)]
+            resolved.setdefault("channels", {})[str(value)] = {
+                "id": channel["id"],
+                "name": channel["name"],
+                "type": channel["type"],
+                "parent_id": channel.get("parent_id"),
+                "permissions": str(world.permissions_of(guild_id, world.bot_user["id"])),
+            }
+        elif declared.get(name) == 8 and (role := world.role(guild_id, str(value))):
+            resolved.setdefault("roles", {})[str(value)] = role
+    return resolved
 
 
 async def dispatch(
@@ -183,6 +208,19 @@ def _find_component(components: list[dict[str, Any]], custom_id: str) -> dict | 
     return None
 
 
+def _clicked_message(standin: StandIn, record: InteractionRecord) -> dict[str, Any]:
+    """The message a component was clicked on: in its channel, or an ephemeral answer
+    (which only lives with the interaction that produced it)."""
+    try:
+        return _find_message(standin, record.channel_id, record.message_id or "")
+    except DiscordError:
+        for other in standin.interactions.values():
+            for message in (other.original, *other.followups):
+                if message is not None and message["id"] == record.message_id:
+                    return message
+        raise
+
+
 # -- the bot's answers ------------------------------------------------------------------
 def _interaction(standin: StandIn, key: str) -> InteractionRecord:
     record = standin.interactions.get(key)
@@ -234,7 +272,8 @@ async def callback(standin: StandIn, params: dict, req: Recorded) -> tuple[int, 
     if kind == 9:
         record.modal = data
     elif kind == 7 and record.message_id:
-        updated = _edit(_find_message(standin, record.channel_id, record.message_id), data)
+        updated = _edit(_clicked_message(standin, record), data)
+        record.original = updated  # what the clicking user now sees
         resource["message"] = updated
     if req.query.get("with_response", "").lower() in ("1", "true"):
         return 200, {"interaction": interaction, "resource": resource}

@@ -125,6 +125,13 @@ async def edit_channel(standin: StandIn, params: dict, req: Recorded) -> tuple[i
                 meta[key] = body.pop(key)
                 if key == "archived":
                     meta["archive_timestamp"] = now_iso()
+    if isinstance(body.get("available_tags"), list):
+        # Discord gives a new tag its id (and fills the fields left out).
+        body["available_tags"] = [
+            {"moderated": False, "emoji_id": None, "emoji_name": None, **tag}
+            | ({} if tag.get("id") else {"id": standin.world.snowflake()})
+            for tag in body["available_tags"]
+        ]
     channel.update({k: v for k, v in body.items() if k != "position" or v is not None})
     event = "THREAD_UPDATE" if channel["type"] in THREAD_TYPES else "CHANNEL_UPDATE"
     await standin.gw.dispatch(event, channel, gw.GUILDS)

@@ -232,7 +232,7 @@ class StandIn:
 
     # -- interactions ------------------------------------------------------------------
     async def slash(
-        self, user: str, channel: str, command: str, **options: Any
+        self, user: str, channel: str, command: str, /, **options: Any
     ) -> interactions.InteractionRecord:
         """A member (by fixture name) runs ``/command [sub] option=value`` in a channel."""
         channel_id = self.world.id(channel)
@@ -241,7 +241,7 @@ class StandIn:
         return await interactions.dispatch(self, user, channel_id, 2, data)
 
     async def autocomplete(
-        self, user: str, channel: str, command: str, focused: str, value: str, **others: Any
+        self, user: str, channel: str, command: str, focused: str, value: str, /, **others: Any
     ) -> interactions.InteractionRecord:
         """A member types ``value`` into ``focused`` of ``command``; the bot answers type 8."""
         channel_id = self.world.id(channel)

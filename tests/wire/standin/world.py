@@ -16,10 +16,14 @@ MANAGE_GUILD = 1 << 5
 MANAGE_THREADS = 1 << 34
 MANAGE_EVENTS = 1 << 33
 ADMINISTRATOR = 1 << 3
+# What `kdrama-bot invite` asks for, as a role from an invite made before Discord split
+# Pin Messages (bit 51) out of Manage Messages: such bots pin with Manage Messages.
 BOT_PERMISSIONS = (
-    (1 << 10)  # view channel
+    (1 << 4)  # manage channels (a forum's Episode N / Finale tags)
+    | (1 << 10)  # view channel
     | (1 << 11)  # send messages
     | (1 << 14)  # embed links
+    | (1 << 15)  # attach files
     | (1 << 16)  # read message history
     | (1 << 13)  # manage messages (pins)
     | (1 << 28)  # manage roles
@@ -27,6 +31,7 @@ BOT_PERMISSIONS = (
     | MANAGE_EVENTS
     | (1 << 35)  # create public threads
     | (1 << 38)  # send messages in threads
+    | (1 << 44)  # create events
 )
 EVERYONE_PERMISSIONS = (1 << 10) | (1 << 11) | (1 << 16) | (1 << 31) | (1 << 38)
 

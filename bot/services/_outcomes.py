@@ -1,0 +1,68 @@
+"""Group commit for the scheduler: timers' final states, recorded in batches.
+
+A burst of timers due in the same second used to cost one write transaction per timer
+(and each transaction three round trips to the SQLite thread), and every handler slot
+stayed taken until its own commit came back, so the end of a burst ran late. Here an
+outcome is queued and its writer awaits a future; one flusher task writes everything
+queued in one transaction, and whatever arrives meanwhile goes in the next. No timer
+waits on a clock: a lone outcome is written at once, a burst shares a few commits.
+
+Durability is unchanged: :meth:`OutcomeQueue.record` returns only once the outcome is
+committed, and until then the timer is still ``running`` in the store, so a crash
+re-runs it (with the same nonce) exactly as before.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from bot.store import timers as store
+from bot.store.db import Database
+
+log = logging.getLogger(__name__)
+
+
+class OutcomeQueue:
+    """Queues :class:`~bot.store.timers.Outcome` records and commits them in batches."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._queued: list[tuple[store.Outcome, asyncio.Future[None]]] = []
+        self._flusher: asyncio.Task[None] | None = None
+
+    async def record(self, outcome: store.Outcome) -> None:
+        """Queue ``outcome`` and return once it is committed (raises if the write failed).
+
+        Cancelling the caller does not withdraw the outcome: it is still written.
+        """
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._queued.append((outcome, future))
+        if self._flusher is None or self._flusher.done():
+            self._flusher = asyncio.create_task(self._flush(), name="scheduler-outcomes")
+        await asyncio.shield(future)
+
+    async def drain(self) -> None:
+        """Wait until everything queued so far is written (at shutdown)."""
+        while self._flusher is not None and not self._flusher.done():
+            await asyncio.wait({self._flusher})
+
+    async def _flush(self) -> None:
+        while self._queued:
+            batch, self._queued = self._queued, []
+            try:
+                await store.finish_many(self.db, [outcome for outcome, _ in batch])
+            except BaseException as error:
+                for _, future in batch:
+                    if not future.done():
+                        if isinstance(error, Exception):
+                            future.set_exception(error)
+                        else:
+                            future.cancel()
+                if not isinstance(error, Exception):
+                    raise
+                log.exception("recording %d timer outcomes failed", len(batch))
+                continue
+            for _, future in batch:
+                if not future.done():
+                    future.set_result(None)
