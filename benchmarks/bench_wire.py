@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import statistics
 import sys
 import tempfile
@@ -100,7 +101,10 @@ async def measure(
     workloads: tuple[str, ...] = ("/ping",),
 ) -> list[dict]:
     """Start one bot (kdrama-bot when ``argv`` is None), load it, report figures per workload."""
-    async with StandIn(fan_server(guild_count=guilds)) as standin:
+    # No schema check of request bodies here (the test suite does it): validating a show
+    # card against the OpenAPI spec costs the stand-in ~5 ms against ~0.9 ms for /ping, in
+    # the load generator's own loop, and was measured as the bot's latency.
+    async with StandIn(fan_server(guild_count=guilds), validate=False) as standin:
         install_commands(standin, "global", commands)
         workdir = Path(tempfile.mkdtemp(prefix=f"bench-{name}-"))
         bot = BotProcess(standin.api_base, standin.gateway_url, standin.token, workdir)
@@ -129,9 +133,11 @@ async def measure(
 
 
 async def soak(seconds: float, rate: float) -> None:
-    """kdrama-bot alone at a steady rate: every interaction answered, memory flat."""
+    """kdrama-bot alone at a steady rate, cycling through every workload (/ping and the
+    members' commands): every interaction answered, memory flat."""
+    commands = await synced_commands()
     async with StandIn() as standin:
-        install_commands(standin, "global", PING)
+        install_commands(standin, "global", commands)
         workdir = Path(tempfile.mkdtemp(prefix="bench-soak-"))
         bot = BotProcess(standin.api_base, standin.gateway_url, standin.token, workdir)
         await bot.start()
@@ -140,8 +146,9 @@ async def soak(seconds: float, rate: float) -> None:
         records = []
         started = time.monotonic()
         next_sample = started
+        workloads = itertools.cycle(WORKLOADS.values())
         while (elapsed := time.monotonic() - started) < seconds:
-            records.append(await standin.slash("member", "general", "ping"))
+            records.append(await next(workloads)(standin))
             if time.monotonic() >= next_sample:
                 samples.append((elapsed, rss_mb(bot.process.pid)))
                 next_sample += seconds / 10
@@ -151,7 +158,8 @@ async def soak(seconds: float, rate: float) -> None:
         latencies = [r.first_answer_after for r in records if r.answered]
         samples.append((time.monotonic() - started, rss_mb(bot.process.pid)))
         await bot.stop()
-        print(f"soak: {len(records)} /ping over {seconds:.0f} s at {rate}/s")
+        names = ", ".join(WORKLOADS)
+        print(f"soak: {len(records)} interactions ({names}) over {seconds:.0f} s at {rate}/s")
         print(
             f"unanswered {unanswered}, stand-in failures {len(standin.failures)}, "
             f"bot errors {len(bot.problems())}"
