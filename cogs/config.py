@@ -1,4 +1,4 @@
-"""/config view|set: the guild's channels, roles, zone and feature knobs (admins only)."""
+"""/config view|set|clear: the guild's channels, roles, zone and feature knobs (admins only)."""
 
 from __future__ import annotations
 
@@ -30,6 +30,13 @@ NEEDS: dict[str, tuple[str, ...]] = {
         "read_message_history",
     ),
 }  # fmt: skip
+
+
+# The settings that may be empty: the features using them stop (channels) or fall back.
+Clearable = Literal[
+    "announce_channel", "discussion_channel", "log_channel",
+    "notify_role", "moderator_role", "admin_role", "default_show",
+]  # fmt: skip
 
 
 @cache
@@ -100,7 +107,7 @@ class ConfigGroup(
     guild_only=True,
     default_permissions=discord.Permissions(manage_guild=True),
 ):
-    """/config view|set."""
+    """/config view|set|clear."""
 
     @app_commands.command(name="view", description="Show this server's bot settings")
     async def view(self, interaction: discord.Interaction) -> None:
@@ -184,6 +191,22 @@ class ConfigGroup(
         interaction.client.dispatch("guild_settings_changed", interaction.guild_id)
         await interaction.response.send_message(
             t("config.saved", interaction, names=", ".join(sorted(changes))),
+            embed=_describe(interaction, settings), ephemeral=True, allowed_mentions=NO_MENTIONS,
+        )  # fmt: skip
+
+    @app_commands.command(
+        name="clear", description="Unset one setting (a channel, a role or the default show)"
+    )
+    @app_commands.describe(setting="The setting to unset")
+    async def clear(self, interaction: discord.Interaction, setting: Clearable) -> None:
+        """Unset one optional setting; the features that used it stop or fall back."""
+        column = setting if setting == "default_show" else f"{setting}_id"
+        db = interaction.client.db  # type: ignore[attr-defined]
+        settings = await update_settings(db, interaction.guild_id, **{column: None})
+        # With no discussion channel, pending openings are cancelled on this event.
+        interaction.client.dispatch("guild_settings_changed", interaction.guild_id)
+        await interaction.response.send_message(
+            t("config.cleared", interaction, name=setting),
             embed=_describe(interaction, settings), ephemeral=True, allowed_mentions=NO_MENTIONS,
         )  # fmt: skip
 

@@ -57,6 +57,11 @@ class Discussions(commands.Cog):
             await service.plan_discussions(self.bot, guild_id, slug)
 
     @commands.Cog.listener()
+    async def on_premiere_changed(self, guild_id: int, show_slug: str) -> None:
+        """An episode's release moved, or episodes (or the show) came or went: plan again."""
+        await service.plan_discussions(self.bot, guild_id, show_slug)
+
+    @commands.Cog.listener()
     async def on_guild_settings_changed(self, guild_id: int) -> None:
         """The discussion channel or delay may have changed: plan again (upserts, no doubles)."""
         await self.on_guild_seeded(guild_id)

@@ -80,6 +80,8 @@ async def done(interaction: discord.Interaction, key: str, **fields: Any) -> Non
 
 
 def premiere_changed(interaction: discord.Interaction, slug: str | None) -> None:
-    """Tell whoever plans announcements (the scheduler listens) that a premiere moved."""
+    """Tell the planners (countdown announcements, discussion openings) that the show's
+    release schedule changed: its premiere or an episode's release moved, or episodes
+    (or the show itself) came or went."""
     if slug:
         interaction.client.dispatch("premiere_changed", interaction.guild_id, slug)

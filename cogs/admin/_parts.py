@@ -129,6 +129,8 @@ class EpisodeGroup(AdminGroup, name="episode", description="Add, edit or remove 
         async with editing(interaction) as ed:
             values["show_id"] = await ed.find("show", slug=show)
             await ed.create("episode", values, source=source)
+        if release:
+            premiere_changed(interaction, show)
         await done(interaction, "admin.created", what=f"episode {number}", name=title or "")
 
     @app_commands.command(name="edit", description="Change an episode's title, synopsis or release")
@@ -186,6 +188,7 @@ class EpisodeGroup(AdminGroup, name="episode", description="Add, edit or remove 
             change = await ed.delete(
                 "episode", await ed.find("episode", show_id=show_id, number=number)
             )
+        premiere_changed(interaction, show)
         await done(interaction, "admin.removed", what=f"episode {number}", change_id=change)
 
 

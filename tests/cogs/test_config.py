@@ -118,3 +118,25 @@ async def test_member_cannot_change_settings(world):
     assert "Only admins" in result.response.content
     assert (await get_settings(world.env.bot.db, world.guild.id)).timezone == "Asia/Seoul"
     assert refusals(world) == [NotAdmin]
+
+
+async def test_admin_clears_one_setting_and_a_member_cannot(world):
+    await world.admin.slash(
+        world.general, "config set", log_channel=world.log, moderator_role=world.moderator_role
+    )
+    for command in await world.env.bot.tree.fetch_commands():
+        if command.name == "config":
+            world.guild.set_command_permissions(command, {world.member: True})
+    refused = await world.member.slash(world.general, "config clear", setting="log_channel")
+    assert refused.ephemeral
+    assert "Only admins" in refused.response.content
+    assert (await get_settings(world.env.bot.db, world.guild.id)).log_channel_id == world.log.id
+
+    result = await world.admin.slash(world.general, "config clear", setting="log_channel")
+    assert result.ephemeral
+    assert result.response.content == "Unset: log_channel."
+    fields = {f.name: f.value for f in result.response.embeds[0].fields}
+    assert fields["log_channel"] == "not set"
+    s = await get_settings(world.env.bot.db, world.guild.id)
+    assert (s.log_channel_id, s.moderator_role_id) == (None, world.moderator_role.id)
+    assert refusals(world) == [NotAdmin]

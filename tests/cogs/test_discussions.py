@@ -296,3 +296,39 @@ async def test_episodes_lists_each_opened_discussion(world, kind):
     text = repr(result.response.embeds[0].to_dict())
     assert f"/{world.guild.id}/{thread.id}" in text
     assert text.count(f"/{world.guild.id}/") == 1  # episodes 2-4 have not opened yet
+
+
+async def test_an_admins_release_edits_move_remove_and_add_openings(world, kind):
+    channel = await use_channel(world, kind)
+    bot = world.env.bot
+    # Episode 2 moves a day earlier, episode 4 is withdrawn, episode 5 is announced.
+    for command, options in (
+        ("admin episode edit", {"number": 2, "field": "release", "value": "2022-03-24"}),
+        ("admin episode remove", {"number": 4}),
+        ("admin episode add", {"number": 5, "release": "2022-04-20"}),
+    ):
+        if command != "admin episode remove":
+            options["source"] = "nme"
+        result = await world.admin.slash(world.general, command, **options)
+        assert result.ephemeral
+        await world.env.settle()
+    await advance_to(world, kst_midnight("2022-03-24") + 5)
+    names = [t.name for t in discussion_threads(channel)]
+    assert names[-1] == "[Spoilers] Soundtrack #1 — Episode 2 discussion"
+    withdrawn = await bot.scheduler.get(guild_id=world.guild.id, key="discussion:soundtrack-1:4")
+    assert withdrawn.status == "cancelled"
+    await advance_to(world, kst_midnight("2022-04-20") + 5)
+    numbers = [t.name.split("Episode ")[1].split(" ")[0] for t in discussion_threads(channel)]
+    assert numbers == ["1", "2", "3", "5"]
+
+
+async def test_unsetting_the_discussion_channel_cancels_the_pending_openings(world, kind):
+    await use_channel(world, kind)
+    bot = world.env.bot
+    pending = await bot.scheduler.list(guild_id=world.guild.id, statuses=["pending"])
+    assert any(t.kind == "discussion.open" for t in pending)
+    result = await world.admin.slash(world.general, "config clear", setting="discussion_channel")
+    assert result.ephemeral
+    await world.env.settle()
+    pending = await bot.scheduler.list(guild_id=world.guild.id, statuses=["pending"])
+    assert not any(t.kind == "discussion.open" for t in pending)

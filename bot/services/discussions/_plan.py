@@ -39,16 +39,16 @@ async def plan_discussions(bot: discord.Client, guild_id: int, show_slug: str) -
     An episode opens at its release + the guild's watchable delay (day precision: local
     midnight). Coarser releases are not scheduled — there is no instant to open at.
     Episodes whose opening is further in the past than the catch-up window are left
-    to ``/discussion open``. Also checks the bot's permissions now, well before the
-    release, and tells moderators once about anything missing. Returns the episode
-    numbers scheduled.
+    to ``/discussion open``. A pending opening that no longer has a place (the episode
+    or show was removed, its release became vaguer, the channel was unset) is cancelled.
+    Also checks the bot's permissions now, well before the release, and tells moderators
+    once about anything missing. Returns the episode numbers scheduled.
     """
     db = bot.db  # type: ignore[attr-defined]
     settings = await get_settings(db, guild_id)
-    if settings.discussion_channel_id is None:
-        return []
     show = await store.show_episodes(db, guild_id, show_slug)
-    if show is None:
+    if settings.discussion_channel_id is None or show is None:
+        await _cancel_unplanned(bot, guild_id, show_slug, set())
         return []
     opened = await store.discussion_links(db, guild_id, show_slug)
     now = bot.clock.timestamp()  # type: ignore[attr-defined]
@@ -67,9 +67,28 @@ async def plan_discussions(bot: discord.Client, guild_id: int, show_slug: str) -
                 guild_id=guild_id, kind=TIMER_KIND, key=timer_key(show_slug, episode.number),
                 due=due, payload={"show": show_slug, "episode": episode.number},
             )  # fmt: skip
+    await _cancel_unplanned(bot, guild_id, show_slug, set(planned))
     if planned:
         await check_ahead(bot, guild_id, show_slug, planned)
     return planned
+
+
+async def _cancel_unplanned(
+    bot: discord.Client, guild_id: int, show_slug: str, planned: set[int]
+) -> None:
+    """Cancel the show's pending openings for episodes outside ``planned``."""
+    scheduler = getattr(bot, "scheduler", None)
+    if scheduler is None:
+        return
+    pending = await scheduler.list(
+        guild_id=guild_id, kinds=[TIMER_KIND], statuses=["pending"],
+        key_prefix=timer_key(show_slug, 0).removesuffix("0"),
+    )  # fmt: skip
+    for timer in pending:
+        if int(timer.payload["episode"]) not in planned:
+            await scheduler.cancel(
+                guild_id=guild_id, key=timer.key, reason="no longer planned (catalog or settings)"
+            )
 
 
 async def check_ahead(
