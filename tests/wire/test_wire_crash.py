@@ -54,6 +54,14 @@ async def plant_timers(
             expected.append((await timers.get(db, guild_id, key)).nonce)  # type: ignore[union-attr]
         for number in range(1, episodes + 1):
             due = now + 2 + round(span * (number - 1) / max(1, episodes - 1))
+            # The catalog must agree, or the bot's planner cancels an opening that its
+            # episode's (2022) release no longer explains.
+            await db.execute(
+                """UPDATE episodes SET release_at = ?, release_precision = 'minute'
+                   WHERE number = ? AND show_id = (SELECT id FROM shows
+                                                   WHERE guild_id = ? AND slug = ?)""",
+                (due, number, guild_id, SHOW),
+            )
             await timers.upsert(db, guild_id=guild_id, kind=discussions.TIMER_KIND,
                                 key=discussions.timer_key(SHOW, number), due=due,
                                 payload={"show": SHOW, "episode": number}, now=now)  # fmt: skip
