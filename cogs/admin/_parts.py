@@ -91,12 +91,7 @@ class CharacterGroup(AdminGroup, name="character", description="Add, edit or rem
         self, interaction: discord.Interaction, character: str, show: str | None = None
     ) -> None:
         """Delete the character row."""
-        show = await show_slug(interaction, show)
-        async with editing(interaction) as ed:
-            show_id = await ed.find("show", slug=show)
-            change = await ed.delete(
-                "character", await ed.find("character", show_id=show_id, slug=character)
-            )
+        _, change = await _remove_in_show(interaction, "character", show, slug=character)
         await done(interaction, "admin.removed", what=f"character {character}", change_id=change)
 
 
@@ -181,15 +176,21 @@ class EpisodeGroup(AdminGroup, name="episode", description="Add, edit or remove 
         number: app_commands.Range[int, 1, 1000],
         show: str | None = None,
     ) -> None:
-        """Delete the episode row."""
-        show = await show_slug(interaction, show)
-        async with editing(interaction) as ed:
-            show_id = await ed.find("show", slug=show)
-            change = await ed.delete(
-                "episode", await ed.find("episode", show_id=show_id, number=number)
-            )
-        premiere_changed(interaction, show)
+        """Delete the episode row (its discussion opening and countdown re-plan)."""
+        slug, change = await _remove_in_show(interaction, "episode", show, number=number)
+        premiere_changed(interaction, slug)
         await done(interaction, "admin.removed", what=f"episode {number}", change_id=change)
+
+
+async def _remove_in_show(
+    interaction: discord.Interaction, kind: str, show: str | None, **key: object
+) -> tuple[str, int]:
+    """Delete the show's ``kind`` row that ``key`` finds, with its history: (slug, change)."""
+    slug = await show_slug(interaction, show)
+    async with editing(interaction) as ed:
+        show_id = await ed.find("show", slug=slug)
+        change = await ed.delete(kind, await ed.find(kind, show_id=show_id, **key))
+    return slug, change
 
 
 def _release(text: str, precision: str) -> dict[str, object]:
@@ -299,8 +300,5 @@ class MediaGroup(AdminGroup, name="media", description="Add or remove trailers, 
         self, interaction: discord.Interaction, media: str, show: str | None = None
     ) -> None:
         """Delete the media row."""
-        show = await show_slug(interaction, show)
-        async with editing(interaction) as ed:
-            show_id = await ed.find("show", slug=show)
-            change = await ed.delete("media", await ed.find("media", show_id=show_id, key=media))
+        _, change = await _remove_in_show(interaction, "media", show, key=media)
         await done(interaction, "admin.removed", what=f"media {media}", change_id=change)
