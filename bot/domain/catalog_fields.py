@@ -132,7 +132,8 @@ def describe(value: Any) -> str:
         release = Release(value["at"], Precision(value["precision"]), value["tz"])
         return f"{release.text()} ({release.precision.value})"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}={v}" for k, v in value.items() if k != "id") + "}"
+        shown = (f"{k}={v}" for k, v in value.items() if k != "id" and not k.startswith("_"))
+        return "{" + ", ".join(shown) + "}"
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return str(value)

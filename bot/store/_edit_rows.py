@@ -168,3 +168,65 @@ async def cite(
                SELECT ?, ?, ?, ?, id FROM sources WHERE guild_id = ? AND key = ?""",
             (guild_id, kind, entity_id, field, guild_id, key),
         )
+
+
+# What deleting a row takes with it besides the row: its sources and aliases (by the
+# 0001 triggers) and the links other rows keep to it (ON DELETE SET NULL).
+_SET_NULL_LINKS = {"character": ("credits", "character_id"), "media": ("quotes", "media_id")}
+
+
+async def _cited(conn: aiosqlite.Connection, kind: str, entity_id: int) -> list[list[str]]:
+    sql = """SELECT f.field, s.key FROM fact_sources f JOIN sources s ON s.id = f.source_id
+             WHERE f.entity_kind = ? AND f.entity_id = ? ORDER BY f.field, s.key"""
+    return [[field, key] for field, key in await rows(conn, sql, (kind, entity_id))]
+
+
+async def dependents(conn: aiosqlite.Connection, kind: str, entity_id: int) -> dict[str, Any]:
+    """Snapshot what a delete of the row would lose, for :func:`restore_dependents`."""
+    found: dict[str, Any] = {"sources": await _cited(conn, kind, entity_id)}
+    if kind in ("person", "character"):
+        sql = "SELECT id, name FROM aliases WHERE entity_kind = ? AND entity_id = ? ORDER BY id"
+        found["aliases"] = [
+            {"id": alias_id, "name": name, "sources": await _cited(conn, "alias", alias_id)}
+            for alias_id, name in await rows(conn, sql, (kind, entity_id))
+        ]
+    if kind in _SET_NULL_LINKS:
+        table, column = _SET_NULL_LINKS[kind]
+        sql = f"SELECT id FROM {table} WHERE {column} = ? ORDER BY id"
+        found["linked"] = [r[0] for r in await rows(conn, sql, (entity_id,))]
+    return found
+
+
+async def restore_dependents(
+    conn: aiosqlite.Connection, guild_id: int, kind: str, entity_id: int, found: dict[str, Any]
+) -> None:
+    """Put back what :func:`dependents` saw, after the row itself is back.
+
+    Links are restored only where nothing took their place meanwhile; a source deleted
+    since is skipped (the fact then cites what remains)."""
+
+    async def cite_all(of_kind: str, of_id: int, cited: list[list[str]]) -> None:
+        for field, key in cited:
+            await conn.execute(
+                """INSERT OR IGNORE INTO fact_sources
+                   (guild_id, entity_kind, entity_id, field, source_id)
+                   SELECT ?, ?, ?, ?, id FROM sources WHERE guild_id = ? AND key = ?""",
+                (guild_id, of_kind, of_id, field, guild_id, key),
+            )
+
+    await cite_all(kind, entity_id, found.get("sources", []))
+    for alias in found.get("aliases", []):
+        cur = await conn.execute(
+            """INSERT OR IGNORE INTO aliases (id, guild_id, entity_kind, entity_id, name)
+               VALUES (?, ?, ?, ?, ?)""",
+            (alias["id"], guild_id, kind, entity_id, alias["name"]),
+        )
+        if cur.rowcount:
+            await cite_all("alias", alias["id"], alias["sources"])
+    if kind in _SET_NULL_LINKS:
+        table, column = _SET_NULL_LINKS[kind]
+        for row_id in found.get("linked", []):
+            await conn.execute(
+                f"UPDATE {table} SET {column} = ? WHERE id = ? AND {column} IS NULL",
+                (entity_id, row_id),
+            )

@@ -23,6 +23,9 @@ from bot.store.catalog_io import ImportReport, import_show_in
 from bot.store.db import Database
 from bot.store.history import Actor, get_change, later_change, record
 
+# Where a deleted row's history entry keeps what went with it (see _edit_rows.dependents).
+DEPENDENTS = "_dependents"
+
 NotFound = r.NotFound
 
 
@@ -113,7 +116,8 @@ class Editor:
         return entity_id
 
     async def delete(self, kind: str, entity_id: int) -> int:
-        """Delete a row; a show's whole file is kept in the history so a revert restores it."""
+        """Delete a row; the history keeps what a revert needs to restore it whole (a
+        show's whole file; another row with its sources, aliases and links)."""
         row = await self.row(kind, entity_id)
         entity = await self._entity(kind, row)
         old: dict[str, Any] = row
@@ -125,6 +129,9 @@ class Editor:
                 await Facts.load(self.conn, self.actor.guild_id),
             )
             old = {"showfile": show_file_to_dict(show)} if show else row
+        else:
+            # The row alone would come back without its sources, aliases and links.
+            old = {**row, DEPENDENTS: await r.dependents(self.conn, kind, entity_id)}
         await r.delete(self.conn, kind, entity_id)
         return await self._record("delete", entity, "", old, None)
 
@@ -174,7 +181,11 @@ class Editor:
                 show = parse_show_file(json.dumps(old["showfile"]), fmt="json")
                 await import_show_in(self.conn, self.actor.guild_id, show)
             else:
-                await r.insert(self.conn, kind, old)
+                # History written before dependents were kept holds the bare row.
+                row = {k: v for k, v in old.items() if k != DEPENDENTS}
+                entity_id = await r.insert(self.conn, kind, row)
+                found = old.get(DEPENDENTS, {})
+                await r.restore_dependents(self.conn, self.actor.guild_id, kind, entity_id, found)
         except (sqlite3.IntegrityError, ShowFileError) as exc:
             raise RevertRefused("conflict", change_id=change_id, reason=str(exc)) from exc
 

@@ -91,6 +91,26 @@ async def test_revert_of_a_removed_character_brings_it_back(world):
     assert name == "Manager Kim"
 
 
+async def test_reverting_a_removal_restores_the_aliases_sources_and_casting(world):
+    async def card() -> dict:
+        result = await world.member.slash(world.general, "character", name="Seo Eun-soo")
+        return result.response.embeds[0].to_dict()
+
+    before = await card()
+    assert "Han So-hee" in repr(before)
+    assert "Seo Eun-soo" in repr(before)
+    removed = await world.admin.slash(
+        world.general, "admin character remove", character="lee-eun-soo"
+    )
+    change = int(removed.response.content.split("#")[1].split(";")[0])
+    gone = await world.member.slash(world.general, "character", name="Seo Eun-soo")
+    assert gone.ephemeral
+    assert "Seo Eun-soo" in gone.response.content  # not found, named back to the member
+    await world.admin.slash(world.general, "admin revert", change_id=change)
+    assert await card() == before
+    assert refusals(world) == [UserFacingError]  # the "not found" while it was gone
+
+
 async def test_export_replies_with_the_toml_file(world):
     result = await world.admin.slash(world.general, "admin export")
     attachment = result.response.attachments[0]
