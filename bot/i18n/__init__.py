@@ -46,6 +46,11 @@ def locale_of(interaction: discord.Interaction | None) -> str:
     return "en"
 
 
+def guild_locale(guild: discord.Guild | None) -> str:
+    """Posts in a channel speak the server's language: Korean servers get Korean."""
+    return "ko" if guild is not None and str(guild.preferred_locale).startswith("ko") else "en"
+
+
 def t(key: str, locale: str | discord.Interaction | None = "en", /, **fields: Any) -> str:
     """The message ``key`` in ``locale`` (falling back to English), with fields filled in."""
     loc = locale if isinstance(locale, str) or locale is None else locale_of(locale)

@@ -14,7 +14,7 @@ from typing import Any
 import discord
 
 from bot.domain.countdown import PlannedStage, plan_stages
-from bot.i18n import t
+from bot.i18n import guild_locale, t
 from bot.services.modlog import tell_moderators
 from bot.services.scheduler import PermanentError, Scheduler, Timer
 from bot.store import announce as store
@@ -145,7 +145,7 @@ async def add_custom(
     )
 
 
-def _stage_text(show: store.ShowTiming, stage: str) -> str:
+def _stage_text(show: store.ShowTiming, stage: str, locale: str) -> str:
     at = show.premiere.at if show.premiere else 0
     fields = {
         "title": show.title,
@@ -155,7 +155,7 @@ def _stage_text(show: store.ShowTiming, stage: str) -> str:
     }
     if show.premiere is not None and show.premiere.precision.value == "day":
         fields["full"] = f"<t:{at}:D>"
-    return t(f"announce.stage.{stage}", "en", **fields)
+    return t(f"announce.stage.{stage}", locale, **fields)
 
 
 async def _channel(bot: Any, channel_id: int) -> discord.abc.Messageable:
@@ -174,11 +174,14 @@ async def send_announcement(bot: Any, timer: Timer, late: bool) -> str:
     channel_id = payload.get("channel_id") or settings.announce_channel_id
     if channel_id is None:
         raise PermanentError("no announcement channel is set (/config)")
+    channel = await _channel(bot, int(channel_id))
+    # The channel's readers: a Korean server gets the countdown in Korean.
+    locale = guild_locale(getattr(channel, "guild", None))
     if timer.kind == STAGE:
         show = await store.show_timing(bot.db, timer.guild_id, payload["show"])
         if show is None or show.premiere is None:
             raise PermanentError(f"the show {payload['show']} or its premiere is gone")
-        body = _stage_text(show, payload["stage"])
+        body = _stage_text(show, payload["stage"], locale)
     else:
         body = payload["text"]
     mentions = discord.AllowedMentions.none()
@@ -188,8 +191,7 @@ async def send_announcement(bot: Any, timer: Timer, late: bool) -> str:
             everyone=False, users=False, roles=[discord.Object(settings.notify_role_id)]
         )
     if late:
-        body += "\n" + t("announce.late_note", "en", due=f"<t:{timer.due}:R>")
-    channel = await _channel(bot, int(channel_id))
+        body += "\n" + t("announce.late_note", locale, due=f"<t:{timer.due}:R>")
     message = await channel.send(
         body[:2000],
         allowed_mentions=mentions,

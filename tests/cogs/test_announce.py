@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import discord
 import pytest
 
 from bot.domain.release import Precision, Release
@@ -316,3 +317,15 @@ async def test_an_admin_removing_the_show_cancels_its_pending_stages(fan_server)
     assert timer.status == "cancelled"
     await advance_to(world, datetime(2022, 3, 24, 0, 0, tzinfo=KST))
     assert bot_posts(world.announcements) == []
+
+
+async def test_a_korean_server_gets_its_countdown_in_korean(fan_server):
+    world = fan_server
+    guild = world.env.bot.get_guild(world.guild.id)
+    await guild.edit(preferred_locale=discord.Locale.korean)
+    await enable_plan(world)
+    await advance_to(world, datetime(2022, 3, 16, 18, 1, tzinfo=KST))
+    (post,) = bot_posts(world.announcements)
+    assert "일주일 남았습니다" in post.content
+    assert "Soundtrack #1" in post.content  # show data stays as stored
+    assert f"<t:{at(PREMIERE)}:F>" in post.content

@@ -6,13 +6,14 @@ import logging
 
 import discord
 
+from bot.i18n import guild_locale
 from bot.store import discussions as store
 from bot.store.discussions import DiscussionIndex, ShowEpisodes
 from bot.store.guilds import get_settings
 from bot.tree import NO_MENTIONS
 
 from ._channel import DiscussionChannel, find_thread
-from ._render import guild_locale, index_heading, index_text, index_title
+from ._render import index_heading, index_text, index_title
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from weakref import WeakKeyDictionary
 
 import discord
 
-from bot.i18n import t
+from bot.i18n import guild_locale, t
 from bot.store import discussions as store
 from bot.store.discussions import Discussion, EpisodeInfo, ShowEpisodes
 from bot.store.guilds import get_settings
@@ -29,7 +29,7 @@ from ._channel import (
     tags_missing,
 )
 from ._index import refresh_index
-from ._render import guild_locale, starter_text, thread_name
+from ._render import starter_text, thread_name
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from typing import Any
 import discord
 
 from bot.domain.release import Precision
-from bot.i18n import t
+from bot.i18n import guild_locale, t
 from bot.services.modlog import tell_moderators
 from bot.store import discussions as store
 from bot.store.guilds import get_settings
@@ -21,7 +21,6 @@ from ._channel import (
     tags_missing,
 )
 from ._opener import _tag_names, load_show
-from ._render import guild_locale
 
 log = logging.getLogger(__name__)
 

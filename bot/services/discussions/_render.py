@@ -16,11 +16,6 @@ MESSAGE_LIMIT = 2000
 SYNOPSIS_LIMIT = 900
 
 
-def guild_locale(guild: discord.Guild | None) -> str:
-    """Posts in a channel speak the server's language: Korean servers get Korean."""
-    return "ko" if guild is not None and str(guild.preferred_locale).startswith("ko") else "en"
-
-
 def numbers_text(numbers: Sequence[int]) -> str:
     """``3`` or ``3–4`` or ``1, 3``: the episode numbers a thread covers."""
     ordered = sorted(numbers)
