@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import discord
 
 # (permission flag, why the bot needs it) — the README and `kdrama-bot invite` use this.
@@ -34,3 +36,8 @@ def invite_url(application_id: int) -> str:
         permissions=required_permissions(),
         scopes=("bot", "applications.commands"),
     )
+
+
+def permission_names(names: Iterable[str]) -> str:
+    """``Manage Threads, Pin Messages``: permission flags as Discord's settings name them."""
+    return ", ".join(name.replace("_", " ").replace("guild", "server").title() for name in names)

@@ -9,14 +9,11 @@ from discord import app_commands
 
 from bot.errors import NotAdmin, NotModerator, UserFacingError
 from bot.i18n import t
+from bot.permissions import permission_names
 
 log = logging.getLogger(__name__)
 
 NO_MENTIONS = discord.AllowedMentions.none()
-
-
-def _permission_names(names: list[str]) -> str:
-    return ", ".join(name.replace("_", " ").replace("guild", "server").title() for name in names)
 
 
 def user_message(interaction: discord.Interaction, error: BaseException) -> str | None:
@@ -30,10 +27,10 @@ def user_message(interaction: discord.Interaction, error: BaseException) -> str 
     if isinstance(error, app_commands.NoPrivateMessage):
         return t("error.guild_only", interaction)
     if isinstance(error, app_commands.MissingPermissions):
-        perms = _permission_names(error.missing_permissions)
+        perms = permission_names(error.missing_permissions)
         return t("error.missing_permissions", interaction, permissions=perms)
     if isinstance(error, app_commands.BotMissingPermissions):
-        perms = _permission_names(error.missing_permissions)
+        perms = permission_names(error.missing_permissions)
         return t("error.bot_missing_permissions", interaction, permissions=perms)
     if isinstance(error, app_commands.CommandOnCooldown):
         return t("error.cooldown", interaction, seconds=f"{error.retry_after:.0f}")

@@ -15,21 +15,18 @@ from bot.checks import AdminGroup
 from bot.errors import UserFacingError
 from bot.i18n import t
 from bot.options import DiscussionChannel
+from bot.permissions import permission_names
+from bot.services import discussions
 from bot.store.catalog_io import list_show_slugs
 from bot.store.guilds import GuildSettings, get_settings, update_settings
 from bot.tree import NO_MENTIONS
 
-# What each channel's feature does there, as permission flags (only what is used).
-_BASE = ("view_channel", "send_messages", "embed_links")
+# What each channel's feature does there, as permission flags (only what is used). The
+# discussion channel is checked by the discussions service, which knows forums and tags.
 NEEDS: dict[str, tuple[str, ...]] = {
-    "announce": _BASE,
+    "announce": ("view_channel", "send_messages", "embed_links"),
     "log": ("view_channel", "send_messages"),
-    "discussion": (
-        *_BASE, "create_public_threads", "send_messages_in_threads", "manage_threads",
-        "pin_messages",
-        "read_message_history",
-    ),
-}  # fmt: skip
+}
 
 
 # The settings that may be empty: the features using them stop (channels) or fall back.
@@ -45,26 +42,30 @@ def timezones() -> tuple[str, ...]:
     return tuple(sorted(zoneinfo.available_timezones()))
 
 
-def missing_permissions(channel: discord.abc.GuildChannel, use: str) -> list[str]:
+async def missing_permissions(
+    interaction: discord.Interaction, channel: discord.abc.GuildChannel, use: str
+) -> list[str]:
     """The permissions the bot lacks in ``channel`` for ``use`` (announce/log/discussion)."""
-    me = channel.guild.me
-    if me is None:  # not cached yet (only right after joining): nothing to check against
+    if channel.guild.me is None:  # not cached yet (right after joining): nothing to check
         return []
-    have = channel.permissions_for(me)
-    if use == "discussion" and (isinstance(channel, discord.ForumChannel) or have.manage_messages):
-        # As the discussions service checks it: a forum post is pinned with Manage Threads,
-        # and Manage Messages pinned in text channels before Pin Messages was split out.
-        have.pin_messages = True
+    if use == "discussion":
+        return await discussions.channel_problems(
+            interaction.client,
+            interaction.guild_id or 0,
+            channel,  # type: ignore[arg-type]
+        )
+    have = channel.permissions_for(channel.guild.me)
     return [name for name in NEEDS[use] if not getattr(have, name)]
 
 
-def _check_channel(
+async def _check_channel(
     interaction: discord.Interaction, channel: discord.abc.GuildChannel, use: str
 ) -> None:
-    missing = missing_permissions(channel, use)
+    missing = await missing_permissions(interaction, channel, use)
     if missing:
-        names = ", ".join(n.replace("_", " ").title() for n in missing)
-        raise UserFacingError("config.missing", channel=channel.mention, permissions=names)
+        raise UserFacingError(
+            "config.missing", channel=channel.mention, permissions=permission_names(missing)
+        )
 
 
 async def complete_timezone(
@@ -155,7 +156,7 @@ class ConfigGroup(
         for use, channel in (("announce", announce_channel), ("discussion", discussion_channel),
                              ("log", log_channel)):  # fmt: skip
             if channel is not None:
-                _check_channel(interaction, channel, use)
+                await _check_channel(interaction, channel, use)
                 changes[f"{use}_channel_id"] = channel.id
         for name, role in (
             ("notify", notify_role),

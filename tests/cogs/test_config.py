@@ -63,7 +63,10 @@ async def test_text_discussion_channel_needs_thread_permissions(world):
         },
     )
     result = await world.admin.slash(world.general, "config set", discussion_channel=no_threads)
-    assert "Create Public Threads, Manage Threads" in result.response.content
+    content = result.response.content
+    assert "Create Public Threads" in content
+    assert "Manage Threads" in content
+    assert "Nothing was saved" in content
     assert refusals(world) == [UserFacingError]
 
 
@@ -140,3 +143,18 @@ async def test_admin_clears_one_setting_and_a_member_cannot(world):
     s = await get_settings(world.env.bot.db, world.guild.id)
     assert (s.log_channel_id, s.moderator_role_id) == (None, world.moderator_role.id)
     assert refusals(world) == [NotAdmin]
+
+
+async def test_a_forum_without_its_tags_needs_manage_channels_to_create_them(world):
+    forum = world.env.bot.get_channel(world.discussion.id)
+    assert not forum.available_tags
+    no_edit = discord.PermissionOverwrite(manage_channels=False)
+    await forum.set_permissions(forum.guild.me, overwrite=no_edit)
+    await world.env.settle()
+    result = await world.admin.slash(
+        world.general, "config set", discussion_channel=world.discussion
+    )
+    assert result.ephemeral
+    assert "Manage Channels" in result.response.content
+    assert (await get_settings(world.env.bot.db, world.guild.id)).discussion_channel_id is None
+    assert refusals(world) == [UserFacingError]

@@ -4,6 +4,7 @@ Public interface (cogs and other services use only these):
 
 - :func:`open_episodes`, :func:`close_episode`, :func:`reopen_episode`
 - :func:`plan_discussions` (schedule openings; check permissions ahead), :func:`plan_all`
+- :func:`channel_problems` (what the bot would lack in a candidate channel)
 - :func:`reopen_after_downtime` (start-up), :data:`TIMER_KIND`, :func:`timer_key`
 - :class:`DiscussionError` (a :class:`~bot.errors.UserFacingError` with ``permanent``)
 """
@@ -20,6 +21,7 @@ from ._opener import (
 )
 from ._plan import (
     TIMER_KIND,
+    channel_problems,
     check_ahead,
     describe,
     plan_all,
@@ -33,6 +35,7 @@ __all__ = [
     "DiscussionError",
     "Opened",
     "archive_duration",
+    "channel_problems",
     "check_ahead",
     "close_episode",
     "describe",

@@ -68,11 +68,6 @@ def missing_permissions(channel: DiscussionChannel, *, tags_missing: bool = Fals
             if not getattr(have, name)]  # fmt: skip
 
 
-def permission_names(names: Iterable[str]) -> str:
-    """``Manage Threads, Pin Messages``: permissions as Discord's settings name them."""
-    return ", ".join(n.replace("_", " ").title() for n in names)
-
-
 async def find_thread(channel: DiscussionChannel, name: str) -> discord.Thread | None:
     """A thread called ``name`` in ``channel``, active or archived, newest first.
 

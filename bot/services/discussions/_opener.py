@@ -11,6 +11,7 @@ from weakref import WeakKeyDictionary
 import discord
 
 from bot.i18n import guild_locale, t
+from bot.permissions import permission_names
 from bot.store import discussions as store
 from bot.store.discussions import Discussion, EpisodeInfo, ShowEpisodes
 from bot.store.guilds import get_settings
@@ -23,7 +24,6 @@ from ._channel import (
     ensure_tags,
     find_thread,
     missing_permissions,
-    permission_names,
     resolve_channel,
     tag_names,
     tags_missing,

@@ -9,6 +9,7 @@ import discord
 
 from bot.domain.release import Precision
 from bot.i18n import guild_locale, t
+from bot.permissions import permission_names
 from bot.services.modlog import tell_moderators
 from bot.store import discussions as store
 from bot.store.guilds import get_settings
@@ -16,7 +17,6 @@ from bot.store.guilds import get_settings
 from ._channel import (
     DiscussionError,
     missing_permissions,
-    permission_names,
     resolve_channel,
     tags_missing,
 )
@@ -127,6 +127,22 @@ async def check_ahead(
               when=when, problem=problem),
         )  # fmt: skip
     return problem
+
+
+async def channel_problems(
+    bot: discord.Client, guild_id: int, channel: discord.ForumChannel | discord.TextChannel
+) -> list[str]:
+    """The permissions the bot would lack in ``channel`` as the guild's discussion channel,
+    counting the forum tags its shows' discussions would have to create."""
+    from bot.store.catalog_io import list_show_slugs
+
+    locale = guild_locale(channel.guild)
+    names: list[str] = []
+    for slug in await list_show_slugs(bot.db, guild_id):  # type: ignore[attr-defined]
+        show = await store.show_episodes(bot.db, guild_id, slug)  # type: ignore[attr-defined]
+        if show is not None:
+            names += _tag_names(show, [e.number for e in show.episodes], locale)
+    return missing_permissions(channel, tags_missing=tags_missing(channel, names))
 
 
 async def plan_all(bot: discord.Client) -> None:
