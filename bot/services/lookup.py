@@ -15,6 +15,7 @@ from discord import app_commands
 from bot.domain.names import loose, normalize
 from bot.errors import UserFacingError
 from bot.i18n import t
+from bot.services.reply_cache import replies
 from bot.store.catalog import default_show_id, show_id_by_slug
 from bot.store.db import Database
 from bot.store.search import Hit, search, suggestions
@@ -51,12 +52,15 @@ def _good_enough(hits: list[Hit], query: str) -> Hit | None:
 
 async def resolve_show(db: Database, guild_id: int, value: str | None, locale: str) -> int:
     """The show id for the ``show`` option, or the guild's default show when it is empty."""
+    cache = replies(db)
     if not value:
-        found = await default_show_id(db, guild_id)
+        found = await cache.get(("default_show", guild_id), lambda: default_show_id(db, guild_id))
         if found is None:
             raise UserFacingError("members.no_default_show")
         return found
-    found = await show_id_by_slug(db, guild_id, value)
+    found = await cache.get(
+        ("show_slug", guild_id, value), lambda: show_id_by_slug(db, guild_id, value)
+    )
     if found is not None:
         return found
     hit = _good_enough(await search(db, guild_id, value, ("show",), limit=5), value)

@@ -1,7 +1,8 @@
 """What members see: load what one reply needs from the store and build its card.
 
 Commands and the show card's buttons share these, so a button answers exactly like the
-command it stands for.
+command it stands for. Cards that depend on the catalog alone come from the reply cache
+(see bot.services.reply_cache); those gated by a member's progress are read every time.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from bot.domain.card import Card
 from bot.errors import UserFacingError
 from bot.services.cards_episodes import episode_plot_card, episodes_card, plot_card, trailer_card
 from bot.services.cards_show import cast_card, character_card, crew_card, person_card, show_card
+from bot.services.reply_cache import replies
 from bot.store import catalog, people, progress
 from bot.store.db import Database
 from bot.store.discussions import discussion_links
@@ -33,39 +35,59 @@ async def show_id_for_slug(db: Database, guild_id: int, slug: str) -> int:
 
 async def show_reply(db: Database, guild_id: int, show_id: int, locale: str) -> tuple[Card, str]:
     """The show card, and the show's slug for its buttons."""
-    show = await _show(db, guild_id, show_id)
-    return show_card(show, await catalog.credits(db, show_id), locale), show.slug
+
+    async def make() -> tuple[Card, str]:
+        show = await _show(db, guild_id, show_id)
+        return show_card(show, await catalog.credits(db, show_id), locale), show.slug
+
+    return await replies(db).get(("show", guild_id, show_id, locale), make)
 
 
 async def cast_reply(db: Database, guild_id: int, show_id: int, locale: str) -> Card:
     """The cast list."""
-    show = await _show(db, guild_id, show_id)
-    return cast_card(show, await catalog.credits(db, show_id, ("cast",)), locale)
+
+    async def make() -> Card:
+        show = await _show(db, guild_id, show_id)
+        return cast_card(show, await catalog.credits(db, show_id, ("cast",)), locale)
+
+    return await replies(db).get(("cast", guild_id, show_id, locale), make)
 
 
 async def crew_reply(db: Database, guild_id: int, show_id: int, locale: str) -> Card:
     """Everyone behind the camera."""
-    show = await _show(db, guild_id, show_id)
-    return crew_card(show, await catalog.credits(db, show_id), locale)
+
+    async def make() -> Card:
+        show = await _show(db, guild_id, show_id)
+        return crew_card(show, await catalog.credits(db, show_id), locale)
+
+    return await replies(db).get(("crew", guild_id, show_id, locale), make)
 
 
 async def person_reply(
     db: Database, guild_id: int, person_id: int, show_id: int | None, locale: str
 ) -> Card:
     """A person card, with their role in ``show_id`` first."""
-    person = await people.person_info(db, guild_id, person_id)
-    if person is None:
-        raise UserFacingError("members.not_found.person", query=f"#{person_id}", hint="")
-    show = await catalog.show_info(db, guild_id, show_id) if show_id else None
-    return person_card(person, show, locale)
+
+    async def make() -> Card:
+        person = await people.person_info(db, guild_id, person_id)
+        if person is None:
+            raise UserFacingError("members.not_found.person", query=f"#{person_id}", hint="")
+        show = await catalog.show_info(db, guild_id, show_id) if show_id else None
+        return person_card(person, show, locale)
+
+    return await replies(db).get(("person", guild_id, person_id, show_id, locale), make)
 
 
 async def character_reply(db: Database, guild_id: int, character_id: int, locale: str) -> Card:
     """A character card."""
-    character = await people.character_info(db, guild_id, character_id)
-    if character is None:
-        raise UserFacingError("members.not_found.character", query=f"#{character_id}", hint="")
-    return character_card(character, locale)
+
+    async def make() -> Card:
+        character = await people.character_info(db, guild_id, character_id)
+        if character is None:
+            raise UserFacingError("members.not_found.character", query=f"#{character_id}", hint="")
+        return character_card(character, locale)
+
+    return await replies(db).get(("character", guild_id, character_id, locale), make)
 
 
 async def plot_reply(
@@ -100,9 +122,13 @@ async def episodes_reply(
 
 async def trailer_reply(db: Database, guild_id: int, show_id: int, locale: str) -> Card:
     """Trailers, teasers and the poster."""
-    show = await _show(db, guild_id, show_id)
-    media = await catalog.media(db, show_id, ("trailer", "teaser", "poster"))
-    return trailer_card(show, media, locale)
+
+    async def make() -> Card:
+        show = await _show(db, guild_id, show_id)
+        media = await catalog.media(db, show_id, ("trailer", "teaser", "poster"))
+        return trailer_card(show, media, locale)
+
+    return await replies(db).get(("trailer", guild_id, show_id, locale), make)
 
 
 async def record_progress(

@@ -7,6 +7,7 @@ import json
 import logging
 import re
 import sqlite3
+import time
 from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -73,10 +74,35 @@ class Database:
     the one connection.
     """
 
+    # How long a read cache may go on trusting that no other process committed (a CLI
+    # import while the bot runs): see :meth:`version`.
+    OTHER_WRITERS_CHECK_SECONDS = 1.0
+
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
         self._conn: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
+        self._data_version: int | None = None
+        self._data_version_at = float("-inf")
+
+    async def version(self) -> tuple[int, int]:
+        """A token that changes whenever the data may have changed, for read caches.
+
+        Any write on this connection changes it at once (SQLite's ``total_changes``,
+        read without a trip to the database thread); a commit by another process within
+        :attr:`OTHER_WRITERS_CHECK_SECONDS` (``PRAGMA data_version``, checked at most
+        that often).
+        """
+        now = time.monotonic()
+        if now - self._data_version_at >= self.OTHER_WRITERS_CHECK_SECONDS:
+            self._data_version = int(await self.fetchval("PRAGMA data_version"))
+            self._data_version_at = now
+        return self.conn.total_changes, self._data_version or 0
+
+    @property
+    def writing(self) -> bool:
+        """Whether a write transaction is open: what a read sees now may be rolled back."""
+        return self._lock.locked() or self.conn.in_transaction
 
     @property
     def conn(self) -> aiosqlite.Connection:
