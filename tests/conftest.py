@@ -136,6 +136,20 @@ async def world(simcord_env) -> World:
     return World(**vars(server), env=simcord_env)
 
 
+async def open_to_everyone(world, *names: str) -> None:
+    """Let members and moderators see the named commands, as a server owner could in
+    Server Settings → Integrations.
+
+    Discord's default_permissions only hides a command; tests use this to prove that our
+    own check still refuses.
+    """
+    for command in await world.env.bot.tree.fetch_commands(guild=None):
+        if command.name in names:
+            world.guild.set_command_permissions(
+                command, {world.member: True, world.moderator: True}
+            )
+
+
 @pytest.fixture
 def shared_dir() -> Path:
     """``../shared`` beside the project; tests that need it skip with a reason without it."""

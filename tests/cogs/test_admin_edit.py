@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.errors import NotAdmin, UserFacingError
+from tests.conftest import open_to_everyone
 
 
 def refusals(world) -> list[type]:
@@ -41,18 +42,6 @@ async def test_admin_edits_show_title_with_a_source_and_it_is_recorded(world):
            WHERE f.entity_kind = 'show' AND f.field = 'title'"""
     )
     assert [r[0] for r in cited] == ["nme"]
-
-
-async def open_to_everyone(world, *names: str) -> None:
-    """Let members see admin-only commands, as a server owner could in Integrations.
-
-    Discord's default_permissions only hides the command; this proves our own check holds.
-    """
-    for command in await world.env.bot.tree.fetch_commands(guild=None):
-        if command.name in names:
-            world.guild.set_command_permissions(
-                command, {world.member: True, world.moderator: True}
-            )
 
 
 async def test_member_and_moderator_are_refused_and_nothing_is_written(world):

@@ -11,7 +11,7 @@ from bot.domain.release import Precision, Release
 from bot.services.announcer import replan_show
 from bot.store.announce import set_premiere
 from bot.store.guilds import update_settings
-from tests.conftest import KST
+from tests.conftest import KST, open_to_everyone
 
 SLUG = "soundtrack-1"
 # A minute-precision premiere (the bundled data only knows the day), set through the store.
@@ -235,9 +235,7 @@ async def test_a_passing_server_error_is_retried_and_sent_once(fan_server):
 async def test_member_cannot_plan_announcements_even_when_discord_shows_the_command(fan_server):
     world = fan_server
     # An admin opened /announce to everyone in Discord's settings: our own check still refuses.
-    commands = await world.env.bot.tree.fetch_commands()
-    announce = next(c for c in commands if c.name == "announce")
-    world.guild.set_command_permissions(announce, {world.member: True})
+    await open_to_everyone(world, "announce")
     result = await world.member.slash(world.general, "announce plan", show=SLUG)
     assert result.ephemeral
     assert "Only moderators" in result.response.content

@@ -6,6 +6,7 @@ import discord
 
 from bot.errors import NotAdmin, UserFacingError
 from bot.store.guilds import get_settings
+from tests.conftest import open_to_everyone
 
 
 def refusals(world) -> list[type]:
@@ -113,9 +114,7 @@ async def test_default_show_must_exist_and_autocompletes(world):
 
 
 async def test_member_cannot_change_settings(world):
-    for command in await world.env.bot.tree.fetch_commands():
-        if command.name == "config":
-            world.guild.set_command_permissions(command, {world.member: True})
+    await open_to_everyone(world, "config")
     result = await world.member.slash(world.general, "config set", timezone="UTC")
     assert result.ephemeral
     assert "Only admins" in result.response.content
@@ -127,9 +126,7 @@ async def test_admin_clears_one_setting_and_a_member_cannot(world):
     await world.admin.slash(
         world.general, "config set", log_channel=world.log, moderator_role=world.moderator_role
     )
-    for command in await world.env.bot.tree.fetch_commands():
-        if command.name == "config":
-            world.guild.set_command_permissions(command, {world.member: True})
+    await open_to_everyone(world, "config")
     refused = await world.member.slash(world.general, "config clear", setting="log_channel")
     assert refused.ephemeral
     assert "Only admins" in refused.response.content
