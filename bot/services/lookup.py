@@ -76,13 +76,19 @@ async def resolve_entity(
     match = _BY_ID.match(value.strip())
     if match:
         return int(match.group(1))
-    hits = await search(db, guild_id, value, (kind,), show_id=show_id, limit=5)
-    hit = _good_enough(hits, value)
-    if hit is None and show_id is not None:
-        # A character of another show in the guild is still the one they meant.
-        hit = _good_enough(await search(db, guild_id, value, (kind,), limit=5), value)
-    if hit is not None:
-        return hit.entity_id
+
+    async def find() -> int | None:
+        hits = await search(db, guild_id, value, (kind,), show_id=show_id, limit=5)
+        hit = _good_enough(hits, value)
+        if hit is None and show_id is not None:
+            # A character of another show in the guild is still the one they meant.
+            hit = _good_enough(await search(db, guild_id, value, (kind,), limit=5), value)
+        return None if hit is None else hit.entity_id
+
+    # Members type the same few names: remember what each spelling resolved to.
+    found = await replies(db).get(("entity", guild_id, kind, value, show_id), find)
+    if found is not None:
+        return found
     hints = await suggestions(db, guild_id, value, (kind,), show_id=show_id)
     raise _not_found(kind, value, hints, locale)
 
@@ -94,17 +100,27 @@ def _choice_name(hit: Hit) -> str:
 
 async def show_choices(db: Database, guild_id: int, current: str) -> list[app_commands.Choice[str]]:
     """Up to 25 shows matching what the member has typed so far, best first."""
-    hits = await search(db, guild_id, current, ("show",))
-    return [app_commands.Choice(name=_choice_name(h), value=h.slug or "") for h in hits]
+
+    async def find() -> list[app_commands.Choice[str]]:
+        hits = await search(db, guild_id, current, ("show",))
+        return [app_commands.Choice(name=_choice_name(h), value=h.slug or "") for h in hits]
+
+    return list(await replies(db).get(("show_choices", guild_id, current), find))
 
 
 async def entity_choices(
     db: Database, guild_id: int, kind: str, current: str, *, show_slug: str | None = None
 ) -> list[app_commands.Choice[str]]:
     """Up to 25 people or characters matching the typed text (narrowed to a chosen show)."""
-    show_id = await show_id_by_slug(db, guild_id, show_slug) if show_slug else None
-    hits = await search(db, guild_id, current, (kind,), show_id=show_id)
-    return [app_commands.Choice(name=_choice_name(h), value=f"#{h.entity_id}") for h in hits]
+
+    async def find() -> list[app_commands.Choice[str]]:
+        show_id = await show_id_by_slug(db, guild_id, show_slug) if show_slug else None
+        hits = await search(db, guild_id, current, (kind,), show_id=show_id)
+        return [app_commands.Choice(name=_choice_name(h), value=f"#{h.entity_id}") for h in hits]
+
+    # Every member typing "Sun" asks the same question: one answer per store version.
+    key = ("entity_choices", guild_id, kind, current, show_slug)
+    return list(await replies(db).get(key, find))
 
 
 def _db(interaction: discord.Interaction) -> Database:

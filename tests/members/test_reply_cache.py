@@ -66,3 +66,21 @@ async def test_a_read_inside_a_write_that_rolls_back_is_not_kept(db):
     assert await cache.get("v", read) == "committed"
     assert await cache.get("v", read) == "committed"
     assert (cache.hits, cache.misses) == (1, 2)
+
+
+async def test_a_new_spelling_is_found_at_once_by_name_and_by_autocomplete(world):
+    # Both answers are cached after the first ask: nothing matches "Sunny" yet.
+    for _ in range(2):
+        refused = await world.member.slash(world.general, "character", name="Sunny")
+        assert refused.ephemeral and "Sunny" in refused.response.content
+        assert await world.member.autocomplete(world.general, "character", "name", "Sunny") == []
+    world.env.errors.clear()  # the clean "not found" refusals above
+
+    await world.admin.slash(
+        world.general, "admin alias add", target_kind="character", target="han-sun-woo",
+        name="Sunny", source="nme",
+    )  # fmt: skip
+    card = await world.member.slash(world.general, "character", name="Sunny")
+    assert card.response.embeds[0].title == "Han Sun-woo"
+    choices = await world.member.autocomplete(world.general, "character", "name", "Sunny")
+    assert [c["name"] for c in choices] == ["Han Sun-woo (Sunny)"]
