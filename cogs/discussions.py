@@ -12,7 +12,7 @@ from discord.ext import commands
 from bot.checks import moderator_only
 from bot.domain.release import Precision
 from bot.errors import UserFacingError
-from bot.i18n import t
+from bot.i18n import guild_locale, t
 from bot.services import discussions as service
 from bot.services.modlog import tell_moderators
 from bot.store import discussions as store
@@ -74,16 +74,17 @@ class Discussions(commands.Cog):
             opened = await service.open_episodes(self.bot, timer.guild_id, slug, [number])
         except service.DiscussionError as exc:
             # What a human must fix (channel gone, permissions): fail now, with the reason.
-            raise PermanentError(t(exc.key, "en", **exc.fields)) from exc
+            locale = guild_locale(self.bot.get_guild(timer.guild_id))
+            raise PermanentError(t(exc.key, locale, **exc.fields)) from exc
         # Any other HTTPException goes to the scheduler, which retries 5xx and fails the rest.
         return service.describe(opened)
 
     async def _on_failed(self, timer, reason: str) -> None:  # timer: scheduler.Timer
         show = await store.show_episodes(self.bot.db, timer.guild_id, timer.payload["show"])
         await tell_moderators(
-            self.bot, timer.guild_id,
-            t("discussion.modlog.failed", "en", show=show.title if show else timer.payload["show"],
-              number=timer.payload["episode"], reason=reason),
+            self.bot, timer.guild_id, "discussion.modlog.failed",
+            show=show.title if show else timer.payload["show"],
+            number=timer.payload["episode"], reason=reason,
         )  # fmt: skip
 
     async def _show(self, interaction: discord.Interaction, show: str | None) -> str:

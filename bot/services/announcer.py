@@ -39,11 +39,11 @@ def stage_key(slug: str, stage: str) -> str:
 class NotifyButton(discord.ui.View):
     """The persistent "Notify me" button under announcements (handled by the cog)."""
 
-    def __init__(self) -> None:
+    def __init__(self, locale: str = "en") -> None:
         super().__init__(timeout=None)
         self.add_item(
             discord.ui.Button(
-                label=t("announce.notify_button"),
+                label=t("announce.notify_button", locale),
                 emoji="🔔",
                 style=discord.ButtonStyle.secondary,
                 custom_id=NOTIFY_CUSTOM_ID,
@@ -158,12 +158,12 @@ def _stage_text(show: store.ShowTiming, stage: str, locale: str) -> str:
     return t(f"announce.stage.{stage}", locale, **fields)
 
 
-async def _channel(bot: Any, channel_id: int) -> discord.abc.Messageable:
+async def _channel(bot: Any, channel_id: int, locale: str) -> discord.abc.Messageable:
     channel = bot.get_channel(channel_id)
     if channel is None:
         channel = await bot.fetch_channel(channel_id)  # NotFound: a permanent failure
     if not isinstance(channel, discord.abc.Messageable):
-        raise PermanentError(f"channel {channel_id} cannot hold messages")
+        raise PermanentError(t("announce.error.not_messageable", locale, channel=channel_id))
     return channel
 
 
@@ -171,16 +171,17 @@ async def send_announcement(bot: Any, timer: Timer, late: bool) -> str:
     """The scheduler handler for both kinds; returns ``channel_id/message_id``."""
     payload = timer.payload
     settings = await get_settings(bot.db, timer.guild_id)
+    # The channel's readers (and the moderators told of a failure) read the server's
+    # language: a Korean server gets the countdown in Korean.
+    locale = guild_locale(bot.get_guild(timer.guild_id))
     channel_id = payload.get("channel_id") or settings.announce_channel_id
     if channel_id is None:
-        raise PermanentError("no announcement channel is set (/config)")
-    channel = await _channel(bot, int(channel_id))
-    # The channel's readers: a Korean server gets the countdown in Korean.
-    locale = guild_locale(getattr(channel, "guild", None))
+        raise PermanentError(t("announce.error.no_channel", locale))
+    channel = await _channel(bot, int(channel_id), locale)
     if timer.kind == STAGE:
         show = await store.show_timing(bot.db, timer.guild_id, payload["show"])
         if show is None or show.premiere is None:
-            raise PermanentError(f"the show {payload['show']} or its premiere is gone")
+            raise PermanentError(t("announce.error.show_gone", locale, show=payload["show"]))
         body = _stage_text(show, payload["stage"], locale)
     else:
         body = payload["text"]
@@ -197,23 +198,19 @@ async def send_announcement(bot: Any, timer: Timer, late: bool) -> str:
         allowed_mentions=mentions,
         silent=bool(payload.get("minor")),
         nonce=timer.nonce,
-        view=NotifyButton(),
+        view=NotifyButton(locale),
     )
     return f"{message.channel.id}/{message.id}"
 
 
 async def announcement_failed(bot: Any, timer: Timer, reason: str) -> None:
     """Tell the guild's moderators that an announcement could not be sent."""
-    what = timer.payload.get("stage") or t("announce.custom_label", "en")
-    text = t(
-        "announce.failed_modlog",
-        "en",
-        id=timer.id,
-        what=what,
-        show=timer.payload.get("show", "?"),
-        reason=reason,
-    )
-    await tell_moderators(bot, timer.guild_id, text)
+    locale = guild_locale(bot.get_guild(timer.guild_id))
+    what = timer.payload.get("stage") or t("announce.custom_label", locale)
+    await tell_moderators(
+        bot, timer.guild_id, "announce.failed_modlog",
+        id=timer.id, what=what, show=timer.payload.get("show", "?"), reason=reason,
+    )  # fmt: skip
 
 
 def register(bot: Any) -> None:

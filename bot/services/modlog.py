@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import discord
 
+from bot.i18n import guild_locale, t
 from bot.store.guilds import get_settings
 
 log = logging.getLogger(__name__)
 
 
-async def tell_moderators(bot: discord.Client, guild_id: int, text: str) -> bool:
-    """Post ``text`` in the guild's log channel, if one is set and reachable.
+async def tell_moderators(bot: discord.Client, guild_id: int, key: str, **fields: Any) -> bool:
+    """Post the message ``key`` in the guild's log channel, if one is set and reachable.
 
-    Returns whether it was delivered. Never raises: a broken log channel must not
-    break the work that wanted to report something.
+    It speaks the server's language, as the bot's other posts do. Returns whether it
+    was delivered. Never raises: a broken log channel must not break the work that
+    wanted to report something.
     """
+    text = t(key, guild_locale(bot.get_guild(guild_id)), **fields)
     settings = await get_settings(bot.db, guild_id)  # type: ignore[attr-defined]
     if settings.log_channel_id is None:
         log.info("guild %s has no log channel; not delivered: %s", guild_id, text)

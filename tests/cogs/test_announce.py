@@ -327,3 +327,19 @@ async def test_a_korean_server_gets_its_countdown_in_korean(fan_server):
     assert "일주일 남았습니다" in post.content
     assert "Soundtrack #1" in post.content  # show data stays as stored
     assert f"<t:{at(PREMIERE)}:F>" in post.content
+    assert [b.label for row in post.components for b in row.children] == ["알림 받기"]
+
+
+async def test_a_korean_servers_moderators_are_told_of_a_failure_in_korean(fan_server):
+    world = fan_server
+    guild = world.env.bot.get_guild(world.guild.id)
+    await guild.edit(preferred_locale=discord.Locale.korean)
+    await enable_plan(world)
+    await world.admin.slash(world.general, "config clear", setting="announce_channel")
+    await advance_to(world, datetime(2022, 3, 16, 18, 1, tzinfo=KST))
+    timer = await world.env.bot.scheduler.get(guild_id=world.guild.id, key=f"plan:{SLUG}:D-7")
+    assert (timer.status, timer.attempts) == ("failed", 1)
+    assert "공지 채널이 설정되지 않았습니다" in timer.last_error
+    (notice,) = [m.content for m in bot_posts(world.log)]
+    assert notice.startswith(f"⚠️ 공지 #{timer.id} (soundtrack-1 · D-7)를 보내지 못했습니다")
+    assert bot_posts(world.announcements) == []

@@ -122,9 +122,8 @@ async def check_ahead(
         release = show.episode(first).release  # type: ignore[union-attr]
         when = f"<t:{release.at + settings.watchable_delay_seconds}:R>" if release else "?"
         await tell_moderators(
-            bot, guild_id,
-            t("discussion.modlog.ahead", locale, show=show.title, number=first,
-              when=when, problem=problem),
+            bot, guild_id, "discussion.modlog.ahead",
+            show=show.title, number=first, when=when, problem=problem,
         )  # fmt: skip
     return problem
 
