@@ -16,7 +16,7 @@ from bot.errors import UserFacingError
 from bot.i18n import t
 from bot.options import DiscussionChannel
 from bot.permissions import permission_names
-from bot.services import discussions
+from bot.services import announcer, discussions
 from bot.store.catalog_io import list_show_slugs
 from bot.store.guilds import GuildSettings, get_settings, update_settings
 from bot.tree import NO_MENTIONS
@@ -206,8 +206,18 @@ class ConfigGroup(
         settings = await update_settings(db, interaction.guild_id, **{column: None})
         # With no discussion channel, pending openings are cancelled on this event.
         interaction.client.dispatch("guild_settings_changed", interaction.guild_id)
+        text = t("config.cleared", interaction, name=setting)
+        if setting == "announce_channel":
+            # They are kept (a moderator may set a new channel in time), but say so now
+            # rather than let them fail one by one in the log channel.
+            waiting = await announcer.waiting_for_channel(interaction.client, interaction.guild_id)
+            if waiting:
+                text += "\n" + t(
+                    "config.announcements_waiting", interaction,
+                    count=len(waiting), due=f"<t:{waiting[0].due}:R>",
+                )  # fmt: skip
         await interaction.response.send_message(
-            t("config.cleared", interaction, name=setting),
+            text,
             embed=_describe(interaction, settings), ephemeral=True, allowed_mentions=NO_MENTIONS,
         )  # fmt: skip
 

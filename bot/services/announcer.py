@@ -203,6 +203,13 @@ async def send_announcement(bot: Any, timer: Timer, late: bool) -> str:
     return f"{message.channel.id}/{message.id}"
 
 
+async def waiting_for_channel(bot: Any, guild_id: int) -> list[Timer]:
+    """Pending announcements that will post in the guild's announcement channel setting
+    (not in a channel of their own), soonest first."""
+    pending = await _scheduler(bot).list(guild_id=guild_id, kinds=KINDS, statuses=("pending",))
+    return [timer for timer in pending if not timer.payload.get("channel_id")]
+
+
 async def announcement_failed(bot: Any, timer: Timer, reason: str) -> None:
     """Tell the guild's moderators that an announcement could not be sent."""
     locale = guild_locale(bot.get_guild(timer.guild_id))

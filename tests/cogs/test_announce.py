@@ -335,7 +335,13 @@ async def test_a_korean_servers_moderators_are_told_of_a_failure_in_korean(fan_s
     guild = world.env.bot.get_guild(world.guild.id)
     await guild.edit(preferred_locale=discord.Locale.korean)
     await enable_plan(world)
-    await world.admin.slash(world.general, "config clear", setting="announce_channel")
+    cleared = await world.admin.slash(world.general, "config clear", setting="announce_channel")
+    d7 = datetime(2022, 3, 16, 18, 0, tzinfo=KST)  # D-7 is the first stage still ahead
+    assert cleared.response.content.splitlines()[1] == (
+        "⚠️ 5 planned announcement(s) have no channel now; the first is due "
+        f"<t:{at(d7)}:R>. Set one with `/config set announce_channel` before then, "
+        "or they fail."
+    )
     await advance_to(world, datetime(2022, 3, 16, 18, 1, tzinfo=KST))
     timer = await world.env.bot.scheduler.get(guild_id=world.guild.id, key=f"plan:{SLUG}:D-7")
     assert (timer.status, timer.attempts) == ("failed", 1)

@@ -72,7 +72,8 @@ async def test_a_new_spelling_is_found_at_once_by_name_and_by_autocomplete(world
     # Both answers are cached after the first ask: nothing matches "Sunny" yet.
     for _ in range(2):
         refused = await world.member.slash(world.general, "character", name="Sunny")
-        assert refused.ephemeral and "Sunny" in refused.response.content
+        assert refused.ephemeral
+        assert "Sunny" in refused.response.content
         assert await world.member.autocomplete(world.general, "character", "name", "Sunny") == []
     world.env.errors.clear()  # the clean "not found" refusals above
 
