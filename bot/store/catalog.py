@@ -108,22 +108,23 @@ def release(at: int | None, precision: str | None, tz: str) -> Release | None:
     return None if at is None or precision is None else Release(at, Precision(precision), tz)
 
 
-async def sources_of(
-    db: Database, kind: str, ids: Iterable[int], field: str = ""
-) -> dict[int, tuple[SourceRef, ...]]:
-    """The sources backing each entity's ``field`` ('' is the row), oldest source first."""
-    ids = list(ids)
-    if not ids:
-        return {}
-    marks = ", ".join("?" for _ in ids)
-    sql = f"""SELECT f.entity_id, s.publisher, s.published, s.url FROM fact_sources f
-              JOIN sources s ON s.id = f.source_id
-              WHERE f.entity_kind = ? AND f.field = ? AND f.entity_id IN ({marks})
-              ORDER BY s.published IS NULL, s.published, s.id"""
-    found: dict[int, list[SourceRef]] = defaultdict(list)
-    for r in await fetch_all(db, sql, (kind, field, *ids)):
-        found[r[0]].append(SourceRef(r[1], r[2], r[3]))
-    return {k: tuple(v) for k, v in found.items()}
+def sources_json(kind: str, entity_id: str) -> str:
+    """SQL for the sources behind an entity's row, as one JSON array (one per row read).
+
+    ``kind`` is a literal entity kind, ``entity_id`` an SQL expression; neither comes
+    from a user. Each element is [publisher, published, url, source id].
+    """
+    return f"""json((SELECT json_group_array(
+                         json_array(src.publisher, src.published, src.url, src.id))
+                     FROM fact_sources f JOIN sources src ON src.id = f.source_id
+                     WHERE f.entity_kind = '{kind}' AND f.field = ''
+                       AND f.entity_id = {entity_id}))"""
+
+
+def source_refs(items: Iterable[list]) -> tuple[SourceRef, ...]:
+    """[publisher, published, url, id] items as refs, oldest first and undated last."""
+    ordered = sorted(items, key=lambda c: (c[1] is None, c[1] or "", c[3]))
+    return tuple(SourceRef(c[0], c[1], c[2]) for c in ordered)
 
 
 async def show_id_by_slug(db: Database, guild_id: int, slug: str) -> int | None:
@@ -140,36 +141,43 @@ async def default_show_id(db: Database, guild_id: int) -> int | None:
     return await fetch_value(db, sql, (guild_id,))
 
 
+# The show row with its other titles, earlier premiere reports and every source behind
+# them, as JSON arrays: one statement, so one trip to aiosqlite's thread (each trip costs
+# more than the whole query). SQLite 3.40 has no ORDER BY inside json_group_array, so
+# each array carries its sort keys and Python sorts.
+_SHOW_INFO = """
+SELECT s.*,
+  (SELECT json_group_array(json_array(t.id, t.title))
+     FROM show_titles t WHERE t.show_id = s.id) AS titles,
+  (SELECT json_group_array(json_array(r.id, r.at, r.precision, r.tz))
+     FROM release_reports r WHERE r.show_id = s.id AND r.episode IS NULL) AS reports,
+  (SELECT json_group_array(json_array(
+            f.entity_kind, f.entity_id, src.publisher, src.published, src.url, src.id))
+     FROM fact_sources f JOIN sources src ON src.id = f.source_id
+     WHERE f.field = '' AND (
+         (f.entity_kind = 'show' AND f.entity_id = s.id)
+         OR (f.entity_kind = 'show_title'
+             AND f.entity_id IN (SELECT id FROM show_titles WHERE show_id = s.id))
+         OR (f.entity_kind = 'release_report'
+             AND f.entity_id IN (SELECT id FROM release_reports WHERE show_id = s.id)))
+  ) AS cites
+FROM shows s WHERE s.guild_id = ? AND s.id = ?
+"""
+
+
 async def show_info(db: Database, guild_id: int, show_id: int) -> ShowInfo | None:
     """The guild's show ``show_id`` with its titles, earlier reports and sources.
 
-    Three queries whatever the show: the row, its titles and reports, every source.
+    One statement whatever the show (see ``_SHOW_INFO``).
     """
-    sql = "SELECT * FROM shows WHERE guild_id = ? AND id = ?"
-    s = await fetch_one(db, sql, (guild_id, show_id))
+    s = await fetch_one(db, _SHOW_INFO, (guild_id, show_id))
     if s is None:
         return None
-    side = await fetch_all(
-        db,
-        """SELECT 'show_title', id, title, NULL, NULL, NULL FROM show_titles WHERE show_id = ?
-           UNION ALL
-           SELECT 'release_report', id, NULL, at, precision, tz FROM release_reports
-           WHERE show_id = ? AND episode IS NULL
-           ORDER BY 1, 4, 2""",
-        (show_id, show_id),
-    )
-    cited: dict[tuple[str, int], list[SourceRef]] = defaultdict(list)
-    sql = """SELECT f.entity_kind, f.entity_id, s.publisher, s.published, s.url
-             FROM fact_sources f JOIN sources s ON s.id = f.source_id
-             WHERE f.field = '' AND (
-                 (f.entity_kind = 'show' AND f.entity_id = ?)
-                 OR (f.entity_kind = 'show_title'
-                     AND f.entity_id IN (SELECT id FROM show_titles WHERE show_id = ?))
-                 OR (f.entity_kind = 'release_report'
-                     AND f.entity_id IN (SELECT id FROM release_reports WHERE show_id = ?)))
-             ORDER BY s.published IS NULL, s.published, s.id"""
-    for r in await fetch_all(db, sql, (show_id, show_id, show_id)):
-        cited[(r[0], r[1])].append(SourceRef(r[2], r[3], r[4]))
+    cited: dict[tuple[str, int], list[list]] = defaultdict(list)
+    for kind, entity_id, *source in json.loads(s["cites"]):
+        cited[(kind, entity_id)].append(source)
+    titles = sorted(json.loads(s["titles"]))
+    reports = sorted(json.loads(s["reports"]), key=lambda r: (r[1], r[0]))
     return ShowInfo(
         id=s["id"], slug=s["slug"], title=s["title"], native_title=s["native_title"],
         platform=s["platform"], format=s["format"], episode_count=s["episode_count"],
@@ -177,13 +185,13 @@ async def show_info(db: Database, guild_id: int, show_id: int) -> ShowInfo | Non
         logline=s["logline"], synopsis=s["synopsis"], genres=tuple(json.loads(s["genres"])),
         poster_url=s["poster_url"],
         former_titles=tuple(
-            Reported(r[2], tuple(cited[(r[0], r[1])])) for r in side if r[0] == "show_title"
+            Reported(title, source_refs(cited[("show_title", tid)])) for tid, title in titles
         ),
         earlier_premieres=tuple(
-            (Release(r[3], Precision(r[4]), r[5]), tuple(cited[(r[0], r[1])]))
-            for r in side if r[0] == "release_report"
+            (Release(at, Precision(precision), tz), source_refs(cited[("release_report", rid)]))
+            for rid, at, precision, tz in reports
         ),
-        sources=tuple(cited[("show", show_id)]),
+        sources=source_refs(cited[("show", show_id)]),
     )  # fmt: skip
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
-from bot.store._reads import fetch_all, fetch_one
-from bot.store.catalog import Reported, SourceRef, sources_of
+from bot.store._reads import fetch_one
+from bot.store.catalog import Reported, SourceRef, source_refs, sources_json
 from bot.store.db import Database
 
 
@@ -45,42 +46,69 @@ class PersonInfo:
     roles: tuple[RoleInfo, ...]
 
 
-async def aliases(db: Database, kind: str, entity_id: int) -> tuple[Reported, ...]:
-    """The entity's other spellings, each with the sources that used it."""
-    sql = "SELECT id, name FROM aliases WHERE entity_kind = ? AND entity_id = ? ORDER BY id"
-    found = await fetch_all(db, sql, (kind, entity_id))
-    cited = await sources_of(db, "alias", [r[0] for r in found])
-    return tuple(Reported(r[1], cited.get(r[0], ())) for r in found)
+def _aliases_json(kind: str, entity_id: str) -> str:
+    """SQL for an entity's other spellings with their sources, as one JSON array."""
+    return f"""json((SELECT json_group_array(
+                         json_array(a.id, a.name, {sources_json("alias", "a.id")}))
+                     FROM aliases a
+                     WHERE a.entity_kind = '{kind}' AND a.entity_id = {entity_id}))"""
+
+
+def _reported(aliases_json: str) -> tuple[Reported, ...]:
+    """The spellings in ``_aliases_json``'s array, oldest alias first."""
+    found = sorted(json.loads(aliases_json))
+    return tuple(Reported(name, source_refs(sources)) for _, name, sources in found)
+
+
+# Each card is one statement: every trip to aiosqlite's thread costs more than the query,
+# so the row's lists come back as JSON arrays with their sort keys (SQLite 3.40 has no
+# ORDER BY inside json_group_array) and Python orders them.
+_CHARACTER = f"""
+SELECT c.id, c.show_id, s.title, c.name, c.description,
+  json((SELECT json_group_array(json_array(cr.billing, cr.id, p.name))
+        FROM credits cr JOIN people p ON p.id = cr.person_id
+        WHERE cr.character_id = c.id)) AS played,
+  {sources_json("character", "c.id")} AS cites,
+  {_aliases_json("character", "c.id")} AS aliases
+FROM characters c JOIN shows s ON s.id = c.show_id WHERE s.guild_id = ? AND c.id = ?
+"""
+
+_PERSON = f"""
+SELECT p.id, p.name, p.native_name,
+  json((SELECT json_group_array(json_array(k.year, k.id, k.work))
+        FROM known_for k WHERE k.person_id = p.id)) AS works,
+  json((SELECT json_group_array(json_array(s.title, cr.billing, cr.id, s.id, cr.role, ch.name))
+        FROM credits cr JOIN shows s ON s.id = cr.show_id
+        LEFT JOIN characters ch ON ch.id = cr.character_id
+        WHERE cr.person_id = p.id)) AS roles,
+  {_aliases_json("person", "p.id")} AS aliases
+FROM people p WHERE p.guild_id = ? AND p.id = ?
+"""
 
 
 async def character_info(db: Database, guild_id: int, character_id: int) -> CharacterInfo | None:
-    """The guild's character ``character_id``."""
-    sql = """SELECT c.id, c.show_id, s.title, c.name, c.description FROM characters c
-             JOIN shows s ON s.id = c.show_id WHERE s.guild_id = ? AND c.id = ?"""
-    r = await fetch_one(db, sql, (guild_id, character_id))
+    """The guild's character ``character_id`` (one statement)."""
+    r = await fetch_one(db, _CHARACTER, (guild_id, character_id))
     if r is None:
         return None
-    sql = """SELECT p.name FROM credits cr JOIN people p ON p.id = cr.person_id
-             WHERE cr.character_id = ? ORDER BY cr.billing"""
-    played = tuple(p[0] for p in await fetch_all(db, sql, (character_id,)))
-    cited = await sources_of(db, "character", [character_id])
+    played = tuple(name for _, _, name in sorted(json.loads(r["played"])))
     return CharacterInfo(
-        r[0], r[1], r[2], r[3], r[4], await aliases(db, "character", character_id),
-        cited.get(character_id, ()), played,
+        r["id"], r["show_id"], r["title"], r["name"], r["description"],
+        _reported(r["aliases"]), source_refs(json.loads(r["cites"])), played,
     )  # fmt: skip
 
 
 async def person_info(db: Database, guild_id: int, person_id: int) -> PersonInfo | None:
-    """The guild's person ``person_id``, with roles across the guild's shows."""
-    sql = "SELECT id, name, native_name FROM people WHERE guild_id = ? AND id = ?"
-    r = await fetch_one(db, sql, (guild_id, person_id))
+    """The guild's person ``person_id``, with roles across the guild's shows (one statement)."""
+    r = await fetch_one(db, _PERSON, (guild_id, person_id))
     if r is None:
         return None
-    sql = "SELECT work, year FROM known_for WHERE person_id = ? ORDER BY year IS NULL, year DESC"
-    works = tuple((w[0], w[1]) for w in await fetch_all(db, sql, (person_id,)))
-    sql = """SELECT s.id, s.title, cr.role, ch.name FROM credits cr
-             JOIN shows s ON s.id = cr.show_id
-             LEFT JOIN characters ch ON ch.id = cr.character_id
-             WHERE cr.person_id = ? ORDER BY s.title, cr.billing"""
-    roles = tuple(RoleInfo(*x) for x in await fetch_all(db, sql, (person_id,)))
-    return PersonInfo(r[0], r[1], r[2], await aliases(db, "person", person_id), works, roles)
+    # Most recent work first, undated last; in the order entered when years tie.
+    works = sorted(json.loads(r["works"]), key=lambda w: (w[0] is None, -(w[0] or 0), w[1]))
+    roles = sorted(json.loads(r["roles"]), key=lambda x: (x[0], x[1], x[2]))
+    return PersonInfo(
+        r["id"], r["name"], r["native_name"], _reported(r["aliases"]),
+        tuple((work, year) for year, _, work in works),
+        tuple(RoleInfo(show_id, title, role, character)
+              for title, _, _, show_id, role, character in roles),
+    )  # fmt: skip

@@ -28,8 +28,9 @@ async def test_member_sees_the_show_card_with_premiere_by_its_precision(world):
     premiere = shown["Premiere"].splitlines()
     assert premiere[0] == "March 23, 2022"
     assert "March 2022 (date not announced)" in premiere[1]
-    assert "NME Asia, 2022-02-17" in premiere[1]
-    assert "The Korea Herald" in card.footer.text
+    # Each fact's sources oldest first.
+    assert "(Trailer and poster article, 2022-02-08; NME Asia, 2022-02-17)" in premiere[1]
+    assert card.footer.text == "Sources: NME Asia, 2022-02-17; The Korea Herald, 2022-03-24"
     labels = [c["label"] for row in result.response.components for c in row["components"]]
     assert labels == ["Cast", "Trailer", "Episodes"]
 
