@@ -1,6 +1,6 @@
 """How fast /admin history pages and revert checks stay as a guild's history grows.
 
-Run: /work/venv/bin/python -m benchmarks.admin_history [rows]
+Run: python -m benchmarks.admin_history [rows]
 Measured, not asserted: prints milliseconds per operation.
 """
 

@@ -1,7 +1,7 @@
 """Wire-level benchmark: kdrama-bot vs a bare discord.py bot, through the same stand-in.
 
-    /work/venv/bin/python benchmarks/bench_wire.py [--requests 400] [--guilds 1000]
-    /work/venv/bin/python benchmarks/bench_wire.py --soak 600 --rate 20
+    python benchmarks/bench_wire.py [--requests 400] [--guilds 1000]
+    python benchmarks/bench_wire.py --soak 600 --rate 20
 
 Both bots run as real subprocesses against the Discord stand-in from tests/wire on
 127.0.0.1; latency is from the stand-in dispatching INTERACTION_CREATE to it receiving
