@@ -19,7 +19,7 @@ from bot.store.people import CharacterInfo, PersonInfo
 LEAD_CAST = 4
 
 
-def _names(credits: list[CreditInfo], role: str) -> str:
+def _names(credits: tuple[CreditInfo, ...], role: str) -> str:
     return ", ".join(c.person for c in credits if c.role == role)
 
 
@@ -41,8 +41,9 @@ def premiere_text(show: ShowInfo, locale: str) -> str:
     return "\n".join(lines)
 
 
-def show_card(show: ShowInfo, credits: list[CreditInfo], locale: str) -> Card:
+def show_card(show: ShowInfo, locale: str) -> Card:
     """The show card: what it is, when it airs, who makes it and who is in it."""
+    credits = show.credits
     fields: list[Field] = []
 
     def add(key: str, value: str | int | None, inline: bool = True) -> None:
@@ -69,17 +70,17 @@ def show_card(show: ShowInfo, credits: list[CreditInfo], locale: str) -> Card:
     )
 
 
-def cast_card(show: ShowInfo, credits: list[CreditInfo], locale: str) -> Card:
+def cast_card(show: ShowInfo, locale: str) -> Card:
     """Everyone in the cast with the character they play."""
-    cast = [cast_line(c, locale) for c in credits if c.role == "cast"]
+    cast = [cast_line(c, locale) for c in show.credits if c.role == "cast"]
     description = "\n".join(cast) if cast else t("members.cast.none", locale)
     return Card(title=t("members.cast.title", locale, show=show.title), description=description)
 
 
-def crew_card(show: ShowInfo, credits: list[CreditInfo], locale: str) -> Card:
+def crew_card(show: ShowInfo, locale: str) -> Card:
     """Director, writer and every other credit that is not cast, grouped by role."""
     by_role: dict[str, list[str]] = defaultdict(list)
-    for credit in credits:
+    for credit in show.credits:
         if credit.role != "cast":
             by_role[credit.role].append(credit.person)
     order = sorted(by_role, key=lambda r: (r not in ("director", "writer"), r != "director", r))

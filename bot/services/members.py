@@ -38,7 +38,7 @@ async def show_reply(db: Database, guild_id: int, show_id: int, locale: str) -> 
 
     async def make() -> tuple[Card, str]:
         show = await _show(db, guild_id, show_id)
-        return show_card(show, await catalog.credits(db, show_id), locale), show.slug
+        return show_card(show, locale), show.slug
 
     return await replies(db).get(("show", guild_id, show_id, locale), make)
 
@@ -48,7 +48,7 @@ async def cast_reply(db: Database, guild_id: int, show_id: int, locale: str) -> 
 
     async def make() -> Card:
         show = await _show(db, guild_id, show_id)
-        return cast_card(show, await catalog.credits(db, show_id, ("cast",)), locale)
+        return cast_card(show, locale)
 
     return await replies(db).get(("cast", guild_id, show_id, locale), make)
 
@@ -58,7 +58,7 @@ async def crew_reply(db: Database, guild_id: int, show_id: int, locale: str) -> 
 
     async def make() -> Card:
         show = await _show(db, guild_id, show_id)
-        return crew_card(show, await catalog.credits(db, show_id), locale)
+        return crew_card(show, locale)
 
     return await replies(db).get(("crew", guild_id, show_id, locale), make)
 

@@ -56,6 +56,7 @@ class ShowInfo:
     former_titles: tuple[Reported, ...]
     earlier_premieres: tuple[tuple[Release, tuple[SourceRef, ...]], ...]
     sources: tuple[SourceRef, ...]
+    credits: tuple[CreditInfo, ...] = ()  # in billing order
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,10 +142,10 @@ async def default_show_id(db: Database, guild_id: int) -> int | None:
     return await fetch_value(db, sql, (guild_id,))
 
 
-# The show row with its other titles, earlier premiere reports and every source behind
-# them, as JSON arrays: one statement, so one trip to aiosqlite's thread (each trip costs
-# more than the whole query). SQLite 3.40 has no ORDER BY inside json_group_array, so
-# each array carries its sort keys and Python sorts.
+# The show row with its other titles, earlier premiere reports, every source behind
+# them and its credits, as JSON arrays: one statement, so one trip to aiosqlite's
+# thread (each trip costs more than the whole query). SQLite 3.40 has no ORDER BY
+# inside json_group_array, so each array carries its sort keys and Python sorts.
 _SHOW_INFO = """
 SELECT s.*,
   (SELECT json_group_array(json_array(t.id, t.title))
@@ -160,13 +161,18 @@ SELECT s.*,
              AND f.entity_id IN (SELECT id FROM show_titles WHERE show_id = s.id))
          OR (f.entity_kind = 'release_report'
              AND f.entity_id IN (SELECT id FROM release_reports WHERE show_id = s.id)))
-  ) AS cites
+  ) AS cites,
+  (SELECT json_group_array(json_array(
+            cr.billing, cr.id, cr.person_id, p.name, cr.role, cr.character_id, ch.name))
+     FROM credits cr JOIN people p ON p.id = cr.person_id
+     LEFT JOIN characters ch ON ch.id = cr.character_id
+     WHERE cr.show_id = s.id) AS credits
 FROM shows s WHERE s.guild_id = ? AND s.id = ?
 """
 
 
 async def show_info(db: Database, guild_id: int, show_id: int) -> ShowInfo | None:
-    """The guild's show ``show_id`` with its titles, earlier reports and sources.
+    """The guild's show ``show_id`` with its titles, earlier reports, sources and credits.
 
     One statement whatever the show (see ``_SHOW_INFO``).
     """
@@ -192,24 +198,8 @@ async def show_info(db: Database, guild_id: int, show_id: int) -> ShowInfo | Non
             for rid, at, precision, tz in reports
         ),
         sources=source_refs(cited[("show", show_id)]),
+        credits=tuple(CreditInfo(*c[2:]) for c in sorted(json.loads(s["credits"]))),
     )  # fmt: skip
-
-
-async def credits(
-    db: Database, show_id: int, roles: Iterable[str] | None = None
-) -> list[CreditInfo]:
-    """The show's credits in billing order, optionally only some roles."""
-    sql = """SELECT cr.person_id, p.name, cr.role, cr.character_id, ch.name FROM credits cr
-             JOIN people p ON p.id = cr.person_id
-             LEFT JOIN characters ch ON ch.id = cr.character_id
-             WHERE cr.show_id = ?"""
-    params: list[object] = [show_id]
-    if roles is not None:
-        roles = list(roles)
-        sql += f" AND cr.role IN ({', '.join('?' for _ in roles)})"
-        params += roles
-    sql += " ORDER BY cr.billing, cr.id"
-    return [CreditInfo(*r) for r in await fetch_all(db, sql, params)]
 
 
 async def episodes(db: Database, show_id: int) -> list[EpisodeInfo]:
