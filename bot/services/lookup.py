@@ -63,7 +63,8 @@ async def resolve_show(db: Database, guild_id: int, value: str | None, locale: s
     )
     if found is not None:
         return found
-    hit = _good_enough(await search(db, guild_id, value, ("show",), limit=5), value)
+    hits = await search(db, guild_id, value, ("show",), limit=5, exact_is_enough=True)
+    hit = _good_enough(hits, value)
     if hit is not None:
         return hit.entity_id
     raise _not_found("show", value, await suggestions(db, guild_id, value, ("show",)), locale)
@@ -78,11 +79,14 @@ async def resolve_entity(
         return int(match.group(1))
 
     async def find() -> int | None:
-        hits = await search(db, guild_id, value, (kind,), show_id=show_id, limit=5)
+        hits = await search(
+            db, guild_id, value, (kind,), show_id=show_id, limit=5, exact_is_enough=True
+        )
         hit = _good_enough(hits, value)
         if hit is None and show_id is not None:
             # A character of another show in the guild is still the one they meant.
-            hit = _good_enough(await search(db, guild_id, value, (kind,), limit=5), value)
+            hits = await search(db, guild_id, value, (kind,), limit=5, exact_is_enough=True)
+            hit = _good_enough(hits, value)
         return None if hit is None else hit.entity_id
 
     # Members type the same few names: remember what each spelling resolved to.

@@ -55,12 +55,15 @@ async def search(
     *,
     show_id: int | None = None,
     limit: int = 25,
+    exact_is_enough: bool = False,
 ) -> list[Hit]:
     """The best ``limit`` entities of ``kinds`` whose any spelling matches ``query``.
 
     Ranked: exact name, name prefix, word prefix, substring, romanization variant; a
     preferred spelling before an alias; shorter names first. An empty query lists
     entities alphabetically. ``show_id`` narrows characters and episodes to one show.
+    ``exact_is_enough`` (for resolving a typed name, not for autocomplete) skips the
+    substring and variant searches when some spelling matches the query exactly.
     """
     q = normalize(query)
     marks = ", ".join("?" for _ in kinds)
@@ -84,9 +87,12 @@ async def search(
     # statement either way: each query is a trip to aiosqlite's thread.
     # The guard sits in LIMIT, which SQLite evaluates once before the loop (LIMIT 0
     # never opens the MATCH); in WHERE it would be checked per row after the MATCH ran.
+    # A typed name that some spelling matches whole needs nothing else: each trigram
+    # phrase costs ~2 ms on a 50,000-name catalog, the prefix range ~0.05 ms.
+    exact = "AND NOT EXISTS (SELECT 1 FROM prefix WHERE score = 0)" if exact_is_enough else ""
     cap = f"""CASE WHEN (SELECT COUNT(*) FROM (SELECT DISTINCT e.kind, e.entity_id
               FROM prefix p JOIN search_entries e ON e.id = p.entry_id)) < {int(limit)}
-              THEN {_BRANCH_LIMIT} ELSE 0 END"""
+              {exact} THEN {_BRANCH_LIMIT} ELSE 0 END"""
     folded = loose(q)
     # A three-letter skeleton ("han") matches half the catalog: variants need four.
     for column, text, score, shortest in (("norm", q, 3, 3), ("loose", folded, VARIANT_SCORE, 4)):
