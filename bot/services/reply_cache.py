@@ -1,12 +1,13 @@
 """Member replies that depend on the catalog alone, kept until the data may change.
 
-A show card costs five SQLite statements, each a trip to aiosqlite's thread; in a fan
-server everyone asks about the same show, so the same card is asked for again and
-again. An entry is good for one exact :meth:`Database.version` only: any write on the
-bot's connection (an admin's edit, a revert, an import, a discussion opening) makes
-every entry stale at once, and a commit by another process (``kdrama-bot data import``
-while the bot runs) within a second. Replies that depend on the member — spoiler
-gating by their /watched progress — are never cached.
+Even a one-statement card costs a trip to aiosqlite's thread, about twice what the
+rest of a command does; in a fan server everyone asks about the same show, so the same
+card is asked for again and again. An entry is good for one exact
+:meth:`Database.version` only: any write on the bot's connection (an admin's edit, a
+revert, an import, a discussion opening) makes every entry stale at once, and a commit
+by another process (``kdrama-bot data import`` while the bot runs) within a second.
+Replies that depend on the member — spoiler gating by their /watched progress — are
+never cached.
 """
 
 from __future__ import annotations
