@@ -15,20 +15,20 @@ from bot.clock import Clock
 from bot.i18n import Translator
 from bot.services.scheduler import Scheduler
 from bot.store import Database
-from bot.tree import BotTree
+from bot.ui.tree import BotTree
 
 log = logging.getLogger(__name__)
 
 # Loaded in this order; a feature joins the bot by being listed here.
 EXTENSIONS: tuple[str, ...] = (
-    "cogs.meta",
-    "cogs.info",
-    "cogs.episodes",
-    "cogs.search",
-    "cogs.announce",
-    "cogs.discussions",
-    "cogs.admin",
-    "cogs.config",
+    "bot.cogs.meta",
+    "bot.cogs.info",
+    "bot.cogs.episodes",
+    "bot.cogs.search",
+    "bot.cogs.announce",
+    "bot.cogs.discussions",
+    "bot.cogs.admin",
+    "bot.cogs.config",
 )
 
 

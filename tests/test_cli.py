@@ -7,9 +7,9 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from bot.__main__ import main
-from bot.permissions import REQUIRED, required_permissions
+from bot.cli.main import main
 from bot.store import bundled_migrations
+from bot.ui.permissions import REQUIRED, required_permissions
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import cli_data
+from bot.cli import data as cli_data
 from bot.store.db import Database
 from tests.conftest import BUNDLED
 

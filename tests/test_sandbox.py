@@ -17,7 +17,7 @@ from discord import app_commands
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.__main__ import main
+from bot.cli.main import main
 from bot.sandbox.echo import Echo
 from bot.sandbox.prompt import (
     MAX_ADVANCE,

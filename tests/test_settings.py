@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from bot.__main__ import main
+from bot.cli.main import main
 from bot.settings import Settings, SettingsError, load_settings, read_environment, setup_logging
 
 TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GhIjKl.abcdefghijklmnopqrstuvwxyz0123456789AB"

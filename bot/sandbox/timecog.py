@@ -15,8 +15,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.errors import UserFacingError
 from bot.sandbox.timeparse import Advance, PromptError, describe, parse_command
+from bot.ui.errors import UserFacingError
 
 
 class SandboxTime(commands.Cog):

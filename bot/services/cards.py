@@ -15,7 +15,7 @@ from bot.domain.card import Card, fit
 from bot.domain.release import Precision, Release
 from bot.i18n import t
 from bot.store.catalog import Reported, SourceRef
-from bot.tree import NO_MENTIONS
+from bot.ui.tree import NO_MENTIONS
 
 COLOUR = discord.Colour(0xE8A0BF)  # soft pink, the show's poster palette
 

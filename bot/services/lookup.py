@@ -13,12 +13,12 @@ import discord
 from discord import app_commands
 
 from bot.domain.names import loose, normalize
-from bot.errors import UserFacingError
 from bot.i18n import t
 from bot.services.reply_cache import replies
 from bot.store.catalog import default_show_id, show_id_by_slug
 from bot.store.db import Database
 from bot.store.search import Hit, search, suggestions
+from bot.ui.errors import UserFacingError
 
 _BY_ID = re.compile(r"^#(\d{1,18})$")
 # Choice names and values may not exceed 100 characters.

@@ -8,13 +8,13 @@ command it stands for. Cards that depend on the catalog alone come from the repl
 from __future__ import annotations
 
 from bot.domain.card import Card
-from bot.errors import UserFacingError
 from bot.services.cards_episodes import episode_plot_card, episodes_card, plot_card, trailer_card
 from bot.services.cards_show import cast_card, character_card, crew_card, person_card, show_card
 from bot.services.reply_cache import replies
 from bot.store import catalog, people, progress
 from bot.store.db import Database
 from bot.store.discussions import discussion_links
+from bot.ui.errors import UserFacingError
 
 
 async def _show(db: Database, guild_id: int, show_id: int) -> catalog.ShowInfo:

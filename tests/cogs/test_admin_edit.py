@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.errors import NotAdmin, UserFacingError
+from bot.ui.errors import NotAdmin, UserFacingError
 from tests.conftest import open_to_everyone
 
 

@@ -6,7 +6,7 @@ import json
 
 import discord
 
-from bot.errors import UserFacingError
+from bot.ui.errors import UserFacingError
 
 SHOW = "SELECT title, platform FROM shows WHERE guild_id = ? AND slug = 'soundtrack-1'"
 

@@ -6,9 +6,9 @@ import re
 
 from discord import app_commands
 
+from bot.cogs.admin import build_admin_group
+from bot.cogs.config import ConfigGroup
 from bot.i18n import command_translation, t
-from cogs.admin import build_admin_group
-from cogs.config import ConfigGroup
 
 # Discord's rule for localized names: lowercase, no spaces, 1-32 characters.
 NAME = re.compile(r"^[-_\w]{1,32}$")

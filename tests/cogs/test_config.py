@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import discord
 
-from bot.errors import NotAdmin, UserFacingError
 from bot.store.guilds import get_settings
+from bot.ui.errors import NotAdmin, UserFacingError
 from tests.conftest import open_to_everyone
 
 

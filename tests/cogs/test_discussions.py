@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.errors import NotModerator, UserFacingError
 from bot.store.discussions import discussion_links, set_index
+from bot.ui.errors import NotModerator, UserFacingError
 from tests.cogs.discussion_harness import (
     RELEASES,
     SHOW,

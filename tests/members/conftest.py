@@ -7,8 +7,8 @@ import json
 import pytest
 
 from bot.domain.showfile import parse_show_file
-from bot.errors import UserFacingError
 from bot.store.catalog_io import import_show
+from bot.ui.errors import UserFacingError
 
 
 @pytest.fixture

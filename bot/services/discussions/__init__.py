@@ -6,7 +6,7 @@ Public interface (cogs and other services use only these):
 - :func:`plan_discussions` (schedule openings; check permissions ahead), :func:`plan_all`
 - :func:`channel_problems` (what the bot would lack in a candidate channel)
 - :func:`reopen_after_downtime` (start-up), :data:`TIMER_KIND`, :func:`timer_key`
-- :class:`DiscussionError` (a :class:`~bot.errors.UserFacingError` with ``permanent``)
+- :class:`DiscussionError` (a :class:`~bot.ui.errors.UserFacingError` with ``permanent``)
 """
 
 from ._channel import DiscussionError, archive_duration

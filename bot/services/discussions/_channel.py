@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 import discord
 
-from bot.errors import UserFacingError
+from bot.ui.errors import UserFacingError
 
 DiscussionChannel = discord.ForumChannel | discord.TextChannel
 

@@ -10,7 +10,7 @@ from bot.i18n import guild_locale
 from bot.store import discussions as store
 from bot.store.discussions import DiscussionIndex, ShowEpisodes
 from bot.store.guilds import get_settings
-from bot.tree import NO_MENTIONS
+from bot.ui.tree import NO_MENTIONS
 
 from ._channel import DiscussionChannel, find_thread
 from ._render import index_heading, index_text, index_title

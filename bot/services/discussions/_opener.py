@@ -11,11 +11,11 @@ from weakref import WeakKeyDictionary
 import discord
 
 from bot.i18n import guild_locale, t
-from bot.permissions import permission_names
 from bot.store import discussions as store
 from bot.store.discussions import Discussion, EpisodeInfo, ShowEpisodes
 from bot.store.guilds import get_settings
-from bot.tree import NO_MENTIONS
+from bot.ui.permissions import permission_names
+from bot.ui.tree import NO_MENTIONS
 
 from ._channel import (
     DiscussionChannel,

@@ -9,10 +9,10 @@ import discord
 
 from bot.domain.release import Precision
 from bot.i18n import guild_locale, t
-from bot.permissions import permission_names
 from bot.services.modlog import tell_moderators
 from bot.store import discussions as store
 from bot.store.guilds import get_settings
+from bot.ui.permissions import permission_names
 
 from ._channel import (
     DiscussionError,

@@ -6,7 +6,7 @@ from typing import Any
 
 import discord
 
-from bot.tree import reply_error
+from bot.ui.tree import reply_error
 
 
 class View(discord.ui.View):

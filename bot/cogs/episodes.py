@@ -13,7 +13,7 @@ from bot.i18n import locale_of, t
 from bot.services import members
 from bot.services.cards import send_card
 from bot.services.lookup import resolve_show, show_autocomplete
-from bot.tree import NO_MENTIONS
+from bot.ui.tree import NO_MENTIONS
 
 SHOW_OPTION = _("The show (default: the server's show)")
 Episode = app_commands.Range[int, 1, 1000]

@@ -25,8 +25,8 @@ from bot.services.lookup import (
     resolve_show,
     show_autocomplete,
 )
-from bot.tree import reply_error
-from bot.ui import View
+from bot.ui.tree import reply_error
+from bot.ui.views import View
 
 SHOW_OPTION = _("The show (default: the server's show)")
 

@@ -6,10 +6,10 @@ from typing import Any
 
 import discord
 
+from bot.cogs.admin._base import bad_value, done, editing, short
 from bot.domain.catalog_fields import FIELDS, clean
-from bot.errors import UserFacingError
-from bot.ui import Modal
-from cogs.admin._base import bad_value, done, editing, short
+from bot.ui.errors import UserFacingError
+from bot.ui.views import Modal
 
 
 async def apply_set(

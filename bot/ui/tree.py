@@ -7,9 +7,9 @@ import logging
 import discord
 from discord import app_commands
 
-from bot.errors import NotAdmin, NotModerator, UserFacingError
 from bot.i18n import t
-from bot.permissions import permission_names
+from bot.ui.errors import NotAdmin, NotModerator, UserFacingError
+from bot.ui.permissions import permission_names
 
 log = logging.getLogger(__name__)
 

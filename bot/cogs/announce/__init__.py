@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from discord.ext import commands
 
-from cogs.announce._cog import Announce
+from bot.cogs.announce._cog import Announce
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -7,12 +7,12 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
-from bot.errors import UserFacingError
 from bot.i18n import locale_of
 from bot.services.cards import send_card
 from bot.services.cards_episodes import search_card
 from bot.store.search import VARIANT_SCORE
 from bot.store.search import search as search_names
+from bot.ui.errors import UserFacingError
 
 
 class Search(commands.Cog):

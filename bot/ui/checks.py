@@ -12,8 +12,8 @@ from typing import Any, TypeVar
 import discord
 from discord import app_commands
 
-from bot.errors import NotAdmin, NotModerator
 from bot.store.guilds import get_settings
+from bot.ui.errors import NotAdmin, NotModerator
 
 T = TypeVar("T")
 

@@ -8,21 +8,21 @@ from typing import Any
 
 import discord
 
-from bot.autocomplete import (  # noqa: F401 - re-exported for the admin modules
+from bot.domain.catalog_fields import FieldError, describe
+from bot.i18n import t
+from bot.store.catalog_edit import Conflict, Editor, NotFound, RevertRefused, edit
+from bot.store.catalog_io import default_show
+from bot.store.history import Actor
+from bot.ui.autocomplete import (  # noqa: F401 - re-exported for the admin modules
     complete_alias,
     complete_in_show,
     complete_person,
     complete_show,
     complete_source,
 )
-from bot.checks import AdminGroup  # noqa: F401 - re-exported for the admin modules
-from bot.domain.catalog_fields import FieldError, describe
-from bot.errors import UserFacingError
-from bot.i18n import t
-from bot.store.catalog_edit import Conflict, Editor, NotFound, RevertRefused, edit
-from bot.store.catalog_io import default_show
-from bot.store.history import Actor
-from bot.tree import NO_MENTIONS
+from bot.ui.checks import AdminGroup  # noqa: F401 - re-exported for the admin modules
+from bot.ui.errors import UserFacingError
+from bot.ui.tree import NO_MENTIONS
 
 
 def actor(interaction: discord.Interaction) -> Actor:

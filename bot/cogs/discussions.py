@@ -9,16 +9,16 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
-from bot.checks import moderator_only
 from bot.domain.release import Precision
-from bot.errors import UserFacingError
 from bot.i18n import guild_locale, t
 from bot.services import discussions as service
 from bot.services.modlog import tell_moderators
 from bot.store import discussions as store
 from bot.store.catalog_io import default_show, list_show_slugs
 from bot.store.guilds import get_settings
-from bot.tree import NO_MENTIONS
+from bot.ui.checks import moderator_only
+from bot.ui.errors import UserFacingError
+from bot.ui.tree import NO_MENTIONS
 
 log = logging.getLogger(__name__)
 

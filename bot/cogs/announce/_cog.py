@@ -9,18 +9,18 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
-from bot.checks import moderator_only
+from bot.cogs.announce import _render as render
+from bot.cogs.announce._views import ConfirmView, toggle_notify
 from bot.domain.timeexpr import TimeExprError, check_window, korea_text, parse_when
-from bot.errors import UserFacingError
 from bot.i18n import t
 from bot.services import announcer
 from bot.store import announce as store
 from bot.store import timers as timer_store
 from bot.store.catalog_io import default_show, list_show_slugs
 from bot.store.guilds import get_settings
-from bot.tree import NO_MENTIONS
-from cogs.announce import _render as render
-from cogs.announce._views import ConfirmView, toggle_notify
+from bot.ui.checks import moderator_only
+from bot.ui.errors import UserFacingError
+from bot.ui.tree import NO_MENTIONS
 
 MAX_TEXT = 1800
 

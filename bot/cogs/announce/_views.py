@@ -8,8 +8,8 @@ import discord
 
 from bot.i18n import t
 from bot.store.guilds import get_settings
-from bot.tree import NO_MENTIONS
-from bot.ui import View
+from bot.ui.tree import NO_MENTIONS
+from bot.ui.views import View
 
 
 class ConfirmView(View):

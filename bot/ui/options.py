@@ -5,7 +5,7 @@ from __future__ import annotations
 import discord
 from discord import app_commands
 
-from bot.errors import UserFacingError
+from bot.ui.errors import UserFacingError
 
 
 class DiscussionChannel(app_commands.Transformer):

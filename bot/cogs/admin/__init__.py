@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from discord.ext import commands
 
-from cogs.admin._base import AdminGroup
-from cogs.admin._history import AdminRoot
-from cogs.admin._parts import CastGroup, CharacterGroup, EpisodeGroup, MediaGroup
-from cogs.admin._shows import AliasGroup, PremiereGroup, ShowGroup, SourceGroup
+from bot.cogs.admin._base import AdminGroup
+from bot.cogs.admin._history import AdminRoot
+from bot.cogs.admin._parts import CastGroup, CharacterGroup, EpisodeGroup, MediaGroup
+from bot.cogs.admin._shows import AliasGroup, PremiereGroup, ShowGroup, SourceGroup
 
 
 def build_admin_group() -> AdminGroup:

@@ -10,16 +10,16 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.autocomplete import complete_show
-from bot.checks import AdminGroup
-from bot.errors import UserFacingError
 from bot.i18n import t
-from bot.options import DiscussionChannel
-from bot.permissions import permission_names
 from bot.services import announcer, discussions
 from bot.store.catalog_io import list_show_slugs
 from bot.store.guilds import GuildSettings, get_settings, update_settings
-from bot.tree import NO_MENTIONS
+from bot.ui.autocomplete import complete_show
+from bot.ui.checks import AdminGroup
+from bot.ui.errors import UserFacingError
+from bot.ui.options import DiscussionChannel
+from bot.ui.permissions import permission_names
+from bot.ui.tree import NO_MENTIONS
 
 # What each channel's feature does there, as permission flags (only what is used). The
 # discussion channel is checked by the discussions service, which knows forums and tags.

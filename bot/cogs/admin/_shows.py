@@ -7,10 +7,7 @@ from typing import Literal
 import discord
 from discord import app_commands
 
-from bot.domain.catalog_fields import clean, clean_slug, parse_release
-from bot.errors import UserFacingError
-from bot.store.catalog_edit import NotFound, read_value
-from cogs.admin._base import (
+from bot.cogs.admin._base import (
     AdminGroup,
     bad_value,
     complete_alias,
@@ -24,7 +21,10 @@ from cogs.admin._base import (
     short,
     show_slug,
 )  # fmt: skip
-from cogs.admin._modal import edit_field
+from bot.cogs.admin._modal import edit_field
+from bot.domain.catalog_fields import clean, clean_slug, parse_release
+from bot.store.catalog_edit import NotFound, read_value
+from bot.ui.errors import UserFacingError
 
 ShowField = Literal[
     "title", "native_title", "platform", "format", "episode_count", "genres", "logline",

@@ -7,10 +7,7 @@ from typing import Literal
 import discord
 from discord import app_commands
 
-from bot.domain.catalog_fields import clean, clean_slug, parse_release, slugify
-from bot.errors import UserFacingError
-from bot.store.catalog_edit import Editor, NotFound
-from cogs.admin._base import (
+from bot.cogs.admin._base import (
     AdminGroup,
     bad_value,
     complete_in_show,
@@ -23,8 +20,11 @@ from cogs.admin._base import (
     short,
     show_slug,
 )  # fmt: skip
-from cogs.admin._modal import edit_field
-from cogs.admin._shows import _id, _text, current
+from bot.cogs.admin._modal import edit_field
+from bot.cogs.admin._shows import _id, _text, current
+from bot.domain.catalog_fields import clean, clean_slug, parse_release, slugify
+from bot.store.catalog_edit import Editor, NotFound
+from bot.ui.errors import UserFacingError
 
 SHOW = "The show (default: the server's default show)"
 

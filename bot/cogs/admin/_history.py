@@ -9,16 +9,7 @@ from datetime import UTC, datetime
 import discord
 from discord import app_commands
 
-from bot.domain.showfile import ShowFileError, parse_show_file
-from bot.domain.toml_writer import dumps
-from bot.errors import UserFacingError
-from bot.i18n import t
-from bot.store import history
-from bot.store.catalog_edit import import_with_history
-from bot.store.catalog_io import ShowNotFound, export_show
-from bot.tree import NO_MENTIONS
-from bot.ui import View
-from cogs.admin._base import (
+from bot.cogs.admin._base import (
     AdminGroup,
     actor,
     complete_show,
@@ -28,6 +19,15 @@ from cogs.admin._base import (
     short,
     show_slug,
 )
+from bot.domain.showfile import ShowFileError, parse_show_file
+from bot.domain.toml_writer import dumps
+from bot.i18n import t
+from bot.store import history
+from bot.store.catalog_edit import import_with_history
+from bot.store.catalog_io import ShowNotFound, export_show
+from bot.ui.errors import UserFacingError
+from bot.ui.tree import NO_MENTIONS
+from bot.ui.views import View
 
 MAX_IMPORT_BYTES = 256 * 1024
 

@@ -1,0 +1,1 @@
+"""The command line: ``kdrama-bot run|sync|db|invite|data|sandbox``."""
