@@ -173,6 +173,17 @@ async def test_the_first_episode_discussion_opens_when_the_premiere_passes(sandb
     assert not any("Could not open" in line for line in sandbox.echo.lines)
 
 
+async def test_a_release_announcement_is_echoed_when_time_passes_an_episodes_release(sandbox):
+    shown = await sandbox.moderator.slash(sandbox.general, "announce plan", show="soundtrack-1")
+    await sandbox.moderator.click(shown.response, label="Confirm")
+    await execute(sandbox, "advance-to 2022-03-23 00:05 KST")
+    echoed = [line for line in sandbox.echo.lines if "Episode 1 is out on Disney+" in line]
+    assert len(echoed) == 1
+    assert "posted in #announcements" in echoed[0]
+    thread = next(t for t in sandbox.discussion.threads if "Episode 1 discussion" in t.name)
+    assert str(thread.id) in sandbox.announcements.last_message.content
+
+
 # --- the prompt, against a live sandbox ------------------------------------------------
 
 

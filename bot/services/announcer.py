@@ -1,8 +1,9 @@
 """Countdown and custom announcements: planning them as timers and sending them.
 
 Timer kinds: ``announce.stage`` (a stage of a show's countdown plan, key
-``plan:<show>:<stage>``) and ``announce.custom`` (a moderator's own text, key
-``custom:<show>:<n>``). Sends carry the timer's nonce (Discord drops a repeat after a
+``plan:<show>:<stage>``), ``announce.custom`` (a moderator's own text, key
+``custom:<show>:<n>``) and ``announce.release`` (an episode's release, sent by
+:mod:`bot.services.releases`). Sends carry the timer's nonce (Discord drops a repeat after a
 crash), ping only the guild's notify role and never @everyone.
 """
 
@@ -24,7 +25,8 @@ log = logging.getLogger(__name__)
 
 STAGE = "announce.stage"
 CUSTOM = "announce.custom"
-KINDS = (STAGE, CUSTOM)
+RELEASE = "announce.release"
+KINDS = (STAGE, CUSTOM, RELEASE)
 NOTIFY_CUSTOM_ID = "kdrama:notify"
 # Stages a re-plan cancelled because they fell in the past come back if the date moves again.
 REPLAN_PAST = "re-planned: now in the past"
@@ -67,10 +69,20 @@ async def plan_preview(
 
 
 async def enable_plan(
-    bot: Any, guild_id: int, slug: str, *, channel_id: int | None, user_id: int
+    bot: Any,
+    guild_id: int,
+    slug: str,
+    *,
+    channel_id: int | None,
+    user_id: int,
+    releases: bool = False,
 ) -> int:
-    """Confirm a show's countdown plan and schedule its stages; returns how many are pending."""
-    plan = store.Plan(guild_id, slug, channel_id)
+    """Confirm a show's countdown plan and schedule its stages; returns how many are pending.
+
+    ``releases`` says whether the plan also announces each episode's release (those
+    are scheduled by :func:`bot.services.releases.replan_releases`).
+    """
+    plan = store.Plan(guild_id, slug, channel_id, releases)
     await store.save_plan(bot.db, plan, created_by=user_id, now=bot.clock.timestamp())
     return await replan_show(bot, guild_id, slug)
 
@@ -158,7 +170,16 @@ def _stage_text(show: store.ShowTiming, stage: str, locale: str) -> str:
     return t(f"announce.stage.{stage}", locale, **fields)
 
 
-async def _channel(bot: Any, channel_id: int, locale: str) -> discord.abc.Messageable:
+def with_ping(body: str, role_id: int | None, ping: object) -> tuple[str, discord.AllowedMentions]:
+    """The body with the role's mention in front, and mentions allowing only that role."""
+    if not ping or role_id is None:
+        return body, discord.AllowedMentions.none()
+    mentions = discord.AllowedMentions(everyone=False, users=False, roles=[discord.Object(role_id)])
+    return f"<@&{role_id}> {body}", mentions
+
+
+async def channel_for(bot: Any, channel_id: int, locale: str) -> discord.abc.Messageable:
+    """The channel an announcement goes to, or a permanent failure saying why not."""
     channel = bot.get_channel(channel_id)
     if channel is None:
         channel = await bot.fetch_channel(channel_id)  # NotFound: a permanent failure
@@ -177,7 +198,7 @@ async def send_announcement(bot: Any, timer: Timer, late: bool) -> str:
     channel_id = payload.get("channel_id") or settings.announce_channel_id
     if channel_id is None:
         raise PermanentError(t("announce.error.no_channel", locale))
-    channel = await _channel(bot, int(channel_id), locale)
+    channel = await channel_for(bot, int(channel_id), locale)
     if timer.kind == STAGE:
         show = await store.show_timing(bot.db, timer.guild_id, payload["show"])
         if show is None or show.premiere is None:
@@ -185,12 +206,7 @@ async def send_announcement(bot: Any, timer: Timer, late: bool) -> str:
         body = _stage_text(show, payload["stage"], locale)
     else:
         body = payload["text"]
-    mentions = discord.AllowedMentions.none()
-    if payload.get("ping") and settings.notify_role_id is not None:
-        body = f"<@&{settings.notify_role_id}> {body}"
-        mentions = discord.AllowedMentions(
-            everyone=False, users=False, roles=[discord.Object(settings.notify_role_id)]
-        )
+    body, mentions = with_ping(body, settings.notify_role_id, payload.get("ping"))
     if late:
         body += "\n" + t("announce.late_note", locale, due=f"<t:{timer.due}:R>")
     message = await channel.send(
@@ -213,7 +229,11 @@ async def waiting_for_channel(bot: Any, guild_id: int) -> list[Timer]:
 async def announcement_failed(bot: Any, timer: Timer, reason: str) -> None:
     """Tell the guild's moderators that an announcement could not be sent."""
     locale = guild_locale(bot.get_guild(timer.guild_id))
-    what = timer.payload.get("stage") or t("announce.custom_label", locale)
+    if "episodes" in timer.payload:
+        numbers = ", ".join(str(n) for n in timer.payload["episodes"])
+        what = t("announce.release_label", locale, numbers=numbers)
+    else:
+        what = timer.payload.get("stage") or t("announce.custom_label", locale)
     await tell_moderators(
         bot, timer.guild_id, "announce.failed_modlog",
         id=timer.id, what=what, show=timer.payload.get("show", "?"), reason=reason,
@@ -229,5 +249,5 @@ def register(bot: Any) -> None:
     async def on_failed(timer: Timer, reason: str) -> None:
         await announcement_failed(bot, timer, reason)
 
-    for kind in KINDS:
+    for kind in (STAGE, CUSTOM):
         _scheduler(bot).register(kind, handler, on_failed=on_failed)

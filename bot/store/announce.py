@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.domain.release import Precision, Release
@@ -25,6 +26,7 @@ class Plan:
     guild_id: int
     show_slug: str
     channel_id: int | None
+    releases: bool = False  # also announce each episode's release
 
 
 def _release(at: int | None, precision: str | None, tz: str) -> Release | None:
@@ -71,20 +73,98 @@ async def set_premiere(db: Database, guild_id: int, slug: str, premiere: Release
 async def save_plan(db: Database, plan: Plan, *, created_by: int, now: int) -> None:
     """Enable (or re-point) a show's countdown plan."""
     await db.execute(
-        """INSERT INTO announce_plans (guild_id, show_slug, channel_id, created_by, created_at)
-           VALUES (?, ?, ?, ?, ?)
-           ON CONFLICT (guild_id, show_slug) DO UPDATE SET channel_id = excluded.channel_id""",
-        (plan.guild_id, plan.show_slug, plan.channel_id, created_by, now),
+        """INSERT INTO announce_plans
+               (guild_id, show_slug, channel_id, releases, created_by, created_at)
+           VALUES (?, ?, ?, ?, ?, ?)
+           ON CONFLICT (guild_id, show_slug) DO UPDATE SET channel_id = excluded.channel_id,
+               releases = excluded.releases""",
+        (plan.guild_id, plan.show_slug, plan.channel_id, int(plan.releases), created_by, now),
     )
 
 
 async def get_plan(db: Database, guild_id: int, slug: str) -> Plan | None:
     """The show's confirmed plan, if any."""
     row = await db.fetchone(
-        "SELECT channel_id FROM announce_plans WHERE guild_id = ? AND show_slug = ?",
+        "SELECT channel_id, releases FROM announce_plans WHERE guild_id = ? AND show_slug = ?",
         (guild_id, slug),
     )
-    return None if row is None else Plan(guild_id, slug, row[0])
+    return None if row is None else Plan(guild_id, slug, row[0], bool(row[1]))
+
+
+async def plans_with_releases(db: Database, guild_id: int) -> list[str]:
+    """The guild's shows whose confirmed plan announces episode releases."""
+    rows = await db.fetchall(
+        "SELECT show_slug FROM announce_plans WHERE guild_id = ? AND releases = 1 ORDER BY 1",
+        (guild_id,),
+    )
+    return [r[0] for r in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseMessage:
+    """The message one episode's release announcement went out as."""
+
+    episode: int
+    channel_id: int
+    message_id: int
+    content: str
+    linked: bool
+
+
+async def record_release_message(
+    db: Database,
+    guild_id: int,
+    slug: str,
+    episodes: Sequence[int],
+    *,
+    channel_id: int,
+    message_id: int,
+    content: str,
+) -> None:
+    """Remember where these episodes' announcement is (a re-run after a crash keeps it)."""
+    async with db.transaction() as conn:
+        await conn.executemany(
+            """INSERT INTO release_announcements
+                   (guild_id, show_slug, episode, channel_id, message_id, content)
+               VALUES (?, ?, ?, ?, ?, ?)
+               ON CONFLICT (guild_id, show_slug, episode) DO NOTHING""",
+            [(guild_id, slug, n, channel_id, message_id, content) for n in episodes],
+        )
+
+
+async def unlinked_release_messages(
+    db: Database, guild_id: int, slug: str, episodes: Sequence[int]
+) -> list[ReleaseMessage]:
+    """These episodes' announcements that do not link their discussion yet."""
+    marks = ", ".join("?" for _ in episodes)
+    rows = await db.fetchall(
+        f"""SELECT episode, channel_id, message_id, content, linked FROM release_announcements
+            WHERE guild_id = ? AND show_slug = ? AND linked = 0 AND episode IN ({marks})
+            ORDER BY episode""",
+        (guild_id, slug, *episodes),
+    )
+    return [ReleaseMessage(r[0], r[1], r[2], r[3], bool(r[4])) for r in rows]
+
+
+async def release_message_episodes(
+    db: Database, guild_id: int, slug: str, message_id: int
+) -> list[int]:
+    """Every episode one announcement message names."""
+    rows = await db.fetchall(
+        """SELECT episode FROM release_announcements
+           WHERE guild_id = ? AND show_slug = ? AND message_id = ? ORDER BY episode""",
+        (guild_id, slug, message_id),
+    )
+    return [r[0] for r in rows]
+
+
+async def mark_release_linked(db: Database, guild_id: int, slug: str, message_id: int) -> None:
+    """The announcement message now links every discussion it names."""
+    await db.execute(
+        """UPDATE release_announcements SET linked = 1
+           WHERE guild_id = ? AND show_slug = ? AND message_id = ?""",
+        (guild_id, slug, message_id),
+    )
 
 
 async def get_event_id(db: Database, guild_id: int, slug: str) -> int | None:

@@ -48,7 +48,9 @@ async def advance_to(world, moment: datetime) -> None:
 
 
 async def enable_plan(world) -> None:
-    result = await world.moderator.slash(world.general, "announce plan", show=SLUG)
+    # The countdown alone: episode release announcements have their own tests
+    # (tests/cogs/test_release_announcements.py).
+    result = await world.moderator.slash(world.general, "announce plan", show=SLUG, episodes=False)
     assert result.ephemeral
     await world.moderator.click(result.response, custom_id="announce:confirm")
 

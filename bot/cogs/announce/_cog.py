@@ -13,7 +13,7 @@ from bot.cogs.announce import _render as render
 from bot.cogs.announce._views import ConfirmView, toggle_notify
 from bot.domain.timeexpr import TimeExprError, check_window, korea_text, parse_when
 from bot.i18n import t
-from bot.services import announcer
+from bot.services import announcer, releases
 from bot.store import announce as store
 from bot.store import timers as timer_store
 from bot.store.catalog_io import default_show, list_show_slugs
@@ -75,6 +75,7 @@ class Announce(commands.Cog):
     async def cog_load(self) -> None:
         """Register the timer handlers and the persistent button before the scheduler starts."""
         announcer.register(self.bot)
+        releases.register(self.bot)
         self.bot.add_dynamic_items(NotifyMe)
 
     async def cog_unload(self) -> None:
@@ -85,8 +86,20 @@ class Announce(commands.Cog):
 
     @commands.Cog.listener()
     async def on_premiere_changed(self, guild_id: int, show_slug: str) -> None:
-        """An admin moved (or removed) a premiere: re-plan that show's countdown."""
+        """An admin moved (or removed) a premiere or an episode's release, or episodes
+        came or went: re-plan that show's countdown and release announcements."""
         await announcer.replan_show(self.bot, guild_id, show_slug)
+        await releases.replan_releases(self.bot, guild_id, show_slug)
+
+    @commands.Cog.listener()
+    async def on_guild_settings_changed(self, guild_id: int) -> None:
+        """The watchable delay or double-drop combining may have changed: re-plan releases."""
+        await releases.replan_guild(self.bot, guild_id)
+
+    @commands.Cog.listener()
+    async def on_discussion_opened(self, guild_id: int, show_slug: str, episodes: tuple) -> None:
+        """An episode's discussion opened: link it from its release announcement."""
+        await releases.link_discussions(self.bot, guild_id, show_slug, episodes)
 
     async def show_autocomplete(
         self, interaction: discord.Interaction, current: str
@@ -99,7 +112,9 @@ class Announce(commands.Cog):
         name=_("plan"), description=_("Preview and enable the countdown plan for a show")
     )
     @app_commands.describe(
-        show=_("The show"), channel=_("Where to announce (default: the announcement channel)")
+        show=_("The show"),
+        channel=_("Where to announce (default: the announcement channel)"),
+        episodes=_("Also announce each episode's release (default: yes)"),
     )
     @moderator_only()
     async def plan(
@@ -107,8 +122,9 @@ class Announce(commands.Cog):
         interaction: discord.Interaction,
         show: str | None = None,
         channel: discord.TextChannel | None = None,
+        episodes: bool = True,
     ) -> None:
-        """Show D-30 … premiere with Confirm."""
+        """Show D-30 … premiere and each episode's release with Confirm."""
         slug = await _show_slug(interaction, show)
         timing, stages = await announcer.plan_preview(self.bot, interaction.guild_id, slug)
         if timing.premiere is None:
@@ -116,6 +132,15 @@ class Announce(commands.Cog):
         lines = render.plan_lines(interaction, stages)
         if timing.premiere.precision.value == "month":
             lines.insert(0, t("announce.plan.month_only", interaction))
+        lines.append("")
+        lines.append(t("announce.plan.releases_heading", interaction))
+        if episodes:
+            planned = await releases.preview(self.bot, interaction.guild_id, slug)
+            lines += render.release_lines(interaction, planned) or [
+                t("announce.plan.releases_none", interaction)
+            ]
+        else:
+            lines.append(t("announce.plan.releases_off", interaction))
         embed = discord.Embed(
             title=t("announce.plan.title", interaction, title=timing.title)[:256],
             description="\n".join(lines)[:4000],
@@ -125,8 +150,10 @@ class Announce(commands.Cog):
 
         async def confirm(click: discord.Interaction) -> str:
             count = await announcer.enable_plan(
-                self.bot, click.guild_id, slug, channel_id=channel_id, user_id=user_id
-            )
+                self.bot, click.guild_id, slug,
+                channel_id=channel_id, user_id=user_id, releases=episodes,
+            )  # fmt: skip
+            count += await releases.replan_releases(self.bot, click.guild_id, slug)
             return t("announce.plan.enabled", click, count=count, title=timing.title)
 
         await interaction.response.send_message(

@@ -6,6 +6,7 @@ import discord
 
 from bot.domain.countdown import PlannedStage
 from bot.domain.release import Precision, Release
+from bot.domain.releases import PlannedRelease, episodes_text
 from bot.domain.timeexpr import korea_text, relative_text
 from bot.i18n import t
 from bot.services.scheduler import Timer
@@ -32,9 +33,25 @@ def plan_lines(interaction: discord.Interaction, stages: list[PlannedStage]) -> 
     return lines
 
 
+def release_lines(interaction: discord.Interaction, planned: list[PlannedRelease]) -> list[str]:
+    """One line per release announcement: when it goes out, or why it will not."""
+    lines = []
+    for item in planned:
+        name = t("announce.plan.release_name", interaction, numbers=episodes_text(item.episodes))
+        if item.skipped == "precision":
+            lines.append(t("announce.plan.release_skip_precision", interaction, name=name))
+        elif item.skipped == "past":
+            lines.append(t("announce.plan.skip_past", interaction, stage=name))
+        else:
+            lines.append(f"**{name}** — {instant(item.due)}")
+    return lines
+
+
 def what(timer: Timer) -> str:
     """The ledger's short name of a timer."""
     show = timer.payload.get("show", "?")
+    if "episodes" in timer.payload:
+        return f"{show} · E{'+'.join(str(n) for n in timer.payload['episodes'])}"
     if "stage" in timer.payload:
         return f"{show} · {timer.payload['stage']}"
     text = str(timer.payload.get("text", "")).replace("\n", " ")

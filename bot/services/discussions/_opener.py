@@ -136,6 +136,8 @@ async def _open_locked(
                 db, guild_id=guild_id, show_slug=show.slug, episodes=group,
                 thread_id=thread.id, channel_id=channel.id, now=bot.clock.timestamp(),  # type: ignore[attr-defined]
             )  # fmt: skip
+            # Release announcements already sent link the discussion on this event.
+            bot.dispatch("discussion_opened", guild_id, show.slug, tuple(group))
             results.append(Opened(tuple(group), thread.id, thread.jump_url, created))
     except (discord.Forbidden, discord.NotFound) as exc:
         raise DiscussionError("discussion.error.discord", reason=exc.text or str(exc)) from exc
