@@ -51,7 +51,7 @@ async def test_check_lists_each_problem_with_file_and_line(
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 2
     assert lines[0].startswith(f"{bad_file}:")
-    assert any(": media.first-poster.kind: 'gif' is not one of" in line for line in lines)
+    assert any(": media.first-poster.kind: “gif” is not one of" in line for line in lines)
     assert any(": extra: unknown key" in line for line in lines)
     # check never touches the database (a stat in a test is fine to block on)
     assert not Path(db_path).exists()  # noqa: ASYNC240

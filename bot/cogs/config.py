@@ -10,6 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.domain.echo import Markup
 from bot.i18n import t
 from bot.services import announcer, discussions
 from bot.store.catalog_io import list_show_slugs
@@ -165,7 +166,7 @@ class ConfigGroup(
         ):
             if role is not None:
                 if role.is_default() or role.managed:
-                    raise UserFacingError("config.bad_role", role=role.mention)
+                    raise UserFacingError("config.bad_role", role=Markup(role.mention))
                 changes[f"{name}_role_id"] = role.id
         if timezone is not None:
             if timezone not in timezones():

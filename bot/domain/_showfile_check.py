@@ -11,11 +11,12 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from bot.domain.release import KOREA, Release, ReleaseError, zone
+from bot.domain.echo import quote
+from bot.domain.release import KOREA, YEARS, Release, ReleaseError, zone
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 NAME_MAX, LOGLINE_MAX, LONG_MAX, QUOTE_MAX = 200, 1_000, 4_000, 2_000
-_ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$", re.ASCII)
 
 Check = Callable[["Checker", Any, str], Any]
 
@@ -143,7 +144,10 @@ def slug(c: Checker, value: Any, path: str) -> str | None:
     """A slug such as ``soundtrack-1``."""
     value = text(64)(c, value, path)
     if value is not None and not SLUG.fullmatch(value):
-        c.add(path, f"{value!r} is not a slug (a-z, 0-9 and '-', starting with a letter or digit)")
+        c.add(
+            path,
+            f"{quote(value)} is not a slug (a-z, 0-9 and '-', starting with a letter or digit)",
+        )
         return None
     return value
 
@@ -152,7 +156,7 @@ def url(c: Checker, value: Any, path: str) -> str | None:
     """An absolute http(s) address."""
     value = text(2_000)(c, value, path)
     if value is not None and not re.fullmatch(r"https?://[^\s/]+\.[^\s]*", value):
-        c.add(path, f"{value!r} is not an http(s) address")
+        c.add(path, f"{quote(value)} is not an http(s) address")
         return None
     return value
 
@@ -165,13 +169,16 @@ def iso_date(c: Checker, value: Any, path: str) -> str | None:
     if value is None:
         return None
     if not _ISO_DATE.fullmatch(value):
-        c.add(path, f"{value!r} is not a date like 2022-03-23 (or 2022-03, 2022)")
+        c.add(path, f"{quote(value)} is not a date like 2022-03-23 (or 2022-03, 2022)")
         return None
     parts = [int(p) for p in value.split("-")] + [1, 1]
+    if parts[0] not in YEARS:
+        c.add(path, f"{quote(value)}: the year must be between {YEARS.start} and {YEARS.stop - 1}")
+        return None
     try:
         dt.date(parts[0], parts[1], parts[2])
     except ValueError as exc:
-        c.add(path, f"{value!r} is not a real date: {exc}")
+        c.add(path, f"{quote(value)} is not a real date: {exc}")
         return None
     return value
 
@@ -213,7 +220,7 @@ def one_of(*allowed: str) -> Check:
     def check(c: Checker, value: Any, path: str) -> str | None:
         value = text(64)(c, value, path)
         if value is not None and value not in allowed:
-            c.add(path, f"{value!r} is not one of: {', '.join(allowed)}")
+            c.add(path, f"{quote(value)} is not one of: {', '.join(allowed)}")
             return None
         return value
 

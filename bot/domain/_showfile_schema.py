@@ -24,6 +24,7 @@ from bot.domain._showfile_check import (
     url,
 )
 from bot.domain._showfile_check import sources as _sources_check
+from bot.domain.echo import quote
 from bot.domain.release import Release
 from bot.domain.showfile import (
     FORMAT_VERSION,
@@ -95,7 +96,7 @@ def _row(specs: dict, build: Callable[..., Any], fields: tuple[str, ...] = ()) -
             return None
         for name in row.get("field_sources") or {}:
             if name in fields and row.get(name) is None:
-                c.add(join(path, f"field_sources.{name}"), f"names {name!r}, which is not set")
+                c.add(join(path, f"field_sources.{name}"), f"names {quote(name)}, which is not set")
         return build(path, row)
 
     return check
@@ -233,7 +234,7 @@ QUOTE = _row(
 
 def _format(c: Checker, value: Any, path: str) -> int | None:
     if type(value) is not int or value != FORMAT_VERSION:  # not True, not 1.0
-        c.add(path, f"unsupported format {value!r}; this bot reads format {FORMAT_VERSION}")
+        c.add(path, f"unsupported format {quote(value)}; this bot reads format {FORMAT_VERSION}")
         return None
     return value
 
@@ -268,13 +269,14 @@ def _check_references(c: Checker, top: dict[str, Any]) -> None:
     for path, keys in c.cited:
         for key in keys:
             if key not in known:
-                c.add(path, f"names unknown source {key!r} (known: {', '.join(sorted(known))})")
+                known_list = ", ".join(sorted(known))
+                c.add(path, f"names unknown source {quote(key)} (known: {known_list})")
     people, characters = top["people"] or {}, top["characters"] or {}
     for i, credit in enumerate(top["credits"] or ()):
         if credit and credit.person and credit.person not in people:
-            c.add(f"credits[{i}].person", f"names unknown person {credit.person!r}")
+            c.add(f"credits[{i}].person", f"names unknown person {quote(credit.person)}")
         if credit and credit.character and credit.character not in characters:
-            c.add(f"credits[{i}].character", f"names unknown character {credit.character!r}")
+            c.add(f"credits[{i}].character", f"names unknown character {quote(credit.character)}")
     _unique(c, "credits", [(x.person, x.role) if x else None for x in top["credits"] or ()],
             "person and role")  # fmt: skip
     episodes = top["episodes"] or ()
@@ -285,9 +287,9 @@ def _check_references(c: Checker, top: dict[str, Any]) -> None:
         if ep and count is not None and ep.number and ep.number > count:
             c.add(f"episodes[{i}].number", f"episode {ep.number} is past episode_count {count}")
     media = top["media"] or {}
-    for key, quote in (top["quotes"] or {}).items():
-        if quote and quote.media and quote.media not in media:
-            c.add(f"quotes.{key}.media", f"names unknown media {quote.media!r}")
+    for key, item in (top["quotes"] or {}).items():
+        if item and item.media and item.media not in media:
+            c.add(f"quotes.{key}.media", f"names unknown media {quote(item.media)}")
     if show:
         _unique(c, "show.titles", [t.title if t else None for t in show.titles], "title")
         reports = [(r.release, r.episode) if r else None for r in show.release_reports]
@@ -313,7 +315,7 @@ def _unique(c: Checker, path: str, values: list[Any], what: str, suffix: str = "
         if value is None:
             continue
         if value in seen:
-            shown = "" if isinstance(value, tuple | Release) else f" {value!r}"
+            shown = "" if isinstance(value, tuple | Release) else f" {quote(value)}"
             c.add(f"{path}[{i}]{suffix}", f"duplicate {what}{shown} (as {path}[{seen[value]}])")
         else:
             seen[value] = i

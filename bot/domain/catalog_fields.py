@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.domain import _showfile_check as chk
+from bot.domain.echo import quote
 from bot.domain.release import Precision, Release, ReleaseError
 
 # What an edit may touch, per entity kind. A "long" field is typed in a modal.
@@ -45,8 +46,8 @@ def _genres(c: chk.Checker, value: Any, path: str) -> list[str] | None:
 
 def _count(c: chk.Checker, value: Any, path: str) -> int | None:
     text = str(value).strip()
-    if not re.fullmatch(r"\d{1,4}", text):
-        c.add(path, f"{text!r} is not a whole number")
+    if not re.fullmatch(r"\d{1,4}", text, re.ASCII):
+        c.add(path, f"{quote(text)} is not a whole number")
         return None
     return chk.integer(0, 1000)(c, int(text), path)
 
@@ -97,10 +98,28 @@ def clean(kind: str, field: str, value: str | None) -> Any:
     spec = FIELDS.get(kind, {}).get(field)
     if spec is None:
         allowed = ", ".join(FIELDS.get(kind, {})) or "none"
-        raise FieldError(f"{kind} has no editable field {field!r} (editable: {allowed})")
+        raise FieldError(f"{kind} has no editable field {quote(field)} (editable: {allowed})")
     if value is None or not str(value).strip():
         return None
     return _run(spec.check, value, field)
+
+
+# SQLite's INTEGER is a signed 64-bit number; a row id is positive.
+ROW_ID_MAX = 2**63 - 1
+_ROW_ID = re.compile(r"[0-9]{1,19}")
+
+
+def parse_row_id(value: str) -> int | None:
+    """A row id as autocomplete offers it: ASCII digits within 1..2⁶³−1, else None.
+
+    ``str.isdigit`` also accepts ``²`` and ``①`` (which ``int`` refuses) and any number
+    of digits (which SQLite cannot bind), so neither decides here.
+    """
+    text = value.strip() if isinstance(value, str) else ""
+    if not _ROW_ID.fullmatch(text):
+        return None
+    number = int(text)
+    return number if 1 <= number <= ROW_ID_MAX else None
 
 
 def clean_slug(value: str) -> str:

@@ -13,7 +13,14 @@ from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.domain.echo import quote
+
 KOREA = "Asia/Seoul"
+# The years a release may fall in. Outside them datetime cannot represent the end of the
+# period in every zone (year 1 minus +09:00 is year 0), and no drama premieres there.
+YEARS = range(1900, 2101)
+# The longest IANA zone name is 32 characters; past this no lookup can succeed.
+_ZONE_NAME_MAX = 64
 
 
 class Precision(StrEnum):
@@ -35,20 +42,26 @@ class ReleaseError(ValueError):
 
 
 _PATTERNS: dict[Precision, re.Pattern[str]] = {
-    Precision.YEAR: re.compile(r"^(\d{4})$"),
-    Precision.MONTH: re.compile(r"^(\d{4})-(\d{2})$"),
-    Precision.DAY: re.compile(r"^(\d{4})-(\d{2})-(\d{2})$"),
-    Precision.MINUTE: re.compile(r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})$"),
+    Precision.YEAR: re.compile(r"^(\d{4})$", re.ASCII),
+    Precision.MONTH: re.compile(r"^(\d{4})-(\d{2})$", re.ASCII),
+    Precision.DAY: re.compile(r"^(\d{4})-(\d{2})-(\d{2})$", re.ASCII),
+    Precision.MINUTE: re.compile(r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})$", re.ASCII),
 }
 
 
 def zone(name: str) -> ZoneInfo:
-    """The IANA zone called ``name``, or a :class:`ReleaseError` naming it."""
+    """The IANA zone called ``name``, or a :class:`ReleaseError` naming it.
+
+    Any string at all is answered: a name too long for the file system (``OSError``), a
+    path, NUL or a lone surrogate (``ValueError``) are all just unknown zones.
+    """
+    hint = "use an IANA name like Asia/Seoul"
+    if not isinstance(name, str) or not name or len(name) > _ZONE_NAME_MAX:
+        raise ReleaseError(f"unknown time zone {quote(name)} ({hint})")
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, TypeError) as exc:
-        hint = "use an IANA name like Asia/Seoul"
-        raise ReleaseError(f"unknown time zone {name!r} ({hint})") from exc
+    except (ZoneInfoNotFoundError, ValueError, TypeError, OSError) as exc:
+        raise ReleaseError(f"unknown time zone {quote(name)} ({hint})") from exc
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +78,7 @@ class Release:
             try:
                 object.__setattr__(self, "precision", Precision(self.precision))
             except ValueError as exc:
-                raise ReleaseError(f"unknown precision {self.precision!r}") from exc
+                raise ReleaseError(f"unknown precision {quote(self.precision)}") from exc
 
     @classmethod
     def parse(cls, text: str, precision: str | Precision, tz: str = KOREA) -> Release:
@@ -77,19 +90,26 @@ class Release:
             prec = Precision(precision)
         except ValueError as exc:
             allowed = ", ".join(p.value for p in Precision)
-            raise ReleaseError(f"unknown precision {precision!r} (use one of: {allowed})") from exc
+            raise ReleaseError(
+                f"unknown precision {quote(precision)} (use one of: {allowed})"
+            ) from exc
         match = _PATTERNS[prec].match(text.strip()) if isinstance(text, str) else None
         if match is None:
             shapes = {"year": "YYYY", "month": "YYYY-MM", "day": "YYYY-MM-DD"}
             shape = shapes.get(prec.value, "YYYY-MM-DDTHH:MM")
-            raise ReleaseError(f"{text!r} does not look like {shape} ({prec.value} precision)")
+            raise ReleaseError(f"{quote(text)} does not look like {shape} ({prec.value} precision)")
         parts = [int(p) for p in match.groups()]
         # Missing parts take the start of the period: month 1, day 1, 00:00.
         year, month, day, hour, minute = parts + [0, 1, 1, 0, 0][len(parts) :]
+        if year not in YEARS:
+            raise ReleaseError(
+                f"{quote(text)}: the year must be between {YEARS.start} and {YEARS.stop - 1}"
+            )
+        where = zone(tz)
         try:
-            local = datetime(year, month, day, hour, minute, tzinfo=zone(tz))
+            local = datetime(year, month, day, hour, minute, tzinfo=where)
         except ValueError as exc:
-            raise ReleaseError(f"{text!r} is not a real date: {exc}") from exc
+            raise ReleaseError(f"{quote(text)} is not a real date: {exc}") from exc
         return cls(int(local.timestamp()), prec, tz)
 
     @property

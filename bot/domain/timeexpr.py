@@ -19,16 +19,19 @@ import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.domain.echo import quote
 from bot.domain.release import Precision, Release
 
 YEAR_AHEAD = 366 * 86400
 _ABBREVIATIONS = {"KST": "Asia/Seoul", "JST": "Asia/Tokyo", "UTC": "UTC", "GMT": "UTC", "Z": "UTC"}
-_LOCAL = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})[T ](\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s+(\S+))?$")
-_RELATIVE = re.compile(r"^in\s+((?:\d{1,6}\s*[wdhm]\s*)+)$", re.IGNORECASE)
-_UNIT = re.compile(r"(\d{1,6})\s*([wdhm])", re.IGNORECASE)
-_PREMIERE = re.compile(r"^([DH])\s*-\s*(\d{1,4})$", re.IGNORECASE)
+_LOCAL = re.compile(
+    r"^(\d{4})-(\d{1,2})-(\d{1,2})[T ](\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s+(\S+))?$", re.ASCII
+)
+_RELATIVE = re.compile(r"^in\s+((?:\d{1,6}\s*[wdhm]\s*)+)$", re.IGNORECASE | re.ASCII)
+_UNIT = re.compile(r"(\d{1,6})\s*([wdhm])", re.IGNORECASE | re.ASCII)
+_PREMIERE = re.compile(r"^([DH])\s*-\s*(\d{1,4})$", re.IGNORECASE | re.ASCII)
 _SECONDS = {"w": 604800, "d": 86400, "h": 3600, "m": 60}
-_ISO_OFFSET = re.compile(r"(Z|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
+_ISO_OFFSET = re.compile(r"(Z|[+-]\d{2}:?\d{2})$", re.IGNORECASE | re.ASCII)
 
 
 class TimeExprError(ValueError):
@@ -41,7 +44,7 @@ def _zone(name: str) -> ZoneInfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, TypeError, OSError) as exc:
         raise TimeExprError(
-            f"Unknown time zone {name!r}: use KST, UTC or an IANA name like Asia/Seoul."
+            f"Unknown time zone {quote(name)}: use KST, UTC or an IANA name like Asia/Seoul."
         ) from exc
 
 
@@ -49,9 +52,9 @@ def _iso(text: str) -> int:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError as exc:
-        raise TimeExprError(f"{text!r} is not a valid ISO-8601 instant ({exc}).") from exc
+        raise TimeExprError(f"{quote(text)} is not a valid ISO-8601 instant ({exc}).") from exc
     if moment.tzinfo is None:
-        raise TimeExprError(f"{text!r} has no offset; add one like +09:00.")
+        raise TimeExprError(f"{quote(text)} has no offset; add one like +09:00.")
     return int(moment.timestamp())
 
 
@@ -107,9 +110,9 @@ def parse_when(
     except TimeExprError:
         raise
     except (ValueError, OverflowError, OSError) as exc:
-        raise TimeExprError(f"{text!r} is out of range.") from exc
+        raise TimeExprError(f"{quote(text)} is out of range.") from exc
     raise TimeExprError(
-        f"I could not read {text!r} as a time. Try `2022-03-23 18:00 KST`, "
+        f"I could not read {quote(text)} as a time. Try `2022-03-23 18:00 KST`, "
         "`2022-03-23T18:00+09:00`, `in 2d 4h` or `D-1`."
     )
 

@@ -12,6 +12,7 @@ import re
 import discord
 from discord import app_commands
 
+from bot.domain.echo import Markup, echo
 from bot.domain.names import loose, normalize
 from bot.i18n import t
 from bot.services.reply_cache import replies
@@ -26,8 +27,10 @@ _CHOICE = 100
 
 
 def _not_found(kind: str, query: str, hints: list[str], locale: str) -> UserFacingError:
-    hint = t("members.did_you_mean", locale, names=", ".join(hints)) if hints else ""
-    return UserFacingError(f"members.not_found.{kind}", query=query[:100], hint=hint)
+    hint = (
+        t("members.did_you_mean", locale, names=", ".join(echo(h) for h in hints)) if hints else ""
+    )
+    return UserFacingError(f"members.not_found.{kind}", query=query, hint=Markup(hint))
 
 
 def _good_enough(hits: list[Hit], query: str) -> Hit | None:

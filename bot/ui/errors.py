@@ -6,12 +6,17 @@ from typing import Any
 
 from discord import app_commands
 
+from bot.domain.echo import Markup
+
 
 class UserFacingError(Exception):
     """Bad input or a refused action: shown to the user (ephemeral), never logged as a bug.
 
-    ``key`` names a message in the i18n catalogs; ``fields`` fill it in. Use
-    ``UserFacingError.text(...)`` for a message that is already final.
+    ``key`` names a message in the i18n catalogs; ``fields`` fill it in, each passed
+    through :func:`bot.domain.echo.echo` (bounded, markdown and mentions neutralized)
+    unless it is :class:`~bot.domain.echo.Markup` the bot composed. Use
+    ``UserFacingError.text(...)`` for a message that is already final: a parser's own
+    words, whose quoted values went through :func:`bot.domain.echo.quote`.
     """
 
     def __init__(self, key: str, /, **fields: Any) -> None:
@@ -22,7 +27,7 @@ class UserFacingError(Exception):
     @classmethod
     def text(cls, message: str) -> UserFacingError:
         """An error whose message is already written (e.g. a parser's own words)."""
-        return cls("error.invalid_input", message=message)
+        return cls("error.invalid_input", message=Markup(message))
 
 
 class NotModerator(app_commands.CheckFailure):

@@ -7,6 +7,7 @@ import logging
 import discord
 from discord import app_commands
 
+from bot.domain.echo import echo, fit_content
 from bot.i18n import t
 from bot.ui.errors import NotAdmin, NotModerator, UserFacingError
 from bot.ui.permissions import permission_names
@@ -16,10 +17,20 @@ log = logging.getLogger(__name__)
 NO_MENTIONS = discord.AllowedMentions.none()
 
 
+def say(key: str, interaction: discord.Interaction | str | None, /, **fields: object) -> str:
+    """The message ``key`` with every field echoed safely, cut to Discord's content limit.
+
+    Fields are what a reply repeats: a user's typed value, a stored title. Each is bounded
+    and neutralized by :func:`~bot.domain.echo.echo` unless it is
+    :class:`~bot.domain.echo.Markup` (a mention, link or sentence the bot composed).
+    """
+    return fit_content(t(key, interaction, **{k: echo(v) for k, v in fields.items()}))
+
+
 def user_message(interaction: discord.Interaction, error: BaseException) -> str | None:
     """The message for a known error, or None for a bug that should be logged."""
     if isinstance(error, UserFacingError):
-        return t(error.key, interaction, **error.fields)
+        return say(error.key, interaction, **error.fields)
     if isinstance(error, NotModerator):
         return t("error.not_moderator", interaction)
     if isinstance(error, NotAdmin):
@@ -52,6 +63,7 @@ async def reply_error(interaction: discord.Interaction, error: BaseException) ->
             exc_info=original,
         )
         message = t("error.generic", interaction)
+    message = fit_content(message)
     try:
         if interaction.response.is_done():
             await interaction.followup.send(message, ephemeral=True, allowed_mentions=NO_MENTIONS)

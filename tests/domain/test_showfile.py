@@ -53,7 +53,7 @@ CASES = [
         '{ work = "Happiness", rating = 5, sources',
         "people.park-hyung-sik.known_for[0].rating: unknown key",
     ),
-    ('date = "2022-03-30"', 'date = "2022-02-30"', "episodes[1].release.date: '2022-02-30' is not"),
+    ('date = "2022-03-30"', 'date = "2022-02-30"', "episodes[1].release.date: “2022-02-30” is not"),
     (
         'precision = "day"\ntz',
         'precision = "week"\ntz',
@@ -62,12 +62,12 @@ CASES = [
     (
         'date = "2022-03-23"\nprecision',
         'date = "2022-03"\nprecision',
-        "show.premiere.date: '2022-03' does not look like YYYY-MM-DD",
+        "show.premiere.date: “2022-03” does not look like YYYY-MM-DD",
     ),
     (
         'tz = "Asia/Seoul"\nsources',
         'tz = "Mars/Olympus"\nsources',
-        "show.premiere.tz: unknown time zone 'Mars/Olympus'",
+        "show.premiere.tz: unknown time zone “Mars/Olympus”",
     ),
     ("number = 3", "number = 2", "episodes[2].number: duplicate number 2"),
     (
@@ -88,7 +88,7 @@ CASES = [
     (
         'sources = ["nme"]\n\n[quotes.allure-ost]',
         'sources = ["nope"]\n\n[quotes.allure-ost]',
-        "quotes.allure-first-love.sources: names unknown source 'nope'",
+        "quotes.allure-first-love.sources: names unknown source “nope”",
     ),
     (
         'synopsis = ["nme"]',
@@ -98,13 +98,13 @@ CASES = [
     (
         'person = "ahn-sae-bom"',
         'person = "nobody"',
-        "credits[3].person: names unknown person 'nobody'",
+        "credits[3].person: names unknown person “nobody”",
     ),
     ('character = "han-sun-woo"', 'character = "nobody"', "credits[1].character: names unknown"),
     (
         'media = "first-trailer"',
         'media = "second-trailer"',
-        "quotes.trailer-friends-for-life.media: names unknown media 'second-trailer'",
+        "quotes.trailer-friends-for-life.media: names unknown media “second-trailer”",
     ),
     ("format = 1", "format = 2", "format: unsupported format 2"),
     ("format = 1", "format = 1.0", "format: unsupported format 1.0"),
@@ -118,19 +118,19 @@ CASES = [
     (
         'url = "http://www.koreaherald',
         'url = "ftp://www.koreaherald',
-        "sources.koreaherald.url: 'ftp://www",
+        "sources.koreaherald.url: “ftp://www",
     ),
-    ('slug = "soundtrack-1"', 'slug = "Soundtrack_1"', "show.slug: 'Soundtrack_1' is not a slug"),
+    ('slug = "soundtrack-1"', 'slug = "Soundtrack_1"', "show.slug: “Soundtrack\\_1” is not a slug"),
     ("[media.first-poster]", "[media.First-Poster]", "media.First-Poster: key must be a slug"),
     # "$" in a regex would let a trailing newline through.
-    ('person = "kim-hee-won"', 'person = "kim-hee-won\\n"', "credits[2].person: 'kim-hee-won\\n'"),
-    ('kind = "poster"', 'kind = "gif"', "media.first-poster.kind: 'gif' is not one of"),
-    ('published = "2022-02-17"', 'published = "2022-13-01"', "sources.nme.published: '2022-13-01'"),
+    ('person = "kim-hee-won"', 'person = "kim-hee-won\\n"', "credits[2].person: “kim-hee-won ”"),
+    ('kind = "poster"', 'kind = "gif"', "media.first-poster.kind: “gif” is not one of"),
+    ('published = "2022-02-17"', 'published = "2022-13-01"', "sources.nme.published: “2022-13-01”"),
     ("episode_count = 4", "episode_count = 3", "episodes[3].number: episode 4 is past"),
     (
         'synopsis = ["nme"]',
         'synopsis = ["nme"]\nposter_url = ["nme"]',
-        "show.field_sources.poster_url: names 'poster_url', which is not set",
+        "show.field_sources.poster_url: names “poster\\_url”, which is not set",
     ),
 ]
 

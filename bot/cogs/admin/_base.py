@@ -9,7 +9,6 @@ from typing import Any
 import discord
 
 from bot.domain.catalog_fields import FieldError, describe
-from bot.i18n import t
 from bot.store.catalog_edit import Conflict, Editor, NotFound, RevertRefused, edit
 from bot.store.catalog_io import default_show
 from bot.store.history import Actor
@@ -22,7 +21,7 @@ from bot.ui.autocomplete import (  # noqa: F401 - re-exported for the admin modu
 )
 from bot.ui.checks import AdminGroup  # noqa: F401 - re-exported for the admin modules
 from bot.ui.errors import UserFacingError
-from bot.ui.tree import NO_MENTIONS
+from bot.ui.tree import NO_MENTIONS, say
 
 
 def actor(interaction: discord.Interaction) -> Actor:
@@ -71,8 +70,11 @@ def short(value: Any, limit: int = 120) -> str:
 
 
 async def done(interaction: discord.Interaction, key: str, **fields: Any) -> None:
-    """Answer an edit (ephemeral, no mentions: the text carries what admins typed)."""
-    text = t(key, interaction, **fields)[:2000]
+    """Answer an edit (ephemeral, no mentions: the text carries what admins typed).
+
+    Every field is echoed safely (see :func:`bot.ui.tree.say`): bounded, no markup.
+    """
+    text = say(key, interaction, **fields)
     if interaction.response.is_done():
         await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
     else:

@@ -19,6 +19,7 @@ from bot.cogs.admin._base import (
     short,
     show_slug,
 )
+from bot.domain.echo import Markup, echo
 from bot.domain.showfile import ShowFileError, parse_show_file
 from bot.domain.toml_writer import dumps
 from bot.i18n import t
@@ -165,19 +166,23 @@ class AdminRoot(
         try:
             show = parse_show_file(text, fmt=fmt)
         except ShowFileError as exc:
-            problems = "\n".join(f"- {p}" for p in exc.problems[:15])
-            raise UserFacingError("admin.import.invalid", problems=problems[:1700]) from exc
+            problems = "\n".join(f"- {echo(p, 200)}" for p in exc.problems[:15])
+            raise UserFacingError("admin.import.invalid", problems=Markup(problems)) from exc
         report = await import_with_history(
             interaction.client.db, actor(interaction), show, dry_run=dry_run
         )  # type: ignore[attr-defined]
         if not dry_run and report.changed:
             premiere_changed(interaction, report.slug)
         lines = report.lines()
-        shown = "\n".join(f"- {line}" for line in lines[:20])[:1500]
+        shown = "\n".join(f"- {echo(line, 150)}" for line in lines[:20])
         more = t("admin.import.more", interaction, count=len(lines) - 20) if len(lines) > 20 else ""
         key = "admin.import.dry_run" if dry_run else "admin.import.done"
         await done(
-            interaction, key, slug=report.slug, count=len(report.changes), lines=shown + more
+            interaction,
+            key,
+            slug=report.slug,
+            count=len(report.changes),
+            lines=Markup(shown + more),
         )
 
     @app_commands.command(name="export", description="Download a show as a TOML file")

@@ -22,7 +22,7 @@ from bot.cogs.admin._base import (
     show_slug,
 )  # fmt: skip
 from bot.cogs.admin._modal import edit_field
-from bot.domain.catalog_fields import clean, clean_slug, parse_release
+from bot.domain.catalog_fields import clean, clean_slug, parse_release, parse_row_id
 from bot.store.catalog_edit import NotFound, read_value
 from bot.ui.errors import UserFacingError
 
@@ -244,6 +244,7 @@ class AliasGroup(AdminGroup, name="alias", description="Other spellings of names
 
 def _id(value: str) -> int:
     """An autocompleted row id (a number); anything else was typed by hand."""
-    if not value.strip().isdigit():
+    row_id = parse_row_id(value)
+    if row_id is None:
         raise UserFacingError("admin.pick_from_list")
-    return int(value)
+    return row_id

@@ -10,6 +10,7 @@ from weakref import WeakKeyDictionary
 
 import discord
 
+from bot.domain.echo import Markup
 from bot.i18n import guild_locale, t
 from bot.store import discussions as store
 from bot.store.discussions import Discussion, EpisodeInfo, ShowEpisodes
@@ -126,7 +127,7 @@ async def _open_locked(
     if missing:
         raise DiscussionError(
             "discussion.error.missing_permissions",
-            channel=channel.mention,
+            channel=Markup(channel.mention),
             permissions=permission_names(missing),
         )
     try:
@@ -204,9 +205,11 @@ async def _thread(bot: discord.Client, discussion: Discussion) -> discord.Thread
     try:
         thread = await bot.fetch_channel(discussion.thread_id)
     except (discord.NotFound, discord.Forbidden) as exc:
-        raise DiscussionError("discussion.error.thread_gone", link=discussion.jump_url) from exc
+        raise DiscussionError(
+            "discussion.error.thread_gone", link=Markup(discussion.jump_url)
+        ) from exc
     if not isinstance(thread, discord.Thread):
-        raise DiscussionError("discussion.error.thread_gone", link=discussion.jump_url)
+        raise DiscussionError("discussion.error.thread_gone", link=Markup(discussion.jump_url))
     return thread
 
 
