@@ -66,6 +66,11 @@ class Discussions(commands.Cog):
         """The discussion channel or delay may have changed: plan again (upserts, no doubles)."""
         await self.on_guild_seeded(guild_id)
 
+    @commands.Cog.listener()
+    async def on_episode_rated(self, guild_id: int, show_slug: str, episode: int) -> None:
+        """A member rated an episode: the pinned index shows the new average."""
+        await service.refresh_after_rating(self.bot, guild_id, show_slug, episode)
+
     async def _on_timer(self, timer, late: bool) -> str | None:  # timer: scheduler.Timer
         from bot.services.scheduler import PermanentError
 

@@ -94,6 +94,36 @@ class Episodes(commands.Cog):
             allowed_mentions=NO_MENTIONS,
         )
 
+    @app_commands.command(name=_("rate"), description=_("Rate an episode you've watched"))
+    @app_commands.describe(
+        show=_("The show"), episode=_("The episode number"), stars=_("1 to 5 stars")
+    )
+    @app_commands.autocomplete(show=show_autocomplete)
+    @app_commands.guild_only()
+    async def rate(
+        self,
+        interaction: discord.Interaction,
+        show: str,
+        episode: Episode,
+        stars: app_commands.Range[int, 1, 5],
+    ) -> None:
+        """Keep the member's rating (one per episode, changeable; only once it is out)."""
+        guild_id, locale = interaction.guild_id or 0, locale_of(interaction)
+        show_id = await resolve_show(self.db, guild_id, show, locale)
+        info, before = await members.record_rating(
+            self.db, guild_id, interaction.user.id, show_id, episode, stars,
+            now=self.bot.clock.timestamp(), locale=locale,  # type: ignore[attr-defined]
+        )  # fmt: skip
+        fields = {"show": info.title, "number": episode, "stars": "★" * stars, "before": before}
+        key = "members.rate.saved" if before is None else "members.rate.changed"
+        if before == stars:
+            key = "members.rate.same"
+        await interaction.response.send_message(
+            t(key, locale, **fields), ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
+        # The discussion index shows averages: it is refreshed on this event.
+        self.bot.dispatch("episode_rated", guild_id, info.slug, episode)
+
 
 async def setup(bot: commands.Bot) -> None:
     """Entry point for ``load_extension``."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from bot.domain.card import FIELD_VALUE, Card, Field, shorten
+from bot.domain.ratings import RatingSummary, stars_text
 from bot.domain.spoilers import gate, is_spoiler
 from bot.i18n import t
 from bot.services.cards import format_release
@@ -58,10 +59,12 @@ def episodes_card(
     progress: int,
     locale: str,
     links: Mapping[int, str] | None = None,
+    rated: Mapping[int, RatingSummary] | None = None,
 ) -> Card:
     """Every episode with its release by precision, its discussion link when there is one
-    (``links``: episode number → URL, filled in by the discussions feature) and its
-    synopsis, gated by the member's progress."""
+    (``links``: episode number → URL, filled in by the discussions feature), its members'
+    average rating once enough rated (``rated``) and its synopsis, gated by the member's
+    progress."""
     fields = []
     for e in episodes:
         name = t("members.episode.name", locale, number=e.number)
@@ -70,6 +73,8 @@ def episodes_card(
         lines = [format_release(e.release, locale)]
         if links and e.number in links:
             lines.append(t("members.episode.discussion", locale, url=links[e.number]))
+        if rated and e.number in rated and rated[e.number].shown:
+            lines.append(t("members.episode.rating", locale, stars=stars_text(rated[e.number])))
         if e.synopsis:
             lines.append(gate(shorten(e.synopsis, _SYNOPSIS_ROOM), e.number, progress))
         fields.append(Field(name, "\n".join(lines)))

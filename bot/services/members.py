@@ -8,10 +8,12 @@ command it stands for. Cards that depend on the catalog alone come from the repl
 from __future__ import annotations
 
 from bot.domain.card import Card
+from bot.domain.ratings import released
+from bot.services.cards import format_release
 from bot.services.cards_episodes import episode_plot_card, episodes_card, plot_card, trailer_card
 from bot.services.cards_show import cast_card, character_card, crew_card, person_card, show_card
 from bot.services.reply_cache import replies
-from bot.store import catalog, people, progress
+from bot.store import catalog, people, progress, ratings
 from bot.store.db import Database
 from bot.store.discussions import discussion_links
 from bot.ui.errors import UserFacingError
@@ -117,7 +119,8 @@ async def episodes_reply(
     episodes = await catalog.episodes(db, show_id)
     watched = await progress.get_progress(db, guild_id, user_id, show_id)
     links = await discussion_links(db, guild_id, show.slug)
-    return episodes_card(show, episodes, watched, locale, links)
+    rated = await ratings.summaries(db, guild_id, show.slug)
+    return episodes_card(show, episodes, watched, locale, links, rated)
 
 
 async def trailer_reply(db: Database, guild_id: int, show_id: int, locale: str) -> Card:
@@ -142,3 +145,33 @@ async def record_progress(
         raise UserFacingError("members.watched.too_far", show=show.title, last=last)
     await progress.set_progress(db, guild_id, user_id, show_id, episode, now)
     return show.title
+
+
+async def record_rating(
+    db: Database,
+    guild_id: int,
+    user_id: int,
+    show_id: int,
+    episode: int,
+    stars: int,
+    *,
+    now: int,
+    locale: str,
+) -> tuple[catalog.ShowInfo, int | None]:
+    """Store the member's rating of a released episode; the show and their earlier stars.
+
+    Refuses an episode the show does not have, and one not surely out yet.
+    """
+    show = await _show(db, guild_id, show_id)
+    found = next((e for e in await catalog.episodes(db, show_id) if e.number == episode), None)
+    if found is None:
+        raise UserFacingError("members.rate.no_episode", show=show.title, number=episode)
+    if not released(found.release, now):
+        when = format_release(found.release, locale) if found.release else None
+        raise UserFacingError(
+            "members.rate.not_released" if when else "members.rate.no_release",
+            show=show.title, number=episode, when=when or "",
+        )  # fmt: skip
+    before = await ratings.get_rating(db, guild_id, show_id, episode, user_id)
+    await ratings.set_rating(db, guild_id, show_id, episode, user_id, stars, now)
+    return show, before

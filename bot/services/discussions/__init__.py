@@ -5,11 +5,13 @@ Public interface (cogs and other services use only these):
 - :func:`open_episodes`, :func:`close_episode`, :func:`reopen_episode`
 - :func:`plan_discussions` (schedule openings; check permissions ahead), :func:`plan_all`
 - :func:`channel_problems` (what the bot would lack in a candidate channel)
+- :func:`refresh_after_rating` (the index shows members' average ratings)
 - :func:`reopen_after_downtime` (start-up), :data:`TIMER_KIND`, :func:`timer_key`
 - :class:`DiscussionError` (a :class:`~bot.ui.errors.UserFacingError` with ``permanent``)
 """
 
 from ._channel import DiscussionError, archive_duration
+from ._index import refresh_after_rating
 from ._opener import (
     Opened,
     close_episode,
@@ -44,6 +46,7 @@ __all__ = [
     "plan_all",
     "plan_discussions",
     "recorded",
+    "refresh_after_rating",
     "reopen_after_downtime",
     "reopen_episode",
     "require_episode",

@@ -8,11 +8,12 @@ import discord
 
 from bot.i18n import guild_locale
 from bot.store import discussions as store
+from bot.store import ratings
 from bot.store.discussions import DiscussionIndex, ShowEpisodes
 from bot.store.guilds import get_settings
 from bot.ui.tree import NO_MENTIONS
 
-from ._channel import DiscussionChannel, find_thread
+from ._channel import DiscussionChannel, DiscussionError, find_thread, resolve_channel
 from ._render import index_heading, index_text, index_title
 
 log = logging.getLogger(__name__)
@@ -33,13 +34,31 @@ async def refresh_index(
         log.warning("guild %s: could not update the %s index: %s", guild_id, show.slug, exc)
 
 
+async def refresh_after_rating(bot: discord.Client, guild_id: int, slug: str, episode: int) -> bool:
+    """Edit the show's posted index after a member rated ``episode``, when the index
+    shows that episode's average (enough members rated it). Whether it was edited."""
+    db = bot.db  # type: ignore[attr-defined]
+    summary = (await ratings.summaries(db, guild_id, slug)).get(episode)
+    known = await store.get_index(db, guild_id, slug)
+    show = await store.show_episodes(db, guild_id, slug)
+    if summary is None or not summary.shown or known is None or show is None:
+        return False
+    try:
+        channel = await resolve_channel(bot, known.channel_id)
+    except DiscussionError:
+        return False
+    await refresh_index(bot, channel, show)
+    return True
+
+
 async def _refresh(bot: discord.Client, channel: DiscussionChannel, show: ShowEpisodes) -> None:
     db = bot.db  # type: ignore[attr-defined]
     guild_id = channel.guild.id
     settings = await get_settings(db, guild_id)
     locale = guild_locale(channel.guild)
     links = await store.discussion_links(db, guild_id, show.slug)
-    content = index_text(show, links, settings.watchable_delay_seconds, locale)
+    rated = await ratings.summaries(db, guild_id, show.slug)
+    content = index_text(show, links, settings.watchable_delay_seconds, locale, rated)
     known = await store.get_index(db, guild_id, show.slug)
     if known is not None and known.channel_id == channel.id:
         where = known.thread_id or known.channel_id

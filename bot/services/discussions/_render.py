@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import discord
 
+from bot.domain.ratings import RatingSummary, stars_text
 from bot.domain.release import Precision, Release
 from bot.i18n import t
 from bot.store.discussions import EpisodeInfo, ShowEpisodes
@@ -93,17 +94,26 @@ def index_heading(show: ShowEpisodes, locale: str) -> str:
 
 
 def index_text(
-    show: ShowEpisodes, links: Mapping[int, str], delay_seconds: int, locale: str
+    show: ShowEpisodes,
+    links: Mapping[int, str],
+    delay_seconds: int,
+    locale: str,
+    rated: Mapping[int, RatingSummary] | None = None,
 ) -> str:
-    """Every episode of the show with its discussion link, or when it opens."""
+    """Every episode of the show with its discussion link (and members' average rating,
+    once enough rated), or when it opens."""
     lines = [index_heading(show, locale)]
     for episode in show.episodes:
         finale = t("discussion.finale_suffix", locale) if episode.number == show.last_number else ""
         if episode.number in links:
-            lines.append(
-                t("discussion.index.line_open", locale, number=episode.number,
-                  finale=finale, link=links[episode.number])
+            line = t(
+                "discussion.index.line_open", locale, number=episode.number,
+                finale=finale, link=links[episode.number],
             )  # fmt: skip
+            summary = (rated or {}).get(episode.number)
+            if summary is not None and summary.shown:
+                line += f" · {stars_text(summary)}"
+            lines.append(line)
         elif episode.release is not None:
             opens = _opening(episode.release, delay_seconds, locale)
             lines.append(
