@@ -13,7 +13,7 @@ from bot.cogs.announce import _render as render
 from bot.cogs.announce._views import ConfirmView, toggle_notify
 from bot.domain.timeexpr import TimeExprError, check_window, korea_text, parse_when
 from bot.i18n import t
-from bot.services import announcer, releases
+from bot.services import announcer, events, releases
 from bot.store import announce as store
 from bot.store import timers as timer_store
 from bot.store.catalog_io import default_show, list_show_slugs
@@ -314,35 +314,21 @@ class Announce(commands.Cog):
         await interaction.response.defer(ephemeral=True)
         guild = interaction.guild
         start = premiere.utc
-        fields = {
-            "name": timing.title[:100],
-            "start_time": start,
-            "end_time": start + timedelta(hours=1),
-            "location": (timing.platform or "TBA")[:100],
-            "description": t(
+        event, created = await events.upsert_premiere_event(
+            self.bot,
+            guild,
+            slug,
+            name=timing.title[:100],
+            start=start,
+            end_time=start + timedelta(hours=1),
+            location=(timing.platform or "TBA")[:100],
+            description=t(
                 "announce.event.description", "en", title=timing.title, when=korea_text(premiere.at)
             ),
-        }
-        event_id = await store.get_event_id(self.bot.db, guild.id, slug)  # type: ignore[attr-defined]
-        existing = None
-        if event_id is not None:
-            try:
-                existing = await guild.fetch_scheduled_event(event_id)
-            except discord.NotFound:
-                existing = None
-        if existing is not None:
-            await existing.edit(**fields, entity_type=discord.EntityType.external)
-            key = "announce.event.updated"
-        else:
-            existing = await guild.create_scheduled_event(
-                **fields,
-                entity_type=discord.EntityType.external,
-                privacy_level=discord.PrivacyLevel.guild_only,
-            )
-            await store.set_event_id(self.bot.db, guild.id, slug, existing.id)  # type: ignore[attr-defined]
-            key = "announce.event.created"
+        )
+        key = "announce.event.created" if created else "announce.event.updated"
         await interaction.followup.send(
-            t(key, interaction, title=timing.title, url=existing.url), ephemeral=True
+            t(key, interaction, title=timing.title, url=event.url), ephemeral=True
         )
 
     @app_commands.command(

@@ -68,19 +68,32 @@ def missing_permissions(channel: DiscussionChannel, *, tags_missing: bool = Fals
             if not getattr(have, name)]  # fmt: skip
 
 
-async def find_thread(channel: DiscussionChannel, name: str) -> discord.Thread | None:
-    """A thread called ``name`` in ``channel``, active or archived, newest first.
+async def find_threads(channel: DiscussionChannel, name: str) -> list[discord.Thread]:
+    """Every thread called ``name`` in ``channel``, active or archived, oldest first.
 
-    This is how a crash between Discord creating a thread and the store recording it
-    is recovered: the next attempt adopts the thread instead of opening a second one.
+    This is how a create whose answer was lost (a crash, a 500 after Discord made it) is
+    recovered: the next attempt adopts the oldest instead of opening another.
     """
+    found: dict[int, discord.Thread] = {}
     for thread in await channel.guild.active_threads():
         if thread.parent_id == channel.id and thread.name == name:
-            return thread
+            found[thread.id] = thread
     async for thread in channel.archived_threads(limit=None):
         if thread.name == name:
-            return thread
-    return None
+            found.setdefault(thread.id, thread)
+    return [found[key] for key in sorted(found)]
+
+
+async def find_thread(channel: DiscussionChannel, name: str) -> discord.Thread | None:
+    """The oldest thread called ``name`` in ``channel``, active or archived."""
+    found = await find_threads(channel, name)
+    return found[0] if found else None
+
+
+async def delete_own_thread(thread: discord.Thread) -> None:
+    """Delete a surplus copy, but only one the bot made itself (never a member's thread)."""
+    if thread.owner_id == thread.guild.me.id:
+        await thread.delete()
 
 
 def tag_names(numbers: Iterable[int], finale: bool, episode_tag: str, finale_tag: str) -> list[str]:

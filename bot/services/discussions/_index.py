@@ -7,13 +7,20 @@ import logging
 import discord
 
 from bot.i18n import guild_locale
+from bot.services.once import create_once
 from bot.store import discussions as store
 from bot.store import ratings
 from bot.store.discussions import DiscussionIndex, ShowEpisodes
 from bot.store.guilds import get_settings
 from bot.ui.tree import NO_MENTIONS
 
-from ._channel import DiscussionChannel, DiscussionError, find_thread, resolve_channel
+from ._channel import (
+    DiscussionChannel,
+    DiscussionError,
+    delete_own_thread,
+    find_threads,
+    resolve_channel,
+)
 from ._render import index_heading, index_text, index_title
 
 log = logging.getLogger(__name__)
@@ -71,21 +78,38 @@ async def _refresh(bot: discord.Client, channel: DiscussionChannel, show: ShowEp
             return
         except discord.NotFound:
             log.info("guild %s: the %s index was deleted; posting it again", guild_id, show.slug)
-    index = await _post(channel, show, content, locale)
+    index = await _post(bot, channel, show, content, locale)
     await store.set_index(db, guild_id, show.slug, index)
 
 
 async def _post(
-    channel: DiscussionChannel, show: ShowEpisodes, content: str, locale: str
+    bot: discord.Client,
+    channel: DiscussionChannel,
+    show: ShowEpisodes,
+    content: str,
+    locale: str,
 ) -> DiscussionIndex:
-    """Find the bot's own index (recorded nowhere after a crash) or post a new one, pinned."""
+    """Find the bot's own index (recorded nowhere after a crash) or post it, exactly once,
+    pinned."""
+    key = f"index:{show.slug}:{channel.id}"
     if isinstance(channel, discord.ForumChannel):
-        post = await find_thread(channel, index_title(show, locale))
-        if post is None:
+        title = index_title(show, locale)
+        starters: dict[int, discord.Message] = {}
+
+        async def create_post() -> discord.Thread:
             created = await channel.create_thread(
-                name=index_title(show, locale), content=content, allowed_mentions=NO_MENTIONS
+                name=title, content=content, allowed_mentions=NO_MENTIONS
             )
-            post, starter = created.thread, created.message
+            starters[created.thread.id] = created.message
+            return created.thread
+
+        post, made = await create_once(
+            bot, guild_id=channel.guild.id, key=key,
+            look=lambda: find_threads(channel, title), create=create_post,
+            object_id=lambda found: found.id, remove=delete_own_thread, look_first=True,
+        )  # fmt: skip
+        if made:
+            starter = starters[post.id]
         else:
             # The post's first message (on Discord it shares the post's id; read it
             # rather than assume, so an adopted post is edited in place).
@@ -99,11 +123,25 @@ async def _post(
             await post.edit(pinned=True, archived=False)
         return DiscussionIndex(channel.id, starter.id, post.id)
     heading = index_heading(show, locale)
-    me = channel.guild.me.id
-    async for message in channel.pins():
-        if message.author.id == me and message.content.startswith(heading):
-            await message.edit(content=content, allowed_mentions=NO_MENTIONS)
-            return DiscussionIndex(channel.id, message.id, None)
-    message = await channel.send(content, allowed_mentions=NO_MENTIONS)
-    await message.pin()
+
+    async def look() -> list[discord.Message]:
+        # Pinned, or sent but not yet pinned when the last attempt stopped.
+        me = channel.guild.me.id
+        found = {m.id: m async for m in channel.pins() if m.author.id == me}
+        async for message in channel.history(limit=50):
+            if message.author.id == me:
+                found.setdefault(message.id, message)
+        return [found[i] for i in sorted(found) if found[i].content.startswith(heading)]
+
+    async def create_message() -> discord.Message:
+        return await channel.send(content, allowed_mentions=NO_MENTIONS)
+
+    message, made = await create_once(
+        bot, guild_id=channel.guild.id, key=key, look=look, create=create_message,
+        object_id=lambda found: found.id, remove=lambda copy: copy.delete(), look_first=True,
+    )  # fmt: skip
+    if not made:
+        await message.edit(content=content, allowed_mentions=NO_MENTIONS)
+    if not message.pinned:
+        await message.pin()
     return DiscussionIndex(channel.id, message.id, None)

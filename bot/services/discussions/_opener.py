@@ -12,6 +12,7 @@ import discord
 
 from bot.domain.echo import Markup
 from bot.i18n import guild_locale, t
+from bot.services.once import create_once, thread_from_message
 from bot.store import discussions as store
 from bot.store.discussions import Discussion, EpisodeInfo, ShowEpisodes
 from bot.store.guilds import get_settings
@@ -22,8 +23,9 @@ from ._channel import (
     DiscussionChannel,
     DiscussionError,
     archive_duration,
+    delete_own_thread,
     ensure_tags,
-    find_thread,
+    find_threads,
     missing_permissions,
     resolve_channel,
     tag_names,
@@ -164,39 +166,53 @@ async def _open_one(
     numbers: list[int],
     archive_minutes: int,
 ) -> tuple[discord.Thread, bool]:
-    """Adopt the thread a crashed attempt left behind, or create it."""
+    """Adopt the thread an earlier attempt left behind, or create it, exactly once."""
     locale = guild_locale(channel.guild)
     name = thread_name(show, numbers, locale)
-    found = await find_thread(channel, name)
-    if found is not None:
-        log.info("guild %s: adopting existing thread %s (%s)", channel.guild.id, found.id, name)
-        if found.archived and not found.locked:
-            found = await found.edit(archived=False)
-        return found, False
     links = await store.discussion_links(bot.db, channel.guild.id, show.slug)  # type: ignore[attr-defined]
     earlier = {n: url for n, url in links.items() if n < min(numbers)}
     episodes = [show.episode(n) for n in numbers]
     content = starter_text(show, [e for e in episodes if e is not None], earlier, locale)
     duration = archive_duration(archive_minutes)
-    if isinstance(channel, discord.ForumChannel):
-        tags = await ensure_tags(channel, _tag_names(show, numbers, locale))
-        created = await channel.create_thread(
-            name=name, content=content, applied_tags=tags,
-            auto_archive_duration=duration, allowed_mentions=NO_MENTIONS,  # type: ignore[arg-type]
-        )  # fmt: skip
-        return created.thread, True
-    starter = await _starter_message(channel, content)
-    thread = await starter.create_thread(name=name, auto_archive_duration=duration)  # type: ignore[arg-type]
-    return thread, True
+
+    async def create() -> discord.Thread:
+        if isinstance(channel, discord.ForumChannel):
+            tags = await ensure_tags(channel, _tag_names(show, numbers, locale))
+            created = await channel.create_thread(
+                name=name, content=content, applied_tags=tags,
+                auto_archive_duration=duration, allowed_mentions=NO_MENTIONS,  # type: ignore[arg-type]
+            )  # fmt: skip
+            return created.thread
+        starter = await _starter_message(channel, content)
+        made = channel.guild.get_thread(starter.id)  # its thread shares the message's id
+        if made is not None:
+            return made
+        return await thread_from_message(bot, starter, name=name, auto_archive_duration=duration)
+
+    thread, made = await create_once(
+        bot,
+        guild_id=channel.guild.id,
+        key=f"thread:{show.slug}:{'+'.join(map(str, numbers))}",
+        look=lambda: find_threads(channel, name),
+        create=create,
+        object_id=lambda found: found.id,
+        remove=delete_own_thread,
+        # A thread made before intents were recorded, or by a moderator, is adopted too.
+        look_first=True,
+    )
+    if not made:
+        log.info("guild %s: adopting existing thread %s (%s)", channel.guild.id, thread.id, name)
+        if thread.archived and not thread.locked:
+            thread = await thread.edit(archived=False)
+    return thread, made
 
 
 async def _starter_message(channel: discord.TextChannel, content: str) -> discord.Message:
-    """The starter message: one a crashed attempt posted without a thread, or a new one."""
+    """The starter message an earlier attempt posted (with or without its thread), or a new one."""
     first_line = content.split("\n", 1)[0]
     me = channel.guild.me.id
     async for message in channel.history(limit=50):
-        mine = message.author.id == me and message.content.startswith(first_line)
-        if mine and channel.guild.get_thread(message.id) is None:
+        if message.author.id == me and message.content.startswith(first_line):
             return message
     return await channel.send(content, allowed_mentions=NO_MENTIONS)
 

@@ -47,7 +47,9 @@ async def create_message(standin: StandIn, params: dict, req: Recorded) -> tuple
 async def list_messages(standin: StandIn, params: dict, req: Recorded) -> tuple[int, Any]:
     _channel(standin, params["channel"])
     limit = int(req.query.get("limit", 50))
-    return 200, list(reversed(standin.world.messages.get(params["channel"], [])))[:limit]
+    newest = list(reversed(standin.world.messages.get(params["channel"], [])))[:limit]
+    # Discord echoes a nonce only when the message is created, never in the history.
+    return 200, [{k: v for k, v in m.items() if k != "nonce"} for m in newest]
 
 
 @route("GET", "/channels/{channel}/messages/{message}")
@@ -199,6 +201,8 @@ async def start_thread(standin: StandIn, params: dict, req: Recorded) -> tuple[i
 async def thread_from_message(standin: StandIn, params: dict, req: Recorded) -> tuple[int, Any]:
     parent = _channel(standin, params["channel"])
     message = _find_message(standin, parent["id"], params["message"])
+    if message["id"] in standin.world.channels:
+        raise DiscordError(400, 160004, "A thread has already been created for this message")
     thread = await _new_thread(standin, parent, req.body or {}, thread_id=message["id"])
     message["thread"] = thread
     return 201, thread

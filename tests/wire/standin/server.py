@@ -28,7 +28,10 @@ class Fault:
     """A failure served instead of the real answer for requests matching method + path glob.
 
     ``status`` 0 serves the real answer after ``delay`` (a slow Discord). ``times`` counts
-    the requests it hits; -1 means until removed.
+    the requests it hits; -1 means until removed. ``after`` performs the request first
+    and then serves the failure (after ``delay``): Discord committed, the answer was lost.
+    ``performed`` counts the requests an ``after`` fault let through to the world;
+    ``released.set()`` ends a hold early (once the bot it was held from is dead).
     """
 
     method: str
@@ -39,14 +42,20 @@ class Fault:
     times: int = 1
     retry_after: float = 0.05
     delay: float = 0.0
+    after: bool = False
+    body_has: str = ""
+    released: asyncio.Event = field(default_factory=asyncio.Event)
     hits: int = 0
+    performed: int = 0
 
-    def matches(self, method: str, path: str) -> bool:
-        """Whether this fault still applies to the request."""
+    def matches(self, method: str, path: str, body: Any = None) -> bool:
+        """Whether this fault still applies to the request (``body_has``: only requests
+        whose JSON body contains that text)."""
         return (
             self.times != 0
             and self.method in ("*", method)
             and fnmatch.fnmatchcase(path, self.path)
+            and (not self.body_has or self.body_has in json.dumps(body, ensure_ascii=False))
         )
 
 
@@ -142,6 +151,11 @@ class StandIn:
         self.faults.append(fault)
         return fault
 
+    def fail_after(self, method: str, path: str, status: int = 500, **kwargs: Any) -> Fault:
+        """Perform matching requests, then answer ``status`` anyway (Discord committed,
+        the answer was lost); with ``status`` 0 and a ``delay``, hold the real answer."""
+        return self.fail(method, path, status, after=True, **kwargs)
+
     def slow(self, seconds: float, method: str = "*", path: str = "*") -> Fault:
         """Answer matching requests correctly, but only after ``seconds``."""
         return self.fail(method, path, status=0, delay=seconds, times=-1)
@@ -189,15 +203,26 @@ class StandIn:
     async def _answer(self, request: web.Request, record: Recorded) -> web.Response:
         method, path, body = record.method, record.path, record.body
         for fault in self.faults:
-            if fault.matches(method, path):
+            if fault.matches(method, path, body):
                 fault.hits += 1
                 if fault.times > 0:
                     fault.times -= 1
+                if fault.after:
+                    # Discord does the work, then the answer is lost (500) or held back.
+                    done = await self._perform(request, record)
+                    fault.performed += 1
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(fault.released.wait(), fault.delay)
+                    return self._fault_response(fault) if fault.status else done
                 if fault.delay:
                     await asyncio.sleep(fault.delay)
                 if fault.status:
                     return self._fault_response(fault)
                 break
+        return await self._perform(request, record)
+
+    async def _perform(self, request: web.Request, record: Recorded) -> web.Response:
+        method, path, body = record.method, record.path, record.body
         route = rest.match(method, path)
         if route is None:
             self.failure(f"unknown route {method} {path}")
