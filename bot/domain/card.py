@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from bot.domain.spoilers import BARS, balanced
+
 ELLIPSIS = "…"
 TITLE = 256
 DESCRIPTION = 4096
@@ -34,6 +36,13 @@ def shorten(text: str, limit: int) -> str:
     if space > 0:
         cut = cut[:space]
     return cut.rstrip(" ,;:-\n") + ELLIPSIS
+
+
+def _cut(text: str, limit: int) -> str:
+    """:func:`shorten`, closing a spoiler the cut left open (its hidden text stays hidden)."""
+    if len(text) <= limit:
+        return text
+    return balanced(shorten(text, limit - len(BARS)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +77,7 @@ def fit(card: Card) -> Card:
     fields = tuple(
         Field(
             shorten(f.name.strip(), FIELD_NAME) or "\u200b",
-            shorten(f.value.strip(), FIELD_VALUE) or "—",
+            _cut(f.value.strip(), FIELD_VALUE) or "—",
             f.inline,
         )
         for f in card.fields
@@ -79,7 +88,7 @@ def fit(card: Card) -> Card:
     card = replace(
         card,
         title=shorten(card.title, TITLE),
-        description=shorten(card.description, DESCRIPTION),
+        description=_cut(card.description, DESCRIPTION),
         fields=fields,
         footer=shorten(card.footer, FOOTER),
     )
@@ -92,13 +101,13 @@ def fit(card: Card) -> Card:
         # The description keeps at least half the room; fields give up the rest.
         room = TOTAL - len(card.title) - len(card.footer)
         keep = max(len(card.description) - excess, min(len(card.description), room // 2))
-        card = replace(card, description=shorten(card.description, keep))
+        card = replace(card, description=_cut(card.description, keep))
         excess = card.size() - TOTAL
     while excess > 0 and card.fields:
         last = card.fields[-1]
         room = len(last.value) - excess
         if room >= 20:
-            trimmed = Field(last.name, shorten(last.value, room), last.inline)
+            trimmed = Field(last.name, _cut(last.value, room), last.inline)
             card = replace(card, fields=(*card.fields[:-1], trimmed))
         else:
             card = replace(card, fields=card.fields[:-1])

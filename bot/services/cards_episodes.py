@@ -27,7 +27,7 @@ def plot_card(show: ShowInfo, episodes: list[EpisodeInfo], progress: int, locale
     fields = tuple(
         Field(
             t("members.episode.name", locale, number=e.number),
-            gate(shorten(e.synopsis, _SYNOPSIS_ROOM), e.number, progress),
+            gate(shorten(e.synopsis, _SYNOPSIS_ROOM), e.number, progress, _SYNOPSIS_ROOM),
         )
         for e in episodes
         if e.synopsis
@@ -43,7 +43,7 @@ def plot_card(show: ShowInfo, episodes: list[EpisodeInfo], progress: int, locale
 def episode_plot_card(show: ShowInfo, episode: EpisodeInfo, progress: int, locale: str) -> Card:
     """One episode's synopsis, gated by the member's progress."""
     if episode.synopsis:
-        body = gate(shorten(episode.synopsis, 4000), episode.number, progress)
+        body = gate(shorten(episode.synopsis, 4000), episode.number, progress, 4000)
     else:
         body = t("members.plot.no_synopsis", locale)
     footer = _spoiler_note([episode], progress, locale)
@@ -76,7 +76,9 @@ def episodes_card(
         if rated and e.number in rated and rated[e.number].shown:
             lines.append(t("members.episode.rating", locale, stars=stars_text(rated[e.number])))
         if e.synopsis:
-            lines.append(gate(shorten(e.synopsis, _SYNOPSIS_ROOM), e.number, progress))
+            lines.append(
+                gate(shorten(e.synopsis, _SYNOPSIS_ROOM), e.number, progress, _SYNOPSIS_ROOM)
+            )
         fields.append(Field(name, "\n".join(lines)))
     description = "" if episodes else t("members.episodes.none", locale)
     return Card(

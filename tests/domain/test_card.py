@@ -62,4 +62,4 @@ def test_any_card_fits(title, description, fields):
 def test_spoilers_hide_only_episodes_past_the_members_progress():
     assert gate("A kiss.", episode=3, progress=2) == "||A kiss.||"
     assert gate("A kiss.", episode=2, progress=2) == "A kiss."
-    assert gate("a || b", episode=1, progress=0) == "||a | | b||"
+    assert gate("a || b", episode=1, progress=0) == "||a \\|\\| b||"

@@ -58,3 +58,31 @@ async def test_over_long_synopses_still_fit_one_valid_embed(world, edit_show, bu
     assert any(f.value.endswith("…||") or f.value.endswith("…") for f in card.fields) or (
         card.description.endswith("…")
     )
+
+
+async def test_pipes_in_a_synopsis_never_escape_the_spoiler_bars(world, edit_show):
+    from tests.domain.test_spoilers import visible
+
+    leak = "The twist ||| Sun-woo loves Eun-soo ` and ends with \\"
+    await edit_show(episode_synopsis(3, leak))
+    plot = (await world.member.slash(world.general, "plot", episode=3)).response.embeds[0]
+    assert visible(plot.description) == ""
+    listed = (await world.member.slash(world.general, "episodes")).response.embeds[0]
+    episode3 = next(f.value for f in listed.fields if f.name == "Episode 3")
+    assert "Sun-woo" not in visible(episode3)
+    assert not world.env.errors
+
+
+def test_the_discussion_starter_keeps_any_synopsis_behind_its_bars():
+    from bot.services.discussions._render import starter_text
+    from bot.store.discussions import EpisodeInfo, ShowEpisodes
+    from tests.domain.test_spoilers import visible
+
+    secrets = ("A ||| SECRET1 `c", "x" * 1500 + "||| SECRET2", "SECRET3 ends \\")
+    episodes = tuple(EpisodeInfo(n, "`", None, s) for n, s in enumerate(secrets, 1))
+    show = ShowEpisodes("s", "Show", 3, episodes)
+    text = starter_text(show, episodes, {}, "en")
+    assert len(text) <= 2000
+    shown = visible(text)
+    assert "SECRET" not in shown
+    assert "xxxx" not in shown

@@ -7,8 +7,10 @@ from datetime import timedelta
 
 import discord
 
+from bot.domain.echo import echo
 from bot.domain.ratings import RatingSummary, stars_text
 from bot.domain.release import Precision, Release
+from bot.domain.spoilers import balanced, spoiler_body
 from bot.i18n import t
 from bot.store.discussions import EpisodeInfo, ShowEpisodes
 
@@ -64,23 +66,32 @@ def starter_text(
     """The first message of a discussion: what it is for, when it aired, where spoilers go."""
     parts: list[str] = []
     for episode in episodes:
-        title = t("discussion.starter.title", locale, title=episode.title) if episode.title else ""
-        parts.append(
-            t("discussion.starter.heading", locale, show=show.title, number=episode.number) + title
+        # Titles are echoed: a stray backtick in one could open a code span that runs
+        # across the next episode's spoiler bars.
+        title = (
+            t("discussion.starter.title", locale, title=echo(episode.title))
+            if episode.title
+            else ""
         )
+        heading = t(
+            "discussion.starter.heading", locale, show=echo(show.title), number=episode.number
+        )
+        parts.append(heading + title)
         parts.append(
             t("discussion.starter.released", locale, when=release_text(episode.release, locale))
         )
         if episode.synopsis:
-            # Spoiler tags cannot nest and a stray || would close the tag early.
-            synopsis = _clip(episode.synopsis.replace("||", "|"), SYNOPSIS_LIMIT)
+            # The catalog's bars enclose it; nothing inside can end them early.
+            synopsis = spoiler_body(episode.synopsis, SYNOPSIS_LIMIT)
             parts.append(t("discussion.starter.synopsis", locale, synopsis=synopsis))
     parts.append(t("discussion.starter.etiquette", locale))
     if earlier:
         items = sorted(earlier.items())
         links = " · ".join(t("discussion.link_item", locale, number=n, link=u) for n, u in items)
         parts.append(t("discussion.starter.earlier", locale, links=links))
-    return _clip("\n".join(parts), MESSAGE_LIMIT)
+    text = "\n".join(parts)
+    # Two synopses may not both fit: a cut must not leave the second one's bars open.
+    return text if len(text) <= MESSAGE_LIMIT else balanced(_clip(text, MESSAGE_LIMIT - 2))
 
 
 def index_title(show: ShowEpisodes, locale: str) -> str:
