@@ -54,17 +54,24 @@ def join(path: str, key: str | int) -> str:
     return f"{path}.{key}" if path else key
 
 
+class Enough(Exception):
+    """Raised by :meth:`Checker.add` once it holds as many problems as anyone will read."""
+
+
 class Checker:
     """Collects ``(path, message)`` problems while cleaning a parsed document."""
 
-    def __init__(self) -> None:
+    def __init__(self, limit: int | None = None) -> None:
         self.problems: list[tuple[str, str]] = []
+        self.limit = limit
         # Every sources list seen, checked against [sources] once the whole file is read.
         self.cited: list[tuple[str, tuple[str, ...]]] = []
 
     def add(self, path: str, message: str) -> None:
-        """Record a problem."""
+        """Record a problem; raise :class:`Enough` once ``limit`` are recorded."""
         self.problems.append((path, message))
+        if self.limit is not None and len(self.problems) >= self.limit:
+            raise Enough
 
     def table(self, value: Any, path: str, specs: dict[str, Spec]) -> dict[str, Any] | None:
         """Check a table against its specs: unknown keys, missing keys, then each value."""

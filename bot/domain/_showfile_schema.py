@@ -10,6 +10,7 @@ from bot.domain._showfile_check import (
     LONG_MAX,
     QUOTE_MAX,
     Checker,
+    Enough,
     field_sources,
     integer,
     iso_date,
@@ -247,13 +248,17 @@ DOCUMENT = {
 }  # fmt: skip
 
 
-def check_document(data: Any) -> ShowFile | list[tuple[str, str]]:
-    """Validate a parsed document: the :class:`ShowFile`, or every ``(path, message)``."""
-    c = Checker()
-    top = c.table(data, "", DOCUMENT)
-    if top is None:
+def check_document(data: Any, *, limit: int | None = None) -> ShowFile | list[tuple[str, str]]:
+    """Validate a parsed document: the :class:`ShowFile`, or its ``(path, message)``
+    problems (the first ``limit`` of them: checking stops there)."""
+    c = Checker(limit)
+    try:
+        top = c.table(data, "", DOCUMENT)
+        if top is None:
+            return c.problems
+        _check_references(c, top)
+    except Enough:
         return c.problems
-    _check_references(c, top)
     if c.problems:
         return c.problems
     return ShowFile(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -207,14 +208,55 @@ class ShowFile:
     format: int = FORMAT_VERSION
 
 
-def parse_show_file(text: str, *, fmt: Literal["toml", "json"] = "toml") -> ShowFile:
-    """Parse and validate a show file's text; raises :class:`ShowFileError` with every problem."""
-    # Imported here: the validator imports this module's dataclasses.
-    from bot.domain._showfile_lines import locate
-    from bot.domain._showfile_schema import check_document
+# Guards that keep checking a hostile file linear and bounded. A real show file is ~20 KB,
+# nests 4 deep, holds ~700 keys and no number past 10 digits.
+MAX_CHARS = 256 * 1024
+MAX_DEPTH = 16
+MAX_KEYS = 20_000
+MAX_DIGITS = 30
+# Checking stops here: nobody reads past the first screenful, and each problem's line is
+# looked up in the text, which would be quadratic on a file made of mistakes.
+MAX_PROBLEMS = 15
 
+
+def _big_int(text: str) -> int:
+    """json's ``parse_int`` that refuses a number longer than any show file needs."""
+    if len(text.lstrip("-")) > MAX_DIGITS:
+        raise _Refused(f"a number is {len(text)} digits long; the limit is {MAX_DIGITS}")
+    return int(text)
+
+
+class _Refused(Exception):
+    """A guard tripped while parsing; the message says which."""
+
+
+def _shape_problem(data: object) -> str | None:
+    """Why ``data`` nests too deep or holds too many keys, walked without recursion."""
+    stack: list[tuple[object, int]] = [(data, 1)]
+    keys = 0
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict | list):
+            if depth > MAX_DEPTH:
+                return f"the file nests more than {MAX_DEPTH} levels deep"
+            if isinstance(value, dict):
+                keys += len(value)
+                if keys > MAX_KEYS:
+                    return f"the file holds more than {MAX_KEYS} keys"
+                stack.extend((v, depth + 1) for v in value.values())
+            else:
+                stack.extend((v, depth + 1) for v in value)
+        elif isinstance(value, int) and abs(value) >= 10**MAX_DIGITS:
+            return f"a number is longer than {MAX_DIGITS} digits"
+    return None
+
+
+def _parse(text: str, fmt: str) -> object:
+    """The parsed document, or :class:`ShowFileError` for text that is not one."""
     try:
-        data = json.loads(text) if fmt == "json" else tomllib.loads(text)
+        if fmt == "json":
+            return json.loads(text, parse_int=_big_int)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         # tomllib puts "(at line N, column M)" in the message; lineno arrived in 3.14.
         line = getattr(exc, "lineno", None) or _line_from_message(str(exc))
@@ -223,7 +265,76 @@ def parse_show_file(text: str, *, fmt: Literal["toml", "json"] = "toml") -> Show
         raise ShowFileError([Problem("", f"not valid TOML: {exc}", line)]) from exc
     except json.JSONDecodeError as exc:
         raise ShowFileError([Problem("", f"not valid JSON: {exc.msg}", exc.lineno)]) from exc
-    result = check_document(data)
+    except _Refused as exc:
+        raise ShowFileError([Problem("", str(exc), _long_number_line(text))]) from exc
+    except RecursionError as exc:
+        # Both parsers recurse once per nested array or table.
+        message = f"the file nests more than {MAX_DEPTH} levels deep"
+        raise ShowFileError([Problem("", message, _deep_line(text))]) from exc
+    except ValueError as exc:
+        # tomllib refuses an integer past Python's 4,300-digit conversion limit this way.
+        message = f"a number is too long (the limit is {MAX_DIGITS} digits): {exc}"
+        raise ShowFileError([Problem("", message, _long_number_line(text))]) from exc
+
+
+_LONG_NUMBER = re.compile(rf"[0-9_]{{{MAX_DIGITS + 1},}}")
+
+
+def _long_number_line(text: str) -> int | None:
+    """The line of the first run of digits longer than any show file needs."""
+    match = _LONG_NUMBER.search(text)
+    return None if match is None else text.count("\n", 0, match.start()) + 1
+
+
+def _deep_line(text: str) -> int | None:
+    """The line where brackets first nest past :data:`MAX_DEPTH` (strings and comments
+    skipped, roughly: good enough to point at the place)."""
+    depth, line, quote, index = 0, 1, "", 0
+    while index < len(text):
+        char = text[index]
+        if char == "\n":
+            line += 1
+        elif quote:
+            if char == "\\" and quote == '"':
+                index += 1
+            elif char == quote:
+                quote = ""
+        elif char in "\"'":
+            quote = char
+        elif char == "#":
+            end = text.find("\n", index)
+            index = len(text) if end < 0 else end - 1
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return line
+        elif char in "]}":
+            depth -= 1
+        index += 1
+    return None
+
+
+def parse_show_file(text: str, *, fmt: Literal["toml", "json"] = "toml") -> ShowFile:
+    """Parse and validate a show file's text; raises :class:`ShowFileError` with its problems.
+
+    Any text is answered with a :class:`ShowFile` or a :class:`ShowFileError` (never
+    another exception), in time linear in its length; at most :data:`MAX_PROBLEMS`
+    problems are reported, each with its line where it can be found. A leading byte
+    order mark (Notepad writes one) is ignored. CPU-bound: the bot calls it in a thread.
+    """
+    # Imported here: the validator imports this module's dataclasses.
+    from bot.domain._showfile_lines import locate
+    from bot.domain._showfile_schema import check_document
+
+    text = text.removeprefix("\ufeff")
+    if len(text) > MAX_CHARS:
+        limit = f"{MAX_CHARS // 1024} KiB"
+        raise ShowFileError([Problem("", f"the file is over {limit}; a show file is far smaller")])
+    data = _parse(text, fmt)
+    if (shape := _shape_problem(data)) is not None:
+        line = _deep_line(text) if "nests" in shape else None
+        raise ShowFileError([Problem("", shape, line)])
+    result = check_document(data, limit=MAX_PROBLEMS)
     if isinstance(result, ShowFile):
         return result
     problems = [Problem(path, message, locate(text, path, fmt)) for path, message in result]
@@ -234,7 +345,7 @@ def load_show_file(path: str | Path) -> ShowFile:
     """Read and validate a ``.toml`` or ``.json`` show file from disk."""
     path = Path(path)
     try:
-        text = path.read_text("utf-8")
+        text = path.read_text("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise ShowFileError([Problem("", f"cannot read the file: {exc}")]) from exc
     return parse_show_file(text, fmt="json" if path.suffix.lower() == ".json" else "toml")

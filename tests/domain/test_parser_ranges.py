@@ -8,6 +8,7 @@ a clear message.
 from __future__ import annotations
 
 import contextlib
+import json
 
 import pytest
 from hypothesis import given
@@ -15,6 +16,7 @@ from hypothesis import strategies as st
 
 from bot.domain.catalog_fields import FIELDS, ROW_ID_MAX, FieldError, clean, parse_row_id
 from bot.domain.release import YEARS, Precision, Release, ReleaseError, zone
+from bot.domain.showfile import MAX_PROBLEMS, ShowFileError, parse_show_file
 from bot.domain.timeexpr import TimeExprError, parse_when
 
 NOW = 1_646_092_800  # 2022-03-01 09:00 KST
@@ -108,3 +110,37 @@ def test_year_bounds_hold_for_premieres_in_every_shape():
     for text, precision in (("0001", "year"), ("1899-12", "month"), ("9999-12-31", "day")):
         with pytest.raises(ReleaseError, match="between 1900 and 2100"):
             Release.parse(text, precision)
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=30,
+)
+
+
+def _problems(text: str, fmt: str) -> list:
+    """The problems parse_show_file reports ([] for a valid show); any other error fails."""
+    try:
+        parse_show_file(text, fmt=fmt)
+    except ShowFileError as exc:
+        return exc.problems
+    return []
+
+
+@given(
+    st.text(max_size=300)
+    | st.builds(lambda n: "a = " + "[" * n + "]" * n, st.integers(0, 3000))
+    | st.builds(lambda n: '{"format": ' + "9" * n + "}", st.integers(0, 6000))
+    | st.builds(lambda s: "\ufeff" + s, st.text(max_size=50)),
+    st.sampled_from(["toml", "json"]),
+)
+def test_any_show_file_text_is_a_show_or_a_show_file_error(text, fmt):
+    assert 1 <= len(_problems(text, fmt)) <= MAX_PROBLEMS
+
+
+@given(JSON_VALUES)
+def test_any_json_document_is_a_show_or_a_show_file_error(value):
+    assert len(_problems(json.dumps(value), "json")) <= MAX_PROBLEMS

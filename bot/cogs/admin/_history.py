@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import math
 from datetime import UTC, datetime
@@ -20,7 +21,7 @@ from bot.cogs.admin._base import (
     show_slug,
 )
 from bot.domain.echo import Markup, echo
-from bot.domain.showfile import ShowFileError, parse_show_file
+from bot.domain.showfile import MAX_PROBLEMS, ShowFileError, parse_show_file
 from bot.domain.toml_writer import dumps
 from bot.i18n import t
 from bot.store import history
@@ -67,6 +68,19 @@ async def history_page(
         text=t("admin.history.footer", interaction, page=page_no + 1, pages=pages, total=total)
     )
     return embed, pages
+
+
+def _problem_lines(interaction: discord.Interaction, error: ShowFileError) -> str:
+    """One bullet per problem, each naming its line where it is known, echoed safely."""
+    lines = []
+    for problem in error.problems[:MAX_PROBLEMS]:
+        text = echo(problem, 200)
+        if problem.line is not None:
+            text = t("admin.import.at_line", interaction, line=problem.line, problem=text)
+        lines.append(f"- {text}")
+    if len(error.problems) >= MAX_PROBLEMS:
+        lines.append(t("admin.import.stopped", interaction, count=MAX_PROBLEMS))
+    return "\n".join(lines)
 
 
 class HistoryPager(View):
@@ -159,15 +173,19 @@ class AdminRoot(
             raise UserFacingError("admin.import.too_big", size=file.size, limit=MAX_IMPORT_BYTES)
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:
-            text = (await file.read()).decode("utf-8")
+            # utf-8-sig: Notepad starts a UTF-8 file with a byte order mark.
+            text = (await file.read()).decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise UserFacingError("admin.import.not_text") from exc
         fmt = "json" if file.filename.lower().endswith(".json") else "toml"
         try:
-            show = parse_show_file(text, fmt=fmt)
+            # In a thread: checking a 256 KiB file takes long enough to stall every other
+            # server's interactions if it ran on the event loop.
+            show = await asyncio.to_thread(parse_show_file, text, fmt=fmt)
         except ShowFileError as exc:
-            problems = "\n".join(f"- {echo(p, 200)}" for p in exc.problems[:15])
-            raise UserFacingError("admin.import.invalid", problems=Markup(problems)) from exc
+            raise UserFacingError(
+                "admin.import.invalid", problems=Markup(_problem_lines(interaction, exc))
+            ) from exc
         report = await import_with_history(
             interaction.client.db, actor(interaction), show, dry_run=dry_run
         )  # type: ignore[attr-defined]

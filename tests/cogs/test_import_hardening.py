@@ -1,0 +1,146 @@
+"""/admin import on hostile files: clear answers naming the line, checked off the event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+import discord
+
+import bot.cogs.admin._history as history_cog
+from bot.ui.errors import UserFacingError
+
+
+def said(result) -> str:
+    assert result.acknowledged, "the interaction was never answered"
+    message = result.response or (result.followups[0] if result.followups else None)
+    assert message is not None
+    return message.content
+
+
+def refusals(world) -> list[str]:
+    keys = []
+    for error in world.env.errors:
+        original = getattr(error, "original", error)
+        assert isinstance(original, UserFacingError), repr(original)
+        keys.append(original.key)
+    return keys
+
+
+async def _import(world, name: str, body: bytes, *, dry_run: bool = True):
+    return await world.admin.slash(
+        world.general, "admin import", file=(name, body), dry_run=dry_run
+    )
+
+
+async def test_a_file_saved_with_a_byte_order_mark_imports(world, bundled_text):
+    result = await _import(world, "show.toml", "\ufeff".encode() + bundled_text.encode())
+    assert "Dry run for soundtrack-1" in said(result)
+    assert not world.env.errors
+
+
+async def test_deep_nesting_is_refused_with_its_line(world):
+    for name, body in (
+        ("deep.json", '{"format": 1,\n"show": ' + "[" * 5000 + "]" * 5000 + "}"),
+        ("deep.toml", "format = 1\nshow = " + "[" * 5000 + "]" * 5000),
+    ):
+        text = said(await _import(world, name, body.encode()))
+        assert "nests more than 16 levels deep" in text, text
+        assert "line 2" in text, text
+    assert refusals(world) == ["admin.import.invalid"] * 2
+
+
+async def test_a_5000_digit_number_is_refused_with_its_line(world):
+    for name, body in (
+        ("big.json", '{\n"format": ' + "9" * 5000 + "}"),
+        ("big.toml", "\nformat = " + "9" * 5000),
+    ):
+        text = said(await _import(world, name, body.encode()))
+        assert "number" in text
+        assert "line 2" in text, text
+        assert len(text) <= 2000
+    assert refusals(world) == ["admin.import.invalid"] * 2
+
+
+def hostile_file() -> bytes:
+    """Just under 256 KiB of unknown keys: every one of them a problem."""
+    lines = ["format = 1"] + [f"unknown-{i} = 1" for i in range(14_000)]
+    body = "\n".join(lines).encode()
+    assert 200 * 1024 < len(body) <= 256 * 1024
+    return body
+
+
+async def test_a_file_of_thousands_of_mistakes_lists_the_first_fifteen_by_line(world):
+    text = said(await _import(world, "many.toml", hostile_file()))
+    bullets = [line for line in text.splitlines() if line.startswith("- line ")]
+    assert len(bullets) == 15
+    assert bullets[0].startswith("- line 2: unknown-0: unknown key")
+    assert "checking stopped at the first 15 problems" in text
+    assert refusals(world) == ["admin.import.invalid"]
+
+
+async def test_another_servers_ping_is_answered_while_a_big_file_is_checked(world, monkeypatch):
+    env = world.env
+    other = env.create_guild(name="Another Server")
+    channel = other.create_text_channel("lobby")
+    someone = other.add_member(env.create_user("visitor"))
+
+    started, pinged = threading.Event(), threading.Event()
+    seen: list[bool] = []
+    real_parse = history_cog.parse_show_file
+
+    def slow_parse(text, **kwargs):
+        # Stands in for a slow check: it waits until the other server has been answered.
+        # Run on the event loop, it would block that answer and time out instead.
+        started.set()
+        seen.append(pinged.wait(timeout=5))
+        return real_parse(text, **kwargs)
+
+    real_send = discord.InteractionResponse.send_message
+
+    async def send_message(self, *args, **kwargs):
+        await real_send(self, *args, **kwargs)
+        if self._parent.guild_id == other.id:
+            pinged.set()
+
+    monkeypatch.setattr(history_cog, "parse_show_file", slow_parse)
+    monkeypatch.setattr(discord.InteractionResponse, "send_message", send_message)
+
+    checking = asyncio.create_task(_import(world, "many.toml", hostile_file()))
+    for _ in range(10_000):
+        if started.is_set() or checking.done():
+            break
+        await asyncio.sleep(0)
+    assert started.is_set()
+    # The import's own slash is still settling; this ping joins it, as a second server's
+    # interaction arrives while the first is busy.
+    ping = await _dispatch_now(someone, channel, "ping", monkeypatch)
+    result = await checking
+    assert ping.response is not None
+    assert "Pong" in ping.response.content
+    assert seen == [True], "the ping waited for the import's check"
+    assert "checking stopped" in said(result)
+    assert refusals(world) == ["admin.import.invalid"]
+
+
+async def _dispatch_now(actor, channel, name: str, monkeypatch):
+    """Send a slash command without waiting for the bot to settle (SimCord's own
+    ``slash`` waits, and refuses to overlap the import that is still running)."""
+    from simcord import actors as sim_actors
+    from simcord import interactions as sim_interactions
+    from simcord.results import InteractionResult
+
+    env = actor._env
+
+    async def emit(actor, type, channel, data, **_):
+        record, payload = sim_interactions.base_payload(
+            env.backend, type=type, channel_id=channel.id, guild_id=actor.guild.id,
+            user_id=actor.id, data=data,
+        )  # fmt: skip
+        env._notify_dispatch_observers(record)
+        env.backend.emit("INTERACTION_CREATE", payload)
+        return InteractionResult(env, record)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(sim_actors, "_dispatch_actor_interaction", emit)
+        return await sim_actors._slash(actor, channel, name, {})
