@@ -24,12 +24,12 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests" / "wire"))
+sys.path.insert(0, str(ROOT))
 
-from standin import StandIn  # noqa: E402
-from standin.botproc import BotProcess  # noqa: E402
-from standin.rest import install_commands  # noqa: E402
-from standin.world import fan_server  # noqa: E402
+from tests.wire.standin import StandIn  # noqa: E402
+from tests.wire.standin.botproc import BotProcess  # noqa: E402
+from tests.wire.standin.rest import install_commands  # noqa: E402
+from tests.wire.standin.world import fan_server  # noqa: E402
 
 PING = [{"name": "ping", "description": "Check that the bot is alive", "type": 1}]
 SHOW = "soundtrack-1"

@@ -5,30 +5,16 @@ from __future__ import annotations
 import threading
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.app import KdramaBot
-from bot.clock import Clock
 from bot.sandbox.fanserver import FanServer, build_fan_server
 from bot.store import Database
-
-# SimCord's virtual clock starts here and only moves forward.
-SIMCORD_EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
-KST = ZoneInfo("Asia/Seoul")
-# Three weeks before Soundtrack #1's premiere: the moment the bot is most worth watching.
-DEFAULT_START = datetime(2022, 3, 1, 9, 0, tzinfo=KST)
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-BUNDLED = Path(__file__).resolve().parents[1] / "data" / "shows" / "soundtrack-1.toml"
-
-
-def clock_at(start: datetime) -> Clock:
-    """A bot clock that reads ``start`` when SimCord's virtual clock reads its epoch."""
-    return Clock(offset=start.astimezone(UTC) - SIMCORD_EPOCH)
+from tests.support.paths import BUNDLED, DEFAULT_START, SHARED, clock_at
 
 
 @pytest.fixture
@@ -134,20 +120,6 @@ async def world(simcord_env) -> World:
     server = build_fan_server(simcord_env)
     await simcord_env.bot.tree.sync()
     return World(**vars(server), env=simcord_env)
-
-
-async def open_to_everyone(world, *names: str) -> None:
-    """Let members and moderators see the named commands, as a server owner could in
-    Server Settings → Integrations.
-
-    Discord's default_permissions only hides a command; tests use this to prove that our
-    own check still refuses.
-    """
-    for command in await world.env.bot.tree.fetch_commands(guild=None):
-        if command.name in names:
-            world.guild.set_command_permissions(
-                command, {world.member: True, world.moderator: True}
-            )
 
 
 @pytest.fixture

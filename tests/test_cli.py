@@ -10,6 +10,7 @@ import pytest
 from bot.cli.main import main
 from bot.store import bundled_migrations
 from bot.ui.permissions import REQUIRED, required_permissions
+from tests.support.paths import BUNDLED
 
 
 @pytest.fixture
@@ -73,9 +74,7 @@ def test_invite_without_application_id_needs_a_token(in_tmp, capsys):
 
 
 def _bundled() -> str:
-    from pathlib import Path
-
-    return str(Path(__file__).resolve().parents[1] / "data" / "shows" / "soundtrack-1.toml")
+    return str(BUNDLED)
 
 
 def test_export_to_stdout_is_a_clean_show_file(in_tmp, capsys):

@@ -10,7 +10,7 @@ import pytest
 
 from bot.cli import data as cli_data
 from bot.store.db import Database
-from tests.conftest import BUNDLED
+from tests.support.paths import BUNDLED
 
 
 def parse(*argv: str) -> argparse.Namespace:

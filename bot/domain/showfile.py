@@ -1,6 +1,6 @@
 """Show files: one show's catalog as TOML (or JSON of the same shape), validated.
 
-The bundled ``data/shows/soundtrack-1.toml`` defines the format (``format = 1``). Every
+The bundled ``bot/data/shows/soundtrack-1.toml`` defines the format (``format = 1``). Every
 row names the sources that back it, so disagreeing sources keep their own spellings.
 This module is pure: it parses and validates; ``bot.store.catalog_io`` writes to SQLite.
 """

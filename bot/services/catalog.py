@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from bot.domain.showfile import ShowFile, load_show_file
@@ -13,7 +15,16 @@ from bot.store.db import Database
 
 log = logging.getLogger(__name__)
 
-BUNDLED_SHOWS = Path(__file__).resolve().parents[2] / "data" / "shows"
+# Package data (``bot/data/shows``), found through importlib.resources so a wheel install
+# finds it as well as a checkout does.
+BUNDLED_SHOWS: Traversable = resources.files("bot").joinpath("data", "shows")
+
+
+def bundled_show_entries(data_dir: Path | None = None) -> list[Traversable]:
+    """The ``*.toml`` show files in ``data_dir`` (the bundled ones by default), by name."""
+    directory: Traversable = BUNDLED_SHOWS if data_dir is None else data_dir
+    entries = [e for e in directory.iterdir() if e.is_file() and e.name.endswith(".toml")]
+    return sorted(entries, key=lambda entry: entry.name)
 
 
 def bundled_show_files(data_dir: Path | None = None) -> list[ShowFile]:
@@ -22,8 +33,11 @@ def bundled_show_files(data_dir: Path | None = None) -> list[ShowFile]:
     Raises :class:`~bot.domain.showfile.ShowFileError` if one is invalid: a broken
     bundled file is a bug to fix, not a catalog to half-seed.
     """
-    directory = BUNDLED_SHOWS if data_dir is None else data_dir
-    return [load_show_file(path) for path in sorted(directory.glob("*.toml"))]
+    shows = []
+    for entry in bundled_show_entries(data_dir):
+        with resources.as_file(entry) as path:
+            shows.append(load_show_file(path))
+    return shows
 
 
 async def ensure_seeded(

@@ -8,7 +8,7 @@ import simcord.http.router as sim_router
 
 from bot.sandbox.simcord_gaps import forum_pin_routes
 from bot.services import discussions as service
-from tests.conftest import KST
+from tests.support.paths import KST
 
 SHOW = "soundtrack-1"
 RELEASES = {1: "2022-03-23", 2: "2022-03-30", 3: "2022-04-06", 4: "2022-04-13"}

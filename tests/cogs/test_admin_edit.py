@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.ui.errors import NotAdmin, UserFacingError
-from tests.conftest import open_to_everyone
+from tests.support.discord import open_to_everyone
 
 
 def refusals(world) -> list[type]:

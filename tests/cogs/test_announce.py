@@ -11,7 +11,8 @@ from bot.domain.release import Precision, Release
 from bot.services.announcer import replan_show
 from bot.store.announce import set_premiere
 from bot.store.guilds import update_settings
-from tests.conftest import KST, open_to_everyone
+from tests.support.discord import open_to_everyone
+from tests.support.paths import KST
 
 SLUG = "soundtrack-1"
 # A minute-precision premiere (the bundled data only knows the day), set through the store.

@@ -6,7 +6,7 @@ import discord
 
 from bot.store.guilds import get_settings
 from bot.ui.errors import NotAdmin, UserFacingError
-from tests.conftest import open_to_everyone
+from tests.support.discord import open_to_everyone
 
 
 def refusals(world) -> list[type]:

@@ -8,7 +8,7 @@ import tomllib
 import pytest
 
 from bot.domain.showfile import ShowFileError, load_show_file, parse_show_file
-from tests.conftest import BUNDLED
+from tests.support.paths import BUNDLED
 
 
 def _problems(text: str, fmt: str = "toml") -> list[str]:

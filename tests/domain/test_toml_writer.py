@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from bot.domain.showfile import load_show_file, parse_show_file
 from bot.domain.showfile_dict import show_file_to_dict
 from bot.domain.toml_writer import dumps
-from tests.conftest import BUNDLED
+from tests.support.paths import BUNDLED
 
 
 def test_bundled_show_round_trips_through_the_writer() -> None:

@@ -1,14 +1,11 @@
-"""Helpers for the members' command tests: edit the guild's catalog through the store."""
+"""Fixtures for the members' command tests: edit the guild's catalog through the store."""
 
 from __future__ import annotations
-
-import json
 
 import pytest
 
 from bot.domain.showfile import parse_show_file
 from bot.store.catalog_io import import_show
-from bot.ui.errors import UserFacingError
 
 
 @pytest.fixture
@@ -28,22 +25,3 @@ def edit_show(world, bundled_text):
         await import_show(bot.db, world.guild.id, parse_show_file(text))
 
     return edit
-
-
-def episode_synopsis(number: int, synopsis: str) -> tuple[str, str]:
-    """An edit giving episode ``number`` a synopsis."""
-    return (
-        f"number = {number}\n",
-        # A JSON string is a valid TOML basic string.
-        f"number = {number}\nsynopsis = {json.dumps(synopsis)}\n",
-    )
-
-
-def user_errors(env) -> list[str]:
-    """The UserFacingError keys the bot raised (acknowledging them), failing on anything else."""
-    keys = []
-    for error in env.errors:
-        original = getattr(error, "original", error)
-        assert isinstance(original, UserFacingError), repr(original)
-        keys.append(original.key)
-    return keys

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.members.conftest import user_errors
+from tests.support.discord import user_errors
 
 
 async def test_korean_member_gets_korean_replies_and_show_data_as_stored(world, set_locale):

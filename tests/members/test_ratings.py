@@ -13,7 +13,7 @@ from tests.cogs.discussion_harness import (
     pin_forum_posts,
     use_channel,
 )
-from tests.members.conftest import user_errors
+from tests.support.discord import user_errors
 
 
 @pytest.fixture(autouse=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from tests.members.conftest import user_errors
+from tests.support.discord import user_errors
 
 
 def fields(embed) -> dict[str, str]:

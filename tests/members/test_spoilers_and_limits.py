@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tests.members.conftest import episode_synopsis, user_errors
+from tests.support.catalog import episode_synopsis
+from tests.support.discord import user_errors
 
 EP1 = "Eun-soo moves in for two weeks."
 EP3 = "Sun-woo finally says it."

@@ -11,7 +11,7 @@ from bot.domain.showfile import ShowFileError
 from bot.services.catalog import ensure_seeded
 from bot.store.catalog_io import list_show_slugs
 from bot.store.db import Database
-from tests.conftest import BUNDLED
+from tests.support.paths import BUNDLED
 
 
 async def test_first_use_seeds_the_bundled_shows(db: Database) -> None:

@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from standin import StandIn
-from standin.botproc import BotProcess
-from standin.rest import install_commands
+
+from tests.wire.standin import StandIn
+from tests.wire.standin.botproc import BotProcess
+from tests.wire.standin.rest import install_commands
 
 
 async def _sync_once(workdir: Path) -> list[dict[str, Any]]:

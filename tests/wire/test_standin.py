@@ -8,9 +8,10 @@ from typing import Any
 
 import aiohttp
 import pytest
-import standin.spec
-from standin import StandIn, World
-from standin.world import fan_server
+
+from tests.wire.standin import StandIn, World
+from tests.wire.standin import spec as standin_spec
+from tests.wire.standin.world import fan_server
 
 
 @pytest.fixture
@@ -40,7 +41,7 @@ async def test_unknown_route_answers_like_discord_and_fails_the_test(raw) -> Non
     assert server.failures == ["unknown route GET /channels/1/nonsense"]
 
 
-@pytest.mark.skipif(not standin.spec.SPEC_PATH.is_file(), reason="../shared is absent")
+@pytest.mark.skipif(not standin_spec.SPEC_PATH.is_file(), reason="../shared is absent")
 async def test_body_off_discords_spec_is_rejected_and_recorded(raw) -> None:
     server, session = raw
     channel = server.world.id("general")
@@ -51,7 +52,7 @@ async def test_body_off_discords_spec_is_rejected_and_recorded(raw) -> None:
     assert server.world.messages[channel] == []
 
 
-@pytest.mark.skipif(not standin.spec.SPEC_PATH.is_file(), reason="../shared is absent")
+@pytest.mark.skipif(not standin_spec.SPEC_PATH.is_file(), reason="../shared is absent")
 async def test_a_malformed_date_time_is_caught(raw) -> None:
     server, session = raw
     body = {
@@ -163,7 +164,7 @@ def test_the_world_survives_a_round_trip_through_json(tmp_path: Path) -> None:
 
 
 def test_validation_is_skipped_with_a_reason_without_shared(monkeypatch, tmp_path) -> None:
-    monkeypatch.setattr(standin.spec, "SPEC_PATH", tmp_path / "missing.json")
-    validator, reason = standin.spec.load_validator()
+    monkeypatch.setattr(standin_spec, "SPEC_PATH", tmp_path / "missing.json")
+    validator, reason = standin_spec.load_validator()
     assert validator is None
     assert "absent" in reason

@@ -15,8 +15,9 @@ import discord
 import pytest
 import yarl
 from discord.gateway import DiscordWebSocket
-from standin import StandIn
-from standin.rest import install_commands
+
+from tests.wire.standin import StandIn
+from tests.wire.standin.rest import install_commands
 
 NO_MENTIONS = discord.AllowedMentions.none()
 

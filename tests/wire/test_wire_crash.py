@@ -9,17 +9,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from standin import StandIn
-from standin.botproc import BotProcess
-from standin.crash import by_nonce, crash_cycles, store_problems, timer_outcome
-from standin.rest import install_commands
-from standin.world import FORUM, fan_server
 
 from bot.services import announcer, discussions
-from bot.services.catalog import BUNDLED_SHOWS, ensure_seeded
+from bot.services.catalog import bundled_show_entries, ensure_seeded
 from bot.store import timers
 from bot.store.db import Database
 from bot.store.guilds import update_settings
+from tests.wire.standin import StandIn
+from tests.wire.standin.botproc import BotProcess
+from tests.wire.standin.crash import by_nonce, crash_cycles, store_problems, timer_outcome
+from tests.wire.standin.rest import install_commands
+from tests.wire.standin.world import FORUM, fan_server
 
 GUILDS = 12
 SHOW = "soundtrack-1"
@@ -116,7 +116,7 @@ async def _run(
                 bot,
                 cycles=cycles,
                 max_uptime=max_uptime,
-                bundled_shows=len(list(BUNDLED_SHOWS.glob("*.toml"))),
+                bundled_shows=len(bundled_show_entries()),
                 expected_timers=expected,
                 timer_key=per_timer(standin),
                 # and the ledger has caught up with Discord (a stop cancels a send in flight)
@@ -153,7 +153,7 @@ async def test_a_hundred_random_kills_lose_and_duplicate_nothing(
 async def test_the_store_check_catches_a_half_seeded_guild(db) -> None:
     await ensure_seeded(db, 1001)
     await ensure_seeded(db, 1002)
-    shows = len(list(BUNDLED_SHOWS.glob("*.toml")))
+    shows = len(bundled_show_entries())
     assert store_problems(Path(db.path), shows) == []
     await db.execute("UPDATE guild_settings SET seeded_at = NULL WHERE guild_id = 1001")
     await db.execute("DELETE FROM shows WHERE guild_id = 1002")

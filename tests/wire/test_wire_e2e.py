@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import json
 
-from standin import StandIn
-from standin.botproc import BotProcess
-from standin.flows import announce, timer_row
+from tests.wire.standin import StandIn
+from tests.wire.standin.botproc import BotProcess
+from tests.wire.standin.flows import announce, timer_row
 
 
 async def test_a_member_gets_the_show_card_and_finds_a_character_by_another_spelling(

@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from standin import StandIn
-from standin.botproc import BotProcess
+from tests.wire.standin import StandIn
+from tests.wire.standin.botproc import BotProcess
 
 SHOW = "soundtrack-1"
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
-from standin import StandIn
-from standin.botproc import BotProcess
-from standin.flows import announce, configure, timer_row
+from tests.wire.standin import StandIn
+from tests.wire.standin.botproc import BotProcess
+from tests.wire.standin.flows import announce, configure, timer_row
 
 
 async def _ping_answered(standin: StandIn, user: str = "member") -> float:

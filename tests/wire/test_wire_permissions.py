@@ -13,42 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from standin import StandIn
-from standin.botproc import BotProcess
+
+from tests.support.wire import leaves, option_value
+from tests.wire.standin import StandIn
+from tests.wire.standin.botproc import BotProcess
 
 MUTATING = ("POST", "PUT", "PATCH", "DELETE")
-
-
-def _leaves(command: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
-    """("name sub", options) for every runnable leaf of a command."""
-    subs = [o for o in command.get("options", []) if o["type"] in (1, 2)]
-    if not subs:
-        return [(command["name"], command.get("options", []))]
-    leaves = []
-    for sub in subs:
-        for name, options in _leaves(sub):
-            leaves.append((f"{command['name']} {name}", options))
-    return leaves
-
-
-def _value(option: dict[str, Any], standin: StandIn) -> Any:
-    """A plausible value for a required option, by its type."""
-    if option.get("choices"):
-        return option["choices"][0]["value"]
-    world = standin.world
-    by_type = {
-        3: "Soundtrack #1",
-        4: option.get("min_value", 1),
-        5: False,
-        6: world.id("member"),
-        7: world.id("general"),
-        8: world.id("Moderator"),
-        9: world.id("member"),
-        10: float(option.get("min_value", 1)),
-        # An attachment is named by its snowflake; the member is refused before it is read.
-        11: world.snowflake(),
-    }
-    return by_type.get(option["type"], "x")
 
 
 def _row_counts(database: Path) -> dict[str, int]:
@@ -72,8 +42,8 @@ async def test_a_member_cannot_reach_any_moderator_or_admin_command(
     await (await standin.slash("member", "general", "ping")).wait()  # seeds the guild
     before = _row_counts(bot.database)
     for command in guarded:
-        for name, options in _leaves(command):
-            values = {o["name"]: _value(o, standin) for o in options if o.get("required")}
+        for name, options in leaves(command):
+            values = {o["name"]: option_value(o, standin) for o in options if o.get("required")}
             sent = len(standin.requests)
             result = await standin.slash("member", "general", name, **values)
             answer = await result.wait()

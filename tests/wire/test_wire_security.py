@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from standin import StandIn
-from standin.botproc import BotProcess
-from standin.rest import message_bodies
+from tests.wire.standin import StandIn
+from tests.wire.standin.botproc import BotProcess
+from tests.wire.standin.rest import message_bodies
 
 
 async def test_token_never_appears_in_the_logs_of_a_full_run(

@@ -10,9 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from standin import StandIn
-from standin.botproc import BotProcess
-from test_wire_permissions import _leaves, _value
+
+from tests.support.wire import leaves, option_value
+from tests.wire.standin import StandIn
+from tests.wire.standin.botproc import BotProcess
 
 
 @pytest.mark.slow
@@ -25,8 +26,8 @@ async def test_every_command_answers_in_time_when_discord_is_slow(
     standin.slow(2.0)
     late = []
     for command in command_bodies:
-        for name, options in _leaves(command):
-            values = {o["name"]: _value(o, standin) for o in options if o.get("required")}
+        for name, options in leaves(command):
+            values = {o["name"]: option_value(o, standin) for o in options if o.get("required")}
             result = await standin.slash("owner", "general", name, **values)
             await standin.wait_until(
                 lambda r=result: r.first_answer_after is not None, within=8, what=f"/{name}"

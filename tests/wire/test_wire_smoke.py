@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from standin import StandIn
-from standin.botproc import BotProcess
+from tests.wire.standin import StandIn
+from tests.wire.standin.botproc import BotProcess
 
 
 async def test_sync_registers_the_commands_discord_routes(bot: BotProcess) -> None:

@@ -163,7 +163,7 @@ class AdminRoot(
 
     @app_commands.command(name="import", description="Import a show file (TOML or JSON)")
     @app_commands.describe(
-        file="The show file, as in data/shows", dry_run="Only show what would change"
+        file="The show file, as in bot/data/shows", dry_run="Only show what would change"
     )
     async def import_command(
         self, interaction: discord.Interaction, file: discord.Attachment, dry_run: bool = True

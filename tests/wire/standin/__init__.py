@@ -4,7 +4,7 @@ The server runs inside the test process; the bot runs as a subprocess against it
 can SIGKILL the bot and still read what "Discord" holds in :class:`World`.
 """
 
-from standin.server import Fault, StandIn
-from standin.world import World
+from tests.wire.standin.server import Fault, StandIn
+from tests.wire.standin.world import World
 
 __all__ = ["Fault", "StandIn", "World"]

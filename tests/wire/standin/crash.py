@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from standin.botproc import BotProcess
-from standin.server import StandIn
+from tests.wire.standin.botproc import BotProcess
+from tests.wire.standin.server import StandIn
 
 TimerKey = Callable[[dict[str, Any]], str | None]
 

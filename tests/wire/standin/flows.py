@@ -7,7 +7,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from standin.server import StandIn
+from tests.wire.standin.server import StandIn
 
 
 def soon(seconds: int) -> str:

@@ -11,18 +11,18 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from standin.world import THREAD_TYPES, World, now_iso
+from tests.wire.standin.world import THREAD_TYPES, World, now_iso
 
 
 def public(value: Any) -> Any:
     """Strip the stand-in's private keys (imported lazily to avoid an import cycle)."""
-    from standin.rest import public as strip
+    from tests.wire.standin.rest import public as strip
 
     return strip(value)
 
 
 if TYPE_CHECKING:
-    from standin.server import StandIn
+    from tests.wire.standin.server import StandIn
 
 # Intent bits that gate the dispatches the stand-in sends (Discord's values).
 GUILDS = 1 << 0
@@ -62,7 +62,7 @@ class Gateway:
     # -- connection --------------------------------------------------------------------
     async def handle(self, request: web.Request) -> web.StreamResponse:
         """One WebSocket connection from the bot."""
-        from standin.server import read_frames
+        from tests.wire.standin.server import read_frames
 
         ws = web.WebSocketResponse(autoping=True, max_msg_size=0)
         await ws.prepare(request)

@@ -8,10 +8,17 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from standin.rest import DiscordError, _edit, _find_message, _message_obj, _store_message, route
+from tests.wire.standin.rest import (
+    DiscordError,
+    _edit,
+    _find_message,
+    _message_obj,
+    _store_message,
+    route,
+)
 
 if TYPE_CHECKING:
-    from standin.server import Recorded, StandIn
+    from tests.wire.standin.server import Recorded, StandIn
 
 INTERACTION_WINDOW = 3.0  # seconds Discord waits for the first interaction response
 OPTION_TYPES = {str: 3, int: 4, bool: 5, float: 10}

@@ -6,11 +6,11 @@ import re
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from standin import gateway as gw
-from standin.world import THREAD_TYPES, now_iso
+from tests.wire.standin import gateway as gw
+from tests.wire.standin.world import THREAD_TYPES, now_iso
 
 if TYPE_CHECKING:
-    from standin.server import Recorded, StandIn
+    from tests.wire.standin.server import Recorded, StandIn
 
 Handler = Callable[["StandIn", dict[str, str], "Recorded"], Awaitable[tuple[int, Any]]]
 _ROUTES: list[tuple[str, re.Pattern[str], Handler]] = []
@@ -257,4 +257,4 @@ async def get_guild_cmds(standin: StandIn, params: dict, req: Recorded) -> tuple
 
 
 # Registers the channel/guild and interaction routes.
-from standin import interactions, rest_guild  # noqa: E402,F401
+from tests.wire.standin import interactions, rest_guild  # noqa: E402,F401

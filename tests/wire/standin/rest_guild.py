@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
-from standin import gateway as gw
-from standin.rest import (
+from tests.wire.standin import gateway as gw
+from tests.wire.standin.rest import (
     NONCE_WINDOW,
     DiscordError,
     _channel,
@@ -16,10 +16,10 @@ from standin.rest import (
     _store_message,
     route,
 )
-from standin.world import FORUM, PUBLIC_THREAD, THREAD_TYPES, now_iso
+from tests.wire.standin.world import FORUM, PUBLIC_THREAD, THREAD_TYPES, now_iso
 
 if TYPE_CHECKING:
-    from standin.server import Recorded, StandIn
+    from tests.wire.standin.server import Recorded, StandIn
 
 
 # -- messages ----------------------------------------------------------------------------

@@ -14,9 +14,9 @@ from urllib.parse import parse_qsl
 
 from aiohttp import WSMsgType, web
 
-from standin import gateway, interactions, rest
-from standin.spec import load_validator
-from standin.world import World, fan_server
+from tests.wire.standin import gateway, interactions, rest
+from tests.wire.standin.spec import load_validator
+from tests.wire.standin.world import World, fan_server
 
 # A syntactically valid bot token (id.timestamp.hmac) that was never issued by Discord.
 FAKE_TOKEN = "MTA5ODc2NTQzMjEwOTg3NjU0Mw.GxYzAb.S3cr3tHmacPartThatMustNeverBeLogged_x9"

@@ -1,0 +1,29 @@
+"""Helpers for behavioural tests that drive the bot through SimCord."""
+
+from __future__ import annotations
+
+from bot.ui.errors import UserFacingError
+
+
+async def open_to_everyone(world, *names: str) -> None:
+    """Let members and moderators see the named commands, as a server owner could in
+    Server Settings → Integrations.
+
+    Discord's default_permissions only hides a command; tests use this to prove that our
+    own check still refuses.
+    """
+    for command in await world.env.bot.tree.fetch_commands(guild=None):
+        if command.name in names:
+            world.guild.set_command_permissions(
+                command, {world.member: True, world.moderator: True}
+            )
+
+
+def user_errors(env) -> list[str]:
+    """The UserFacingError keys the bot raised (acknowledging them), failing on anything else."""
+    keys = []
+    for error in env.errors:
+        original = getattr(error, "original", error)
+        assert isinstance(original, UserFacingError), repr(original)
+        keys.append(original.key)
+    return keys
