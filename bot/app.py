@@ -74,6 +74,7 @@ class KdramaBot(commands.Bot):
         # --- scheduler: created before cogs load (they register handlers in cog_load),
         # started after, so no timer fires before its handler is registered.
         self.scheduler = Scheduler(self.db, self.clock)
+        self.scheduler.on_store_trouble = self._store_trouble
         # --- end scheduler
         for name in self.extensions_to_load:
             await self.load_extension(name)
@@ -99,6 +100,15 @@ class KdramaBot(commands.Bot):
             await asyncio.gather(*self._background, return_exceptions=True)
         await super().close()
         await self.db.close()
+
+    async def _store_trouble(self, reason: str | None) -> None:
+        """Tell every server's log channel the store is failing (why), or works again."""
+        from bot.services.modlog import tell_all_moderators
+
+        if reason is None:
+            await tell_all_moderators(self, "modlog.store_back")
+        else:
+            await tell_all_moderators(self, "modlog.store_trouble", reason=reason)
 
     def spawn(self, coro: Coroutine[Any, Any, Any], *, name: str) -> asyncio.Task[Any]:
         """Run background work with a strong reference and its exceptions logged."""

@@ -9,13 +9,17 @@ waits on a clock: a lone outcome is written at once, a burst shares a few commit
 
 Durability is unchanged: :meth:`OutcomeQueue.record` returns only once the outcome is
 committed, and until then the timer is still ``running`` in the store, so a crash
-re-runs it (with the same nonce) exactly as before.
+re-runs it (after checking Discord for what it sent). A batch the store refuses (locked
+by another process, full) is kept and written again after ``on_error`` has waited,
+until it commits: a sent announcement never stays ``running`` because of a busy store.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
+from collections.abc import Awaitable, Callable
 
 from bot.store import timers as store
 from bot.store.db import Database
@@ -26,8 +30,18 @@ log = logging.getLogger(__name__)
 class OutcomeQueue:
     """Queues :class:`~bot.store.timers.Outcome` records and commits them in batches."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        on_error: Callable[[BaseException], Awaitable[None]] | None = None,
+        on_ok: Callable[[], None] | None = None,
+    ) -> None:
         self.db = db
+        # on_error waits (and reports the outage) before the batch is tried again;
+        # on_ok hears that a batch committed. Without on_error a failed batch fails.
+        self._on_error = on_error
+        self._on_ok = on_ok
         self._queued: list[tuple[store.Outcome, asyncio.Future[None]]] = []
         self._flusher: asyncio.Task[None] | None = None
 
@@ -52,6 +66,15 @@ class OutcomeQueue:
             batch, self._queued = self._queued, []
             try:
                 await store.finish_many(self.db, [outcome for outcome, _ in batch])
+            except (sqlite3.DatabaseError, OSError) as error:
+                if self._on_error is None:
+                    self._fail(batch, error)
+                    log.exception("recording %d timer outcomes failed", len(batch))
+                    continue
+                # Keep them (first, in order) and write them again once the wait is over.
+                self._queued = batch + self._queued
+                await self._on_error(error)
+                continue
             except BaseException as error:
                 for _, future in batch:
                     if not future.done():
@@ -63,6 +86,14 @@ class OutcomeQueue:
                     raise
                 log.exception("recording %d timer outcomes failed", len(batch))
                 continue
+            if self._on_ok is not None:
+                self._on_ok()
             for _, future in batch:
                 if not future.done():
                     future.set_result(None)
+
+    @staticmethod
+    def _fail(batch: list[tuple[store.Outcome, asyncio.Future[None]]], error: Exception) -> None:
+        for _, future in batch:
+            if not future.done():
+                future.set_exception(error)

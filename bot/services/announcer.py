@@ -3,8 +3,12 @@
 Timer kinds: ``announce.stage`` (a stage of a show's countdown plan, key
 ``plan:<show>:<stage>``), ``announce.custom`` (a moderator's own text, key
 ``custom:<show>:<n>``) and ``announce.release`` (an episode's release, sent by
-:mod:`bot.services.releases`). Sends carry the timer's nonce (Discord drops a repeat after a
-crash), ping only the guild's notify role and never @everyone.
+:mod:`bot.services.releases`). Every send goes through :func:`send_once`: it carries the
+timer's nonce (Discord drops a repeat within its nonce window, a few minutes) and the same
+nonce in the "Notify me" button's custom_id, a marker Discord keeps; a timer run again
+(after a crash, or a retry) first looks for that marker in the channel's recent history,
+so a restart long after the nonce window never posts twice. Sends ping only the guild's
+notify role and never @everyone.
 """
 
 from __future__ import annotations
@@ -38,19 +42,75 @@ def stage_key(slug: str, stage: str) -> str:
     return f"plan:{slug}:{stage}"
 
 
-class NotifyButton(discord.ui.View):
-    """The persistent "Notify me" button under announcements (handled by the cog)."""
+# How far back in a channel a re-run looks for its own earlier send.
+HISTORY_LOOKBACK = 100
 
-    def __init__(self, locale: str = "en") -> None:
+
+def notify_custom_id(marker: str | None = None) -> str:
+    """The "Notify me" button's custom_id, carrying ``marker`` (a timer's nonce) if given."""
+    return NOTIFY_CUSTOM_ID if marker is None else f"{NOTIFY_CUSTOM_ID}:{marker}"
+
+
+class NotifyButton(discord.ui.View):
+    """The persistent "Notify me" button under announcements (handled by the cog).
+
+    ``marker`` goes into the custom_id: how a re-run recognises its own earlier send.
+    """
+
+    def __init__(self, locale: str = "en", *, marker: str | None = None) -> None:
         super().__init__(timeout=None)
         self.add_item(
             discord.ui.Button(
                 label=t("announce.notify_button", locale),
                 emoji="🔔",
                 style=discord.ButtonStyle.secondary,
-                custom_id=NOTIFY_CUSTOM_ID,
+                custom_id=notify_custom_id(marker),
             )
         )
+
+
+async def find_sent(
+    channel: discord.abc.Messageable, me: int, marker: str
+) -> discord.Message | None:
+    """The bot's message in ``channel``'s recent history carrying ``marker``, if any.
+
+    Unreadable history counts as not found (the nonce still guards a quick re-run).
+    """
+    wanted = notify_custom_id(marker)
+    try:
+        async for message in channel.history(limit=HISTORY_LOOKBACK):
+            if message.author.id != me:
+                continue
+            for row in message.components:
+                for item in getattr(row, "children", ()):
+                    if getattr(item, "custom_id", None) == wanted:
+                        return message
+    except discord.Forbidden:
+        log.info("cannot read the history of %s; relying on the nonce", channel)
+    return None
+
+
+async def send_once(
+    bot: Any,
+    channel: discord.abc.Messageable,
+    timer: Timer,
+    content: str,
+    locale: str,
+    **kwargs: Any,
+) -> discord.Message:
+    """Send a timer's message with its nonce and marker; a re-run adopts an earlier send.
+
+    ``timer.attempts`` above one means an earlier run may have reached Discord (a crash
+    between Discord's answer and the outcome's commit, a lost answer): look first.
+    """
+    if timer.attempts > 1:
+        earlier = await find_sent(channel, bot.user.id, timer.nonce)
+        if earlier is not None:
+            log.info("timer %s was already sent as %s; not sending again", timer.key, earlier.id)
+            return earlier
+    return await channel.send(
+        content, nonce=timer.nonce, view=NotifyButton(locale, marker=timer.nonce), **kwargs
+    )
 
 
 def _scheduler(bot: Any) -> Scheduler:
@@ -209,13 +269,10 @@ async def send_announcement(bot: Any, timer: Timer, late: bool) -> str:
     body, mentions = with_ping(body, settings.notify_role_id, payload.get("ping"))
     if late:
         body += "\n" + t("announce.late_note", locale, due=f"<t:{timer.due}:R>")
-    message = await channel.send(
-        body[:2000],
-        allowed_mentions=mentions,
-        silent=bool(payload.get("minor")),
-        nonce=timer.nonce,
-        view=NotifyButton(locale),
-    )
+    message = await send_once(
+        bot, channel, timer, body[:2000], locale,
+        allowed_mentions=mentions, silent=bool(payload.get("minor")),
+    )  # fmt: skip
     return f"{message.channel.id}/{message.id}"
 
 

@@ -35,3 +35,17 @@ async def tell_moderators(bot: discord.Client, guild_id: int, key: str, **fields
         log.warning("could not post to guild %s log channel: %s", guild_id, exc)
         return False
     return True
+
+
+async def tell_all_moderators(bot: discord.Client, key: str, **fields: Any) -> int:
+    """Post ``key`` in the log channel of every server the bot is in; how many got it.
+
+    For what concerns every server at once (the store failing and recovering).
+    """
+    delivered = 0
+    for guild in list(bot.guilds):
+        try:
+            delivered += await tell_moderators(bot, guild.id, key, **fields)
+        except Exception as exc:  # the store itself may be what is failing
+            log.warning("could not tell guild %s's moderators (%s): %s", guild.id, key, exc)
+    return delivered

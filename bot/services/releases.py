@@ -162,12 +162,10 @@ async def send_release(bot: Any, timer: Timer, late: bool) -> str:
     if late:
         body += "\n" + t("announce.release.late", locale)
     links = await discussion_links(bot.db, guild_id, slug)
-    message = await channel.send(
-        _with_links(body, numbers, links, locale),
+    message = await announcer.send_once(
+        bot, channel, timer, _with_links(body, numbers, links, locale), locale,
         allowed_mentions=mentions,
-        nonce=timer.nonce,
-        view=announcer.NotifyButton(locale),
-    )
+    )  # fmt: skip
     await store.record_release_message(
         bot.db, guild_id, slug, numbers,
         channel_id=message.channel.id, message_id=message.id, content=body,

@@ -13,6 +13,12 @@ Design (RoboDanny's, with its bugs fixed):
   Discord drops the repeat (``enforce_nonce``);
 - transient failures retry with backoff up to ``retry_limit``; permanent ones fail at
   once; either way a final state, reported once (Red #4535 re-sent errors forever);
+- a rate limit (429, :class:`discord.RateLimited`) is never a failure: the timer waits
+  ``retry_after`` and tries again, until the catch-up window is spent (then ``missed``);
+- the loop never dies of the store: a locked, full or failing database is waited out
+  with backoff, logged once per outage and told to the log channels (``on_store_trouble``),
+  and what came due meanwhile fires when the store is back, without a restart. Outcomes
+  are written until they commit;
 - after downtime a timer overdue by less than the guild's ``catchup_seconds`` runs
   with ``late=True``; older ones become ``missed`` and never run stale.
 
@@ -24,6 +30,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sqlite3
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -43,6 +50,10 @@ __all__ = ["STATUSES", "Handler", "PermanentError", "Scheduler", "Timer", "Trans
 
 # A timer this many seconds past due still counts as on time (not "late").
 LATE_AFTER = 60
+# What a sick store raises (locked, busy, full, I/O): waited out, never fatal to the loop.
+STORE_ERRORS: tuple[type[BaseException], ...] = (sqlite3.DatabaseError, OSError)
+STORE_BACKOFF_FIRST, STORE_BACKOFF_CAP = 0.5, 10.0
+STOP_DRAIN_SECONDS = 10.0
 
 
 class TransientError(Exception):
@@ -55,6 +66,8 @@ class PermanentError(Exception):
 
 Handler = Callable[[Timer, bool], Awaitable[str | None]]
 FailedHook = Callable[[Timer, str], Awaitable[None]]
+# Told when the store starts failing (the reason) and when it is back (None).
+StoreHook = Callable[[str | None], Awaitable[None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,12 +76,34 @@ class _Kind:
     on_failed: FailedHook | None
 
 
+def rate_limit_wait(error: BaseException) -> float | None:
+    """Seconds Discord asked us to wait, when ``error`` is a rate limit; else None.
+
+    discord.py retries a 429 itself five times, then raises the sixth as an
+    :class:`~discord.HTTPException` (or :class:`~discord.RateLimited` past its
+    ``max_ratelimit_timeout``): nothing was done, so it is always safe to send again.
+    """
+    if isinstance(error, discord.RateLimited):
+        return float(error.retry_after)
+    if isinstance(error, discord.HTTPException) and error.status == 429:
+        header = getattr(error.response, "headers", {}).get("Retry-After")
+        try:
+            return float(header) if header is not None else 1.0
+        except ValueError:
+            return 1.0
+    return None
+
+
 def classify(error: BaseException) -> type[TransientError] | type[PermanentError]:
     """Whether a handler's exception is worth retrying."""
     if isinstance(error, TransientError):
         return TransientError
     if isinstance(error, PermanentError):
         return PermanentError
+    if rate_limit_wait(error) is not None:
+        return TransientError
+    if isinstance(error, STORE_ERRORS):
+        return TransientError  # the store was busy or full: nothing Discord refused
     if isinstance(error, discord.DiscordServerError | TimeoutError | OSError):
         return TransientError
     if isinstance(error, discord.HTTPException) and error.status >= 500:
@@ -125,7 +160,13 @@ class Scheduler:
         # paces the rest). Held only while the handler runs, not while its outcome is
         # written, so a no-op or fast handler never holds up the next timer.
         self._slots = asyncio.Semaphore(concurrency)
-        self._outcomes = OutcomeQueue(db)
+        # Store outages: the reason of the current one (None: the store is fine), and the
+        # hook that tells the moderators (set by the bot).
+        self._outage: str | None = None
+        self._store_backoff = STORE_BACKOFF_FIRST
+        self.on_store_trouble: StoreHook | None = None
+        self._notices: set[asyncio.Task[None]] = set()
+        self._outcomes = OutcomeQueue(db, on_error=self._store_failed, on_ok=self._store_ok)
 
     # -- registration and lifecycle -------------------------------------------------
 
@@ -163,8 +204,13 @@ class Scheduler:
             running.cancel()
         if self._inflight:
             await asyncio.gather(*self._inflight, return_exceptions=True)
-        # Handlers that succeeded have their outcome queued: write it before the store closes.
-        await self._outcomes.drain()
+        # Handlers that succeeded have their outcome queued: write it before the store
+        # closes, but do not hang a shutdown on a store that stays locked or full (such a
+        # timer stays running; the next start checks Discord before running it again).
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._outcomes.drain(), STOP_DRAIN_SECONDS)
+        for notice in list(self._notices):
+            notice.cancel()
 
     def _loop_died(self, task: asyncio.Task[None]) -> None:
         if not task.cancelled() and task.exception() is not None:
@@ -248,7 +294,71 @@ class Scheduler:
         remaining = next_at - now
         return min(remaining, max(self.max_sleep, remaining / 2))
 
+    # -- store outages ------------------------------------------------------------
+
+    @property
+    def store_outage(self) -> str | None:
+        """Why the store is failing right now (None when it is fine)."""
+        return self._outage
+
+    async def _store_failed(self, error: BaseException) -> None:
+        """A store call failed: note the outage once, then wait (backing off) before a retry."""
+        if self._outage is None:
+            self._outage = describe(error)
+            log.warning("the store is failing (%s): the scheduler waits and retries", self._outage)
+            self._notify(self._outage)
+        delay, self._store_backoff = (
+            self._store_backoff,
+            min(STORE_BACKOFF_CAP, self._store_backoff * 2),
+        )
+        await asyncio.sleep(delay)
+
+    def _store_ok(self) -> None:
+        """A store write committed: an outage, if there was one, is over (reads alone
+        prove nothing: they work while another process holds the write lock)."""
+        self._store_backoff = STORE_BACKOFF_FIRST
+        if self._outage is not None:
+            log.warning("the store works again (after: %s); due timers fire now", self._outage)
+            self._outage = None
+            self._notify(None)
+
+    def _notify(self, reason: str | None) -> None:
+        hook = self.on_store_trouble
+        if hook is None:
+            return
+
+        async def tell() -> None:
+            try:
+                await hook(reason)
+            except Exception:
+                log.warning("could not tell the log channels about the store", exc_info=True)
+
+        task = asyncio.create_task(tell(), name="scheduler-store-notice")
+        self._notices.add(task)
+        task.add_done_callback(self._notices.discard)
+
+    async def _until_committed(self, write: Callable[[], Awaitable[Any]]) -> Any:
+        """Run a store write until it commits, waiting out outages."""
+        while True:
+            try:
+                done = await write()
+            except STORE_ERRORS as error:
+                await self._store_failed(error)
+                continue
+            self._store_ok()
+            return done
+
     async def _loop(self) -> None:
+        while True:
+            try:
+                await self._loop_body()
+            except asyncio.CancelledError:
+                raise
+            except STORE_ERRORS as error:
+                # Locked by another process, full, an I/O error: wait, then look again.
+                await self._store_failed(error)
+
+    async def _loop_body(self) -> None:
         # The earliest pending instant, still true because the sleep toward it ran out
         # undisturbed (schedule, cancel and retries all wake the loop): on waking for a
         # due timer the loop claims at once instead of asking the store again first.
@@ -283,6 +393,7 @@ class Scheduler:
 
     async def _run_due(self, now: int) -> None:
         claimed = await store.claim_due(self.db, now, self.batch)
+        self._store_ok()
         windows: dict[int, int] = {}
         for timer in claimed:
             overdue = now - timer.due
@@ -310,11 +421,13 @@ class Scheduler:
         if kind is None:
             # Nobody handles this kind (yet): put it back, try again after a while.
             log.warning("no handler for timer kind %r; retrying later", timer.kind)
-            await store.retry_later(
-                self.db,
-                timer.id,
-                next_at=int(self._now() + self.max_sleep),
-                error=f"no handler for {timer.kind}",
+            await self._until_committed(
+                lambda: store.retry_later(
+                    self.db,
+                    timer.id,
+                    next_at=int(self._now() + self.max_sleep),
+                    error=f"no handler for {timer.kind}",
+                )
             )
             return
         async with self._slots:
@@ -337,11 +450,15 @@ class Scheduler:
             self.clock.timestamp(),
             result=None if result is None else str(result),
         )
-        with contextlib.suppress(Exception):  # logged by the queue; the timer stays running
-            await self._outcomes.record(outcome)
+        # The queue writes it until it commits (a locked or full store only delays it).
+        await self._outcomes.record(outcome)
 
     async def _failed(self, timer: Timer, kind: _Kind, error: Exception) -> None:
         reason = describe(error)
+        wait = rate_limit_wait(error)
+        if wait is not None:
+            await self._rate_limited(timer, reason, wait)
+            return
         transient = classify(error) is TransientError
         if not isinstance(error, TransientError | PermanentError | discord.HTTPException):
             log.error("timer %s (%s) handler crashed", timer.key, timer.kind, exc_info=error)
@@ -350,8 +467,10 @@ class Scheduler:
             log.info(
                 "timer %s failed (%s); retry %d in %ss", timer.key, reason, timer.attempts, delay
             )
-            await store.retry_later(
-                self.db, timer.id, next_at=int(self._now() + delay), error=reason
+            await self._until_committed(
+                lambda: store.retry_later(
+                    self.db, timer.id, next_at=int(self._now() + delay), error=reason
+                )
             )
             self._wake()
             return
@@ -366,3 +485,23 @@ class Scheduler:
                 await kind.on_failed(timer, reason)
             except Exception:
                 log.exception("on_failed hook for %s raised", timer.kind)
+
+    async def _rate_limited(self, timer: Timer, reason: str, wait: float) -> None:
+        """Send again after ``retry_after``; past the catch-up window the timer is missed.
+
+        Never ``failed``: a rate limit says nothing about whether the announcement can
+        be sent, only when.
+        """
+        now = self._now()
+        next_at = int(now + max(1.0, wait) + 0.999)
+        window = (await get_settings(self.db, timer.guild_id)).catchup_seconds
+        if next_at - timer.due <= max(window, LATE_AFTER):
+            log.info("timer %s rate limited; again in %ss", timer.key, next_at - int(now))
+            await self._until_committed(
+                lambda: store.retry_later(self.db, timer.id, next_at=next_at, error=reason)
+            )
+            self._wake()
+            return
+        why = f"{reason} (rate limited past the catch-up window)"
+        await self._outcomes.record(store.Outcome(timer.id, "missed", int(now), error=why))
+        log.warning("timer %s (%s) missed: %s", timer.key, timer.kind, why)

@@ -21,6 +21,9 @@ from bot.domain.names import loose, normalize, word_keys
 
 log = logging.getLogger(__name__)
 
+# How long a write waits for another process's write lock before it fails (see open()).
+BUSY_TIMEOUT_MS = 2000
+
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 
@@ -126,7 +129,10 @@ class Database:
         for pragma in (
             "PRAGMA journal_mode=WAL",
             "PRAGMA foreign_keys=ON",
-            "PRAGMA busy_timeout=5000",
+            # Another process holding the write lock (a backup, a CLI import) is waited
+            # out this long, then the write fails: a member is told "busy, nothing saved"
+            # before Discord's 3 s window closes, and the scheduler backs off and retries.
+            f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
             "PRAGMA synchronous=NORMAL",
         ):
             # Close each cursor: a PRAGMA that returns a row left unread keeps a statement

@@ -25,8 +25,14 @@ from bot.ui.tree import NO_MENTIONS
 MAX_TEXT = 1800
 
 
-class NotifyMe(discord.ui.DynamicItem[discord.ui.Button], template=r"kdrama:notify"):
-    """The "Notify me" button on every announcement, working across restarts."""
+class NotifyMe(
+    discord.ui.DynamicItem[discord.ui.Button], template=r"kdrama:notify(?::[0-9a-z.]+)?"
+):
+    """The "Notify me" button on every announcement, working across restarts.
+
+    Its custom_id may carry the announcing timer's nonce (how a re-run finds its own
+    earlier send); the button ignores it.
+    """
 
     def __init__(self) -> None:
         super().__init__(discord.ui.Button(label="Notify me", custom_id=announcer.NOTIFY_CUSTOM_ID))

@@ -1,0 +1,141 @@
+"""The scheduler never stops: 429 storms, a store another process locks, a lost outcome.
+
+Through the real ``kdrama-bot run`` process. Every test asserts what reached "Discord"
+(one message per announcement), what the store recorded (``sent``), and that the bot
+logged no error: an outage is a warning, once, and a note in the log channel.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sqlite3
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.wire.standin import StandIn, rest_guild
+from tests.wire.standin.botproc import BotProcess
+from tests.wire.standin.flows import announce, configure, timer_row
+
+
+def _copies(standin: StandIn, text: str) -> list[dict]:
+    return [m for m in standin.world.all_messages() if m.get("content") == text]
+
+
+@contextlib.contextmanager
+def write_lock(database: Path) -> Iterator[sqlite3.Connection]:
+    """Hold SQLite's write lock on the bot's store from this (another) process."""
+    conn = sqlite3.connect(database, timeout=10, isolation_level=None)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        yield conn
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+
+
+async def _held_across_due(
+    standin: StandIn, bot: BotProcess, text: str, seconds: float
+) -> tuple[float, float]:
+    """Schedule ``text`` 2 s ahead and hold the write lock for ``seconds`` from now.
+
+    Returns (due instant, when the lock was released), in epoch seconds.
+    """
+    await announce(standin, text, channel="announcements", in_seconds=2)
+    due = float(int(time.time()) + 2)
+    with write_lock(bot.database):
+        await asyncio.sleep(seconds)
+    return due, time.time()
+
+
+async def _lock_case(standin: StandIn, bot: BotProcess, seconds: float) -> None:
+    await bot.start()
+    await bot.wait_ready()
+    await configure(standin, log_channel="mod-log")
+    text = f"Episode 5 tonight (locked {seconds:g}s)"
+    due, released = await _held_across_due(standin, bot, text, seconds)
+    await standin.wait_until(lambda: _copies(standin, text), within=15, what="the announcement")
+    await standin.wait_until(lambda: timer_row(bot.database)[0] == "sent", within=10)
+    [sent] = _copies(standin, text)
+    assert sent["_created"] >= released - 0.5  # it waited for the lock, then fired
+    print(f"lock {seconds:g}s: 1 timer, 1 copy, {sent['_created'] - due:.1f}s late")
+    notes = [m["content"] for m in standin.world.messages[standin.world.id("mod-log")]]
+    busy = [n for n in notes if "store" in n.lower() or "database" in n.lower()]
+    assert len(busy) >= 1, notes  # the moderators were told, once per outage
+    assert len(busy) <= 2, notes  # (trouble, and that it is over), never one per retry
+    # (the bot's output holds each log line twice: stdout and the log file)
+    outage_lines = {line for line in bot.output().splitlines() if "the store is failing" in line}
+    assert len(outage_lines) == 1, outage_lines  # logged once, not once per retry
+
+
+async def test_a_write_lock_held_across_the_due_second_delays_the_announcement_only(
+    standin: StandIn, bot: BotProcess
+) -> None:
+    # Longer than the store's 5 s busy timeout: the loop used to die of "database is locked".
+    await _lock_case(standin, bot, 6.5)
+
+
+@pytest.mark.slow
+async def test_a_ten_second_write_lock_is_survived_without_a_restart(
+    standin: StandIn, bot: BotProcess
+) -> None:
+    await _lock_case(standin, bot, 10.0)
+
+
+async def test_a_429_storm_longer_than_discord_pys_patience_still_sends_once(
+    standin: StandIn, bot: BotProcess
+) -> None:
+    await bot.start()
+    await bot.wait_ready()
+    channel = standin.world.id("announcements")
+    # discord.py gives up after five 429s in a row; the sixth and seventh come after it.
+    storm = standin.fail("POST", f"/channels/{channel}/messages", 429, times=7, retry_after=0.3)
+    await announce(standin, "Episode 6 is out!", channel="announcements", in_seconds=2)
+    await standin.wait_until(
+        lambda: timer_row(bot.database)[0] in ("sent", "failed"), within=25, what="an outcome"
+    )
+    assert timer_row(bot.database)[0] == "sent", timer_row(bot.database)
+    assert storm.hits == 7
+    assert len(_copies(standin, "Episode 6 is out!")) == 1
+
+
+async def test_an_announcement_discord_took_before_a_sigkill_is_not_sent_again_later(
+    standin: StandIn, bot: BotProcess, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await bot.start()
+    await bot.wait_ready()
+    channel = standin.world.id("announcements")
+    held = standin.fail_after("POST", f"/channels/{channel}/messages", 0, delay=30)
+    await announce(standin, "Episode 7 is out!", channel="announcements", in_seconds=2)
+    await standin.wait_until(lambda: held.performed == 1, within=10, what="the send")
+    await bot.kill()
+    held.times = 0
+    held.released.set()
+    assert timer_row(bot.database)[0] == "running"  # Discord has it; the store does not
+    # The restart comes after Discord's nonce window: only the channel's history can tell.
+    monkeypatch.setattr(rest_guild, "NONCE_WINDOW", 0.0)
+    await bot.start()
+    await bot.wait_ready()
+    await standin.wait_until(lambda: timer_row(bot.database)[0] == "sent", within=10)
+    [sent] = _copies(standin, "Episode 7 is out!")
+    assert timer_row(bot.database) == ("sent", f"{channel}/{sent['id']}")
+
+
+async def test_an_outcome_the_locked_store_refused_is_written_once_it_frees(
+    standin: StandIn, bot: BotProcess
+) -> None:
+    await bot.start()
+    await bot.wait_ready()
+    channel = standin.world.id("announcements")
+    held = standin.fail_after("POST", f"/channels/{channel}/messages", 0, delay=30)
+    await announce(standin, "Episode 8 is out!", channel="announcements", in_seconds=2)
+    await standin.wait_until(lambda: held.performed == 1, within=10, what="the send")
+    with write_lock(bot.database):
+        held.released.set()  # Discord answers now; the outcome write meets the lock
+        await asyncio.sleep(6.5)
+        assert timer_row(bot.database)[0] == "running"
+    await standin.wait_until(lambda: timer_row(bot.database)[0] == "sent", within=10)
+    assert len(_copies(standin, "Episode 8 is out!")) == 1
