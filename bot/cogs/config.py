@@ -96,6 +96,7 @@ def _describe(interaction: discord.Interaction, s: GuildSettings) -> discord.Emb
         "watchable_delay_minutes": str(s.watchable_delay_seconds // 60),
         "combine_double_drops": "✅" if s.combine_double_drops else "—",
         "archive_minutes": str(s.archive_minutes),
+        "discussion_polls": "✅" if s.discussion_polls else "—",
     }
     for name, value in rows.items():
         embed.add_field(name=name, value=value, inline=True)
@@ -131,6 +132,7 @@ class ConfigGroup(
         watchable_delay_minutes="Minutes after release before an episode counts as watchable",
         combine_double_drops="Announce two episodes released together as one",
         archive_minutes="When idle discussion threads archive",
+        discussion_polls="Put a poll (How was episode 3?) in each episode discussion",
     )  # fmt: skip
     @app_commands.autocomplete(timezone=complete_timezone, default_show=complete_show)
     async def set_(
@@ -151,6 +153,7 @@ class ConfigGroup(
         watchable_delay_minutes: app_commands.Range[int, 0, 1440] | None = None,
         combine_double_drops: bool | None = None,
         archive_minutes: Literal[60, 1440, 4320, 10080] | None = None,
+        discussion_polls: bool | None = None,
     ) -> None:
         """Validate everything first (permissions, zone, show); then store it all at once."""
         changes: dict[str, object] = {}
@@ -186,6 +189,8 @@ class ConfigGroup(
             changes["combine_double_drops"] = combine_double_drops
         if archive_minutes is not None:
             changes["archive_minutes"] = archive_minutes
+        if discussion_polls is not None:
+            changes["discussion_polls"] = discussion_polls
         if not changes:
             raise UserFacingError("config.nothing")
         settings = await update_settings(interaction.client.db, interaction.guild_id, **changes)  # type: ignore[attr-defined]

@@ -25,6 +25,7 @@ class GuildSettings:
     watchable_delay_seconds: int = 0
     combine_double_drops: bool = False
     archive_minutes: int = 10080
+    discussion_polls: bool = True
     seeded_at: int | None = None
 
 
@@ -39,6 +40,7 @@ async def get_settings(db: Database, guild_id: int) -> GuildSettings:
         return GuildSettings(guild_id=guild_id)
     values = {key: row[key] for key in row.keys()}  # noqa: SIM118 - sqlite3.Row is not a dict
     values["combine_double_drops"] = bool(values["combine_double_drops"])
+    values["discussion_polls"] = bool(values["discussion_polls"])
     return GuildSettings(**values)
 
 

@@ -73,14 +73,15 @@ async def plant_timers(
 
 def per_timer(standin: StandIn):
     """A message's timer: its nonce (announcements) or, for a forum post's starter
-    message, the episode the post discusses (discussion openings)."""
+    message and its poll, the episode the post discusses (discussion openings)."""
 
     def key(message: dict[str, Any]) -> str | None:
         channel = standin.world.channels.get(message["channel_id"], {})
         parent = standin.world.channels.get(channel.get("parent_id") or "", {})
-        if parent.get("type") == FORUM and message["id"] == channel["id"]:
+        if parent.get("type") == FORUM and (message["id"] == channel["id"] or message.get("poll")):
             found = EPISODE.search(channel["name"])
-            return f"post:{found.group(1)}" if found else f"post:{channel['name']}"
+            what = "poll" if message.get("poll") else "post"
+            return f"{what}:{found.group(1)}" if found else f"{what}:{channel['name']}"
         return by_nonce(message)
 
     return key
@@ -117,7 +118,8 @@ async def _run(
                 cycles=cycles,
                 max_uptime=max_uptime,
                 bundled_shows=len(bundled_show_entries()),
-                expected_timers=expected,
+                # Each post carries its poll, once, however the kills fell.
+                expected_timers=[*expected, *(f"poll:{n}" for n in range(1, 5))],
                 timer_key=per_timer(standin),
                 # and the ledger has caught up with Discord (a stop cancels a send in flight)
                 settled=lambda: timer_statuses(bot.database) == {"sent": len(expected)},

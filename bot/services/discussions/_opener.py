@@ -32,7 +32,7 @@ from ._channel import (
     tags_missing,
 )
 from ._index import refresh_index
-from ._render import starter_text, thread_name
+from ._render import discussion_poll, message_nonce, starter_text, thread_name
 
 log = logging.getLogger(__name__)
 
@@ -134,7 +134,9 @@ async def _open_locked(
         )
     try:
         for group in groups:
-            thread, created = await _open_one(bot, channel, show, group, settings.archive_minutes)
+            thread, created = await _open_one(
+                bot, channel, show, group, settings.archive_minutes, settings.discussion_polls
+            )
             await store.record_discussion(
                 db, guild_id=guild_id, show_slug=show.slug, episodes=group,
                 thread_id=thread.id, channel_id=channel.id, now=bot.clock.timestamp(),  # type: ignore[attr-defined]
@@ -165,10 +167,13 @@ async def _open_one(
     show: ShowEpisodes,
     numbers: list[int],
     archive_minutes: int,
+    polls: bool,
 ) -> tuple[discord.Thread, bool]:
-    """Adopt the thread an earlier attempt left behind, or create it, exactly once."""
+    """Adopt the thread an earlier attempt left behind, or create it, exactly once; with
+    its poll when the guild has polls on."""
     locale = guild_locale(channel.guild)
     name = thread_name(show, numbers, locale)
+    poll = discussion_poll(numbers, locale) if polls else None
     links = await store.discussion_links(bot.db, channel.guild.id, show.slug)  # type: ignore[attr-defined]
     earlier = {n: url for n, url in links.items() if n < min(numbers)}
     episodes = [show.episode(n) for n in numbers]
@@ -183,7 +188,7 @@ async def _open_one(
                 auto_archive_duration=duration, allowed_mentions=NO_MENTIONS,  # type: ignore[arg-type]
             )  # fmt: skip
             return created.thread
-        starter = await _starter_message(channel, content)
+        starter = await _starter_message(channel, show, numbers, content, poll)
         made = channel.guild.get_thread(starter.id)  # its thread shares the message's id
         if made is not None:
             return made
@@ -204,17 +209,70 @@ async def _open_one(
         log.info("guild %s: adopting existing thread %s (%s)", channel.guild.id, thread.id, name)
         if thread.archived and not thread.locked:
             thread = await thread.edit(archived=False)
+    if poll is not None and isinstance(channel, discord.ForumChannel):
+        # create_thread takes no poll: it is the first message in the post. An adopted
+        # post may have lost it to a crash between the post and the poll, so look then.
+        await _post_poll(bot, thread, show, numbers, poll, look_first=not made)
     return thread, made
 
 
-async def _starter_message(channel: discord.TextChannel, content: str) -> discord.Message:
-    """The starter message an earlier attempt posted (with or without its thread), or a new one."""
+async def _post_poll(
+    bot: discord.Client,
+    thread: discord.Thread,
+    show: ShowEpisodes,
+    numbers: list[int],
+    poll: discord.Poll,
+    *,
+    look_first: bool,
+) -> discord.Message:
+    """The discussion's poll in a forum post, exactly once (and with a stable nonce)."""
+    me = thread.guild.me.id
+
+    async def look() -> list[discord.Message]:
+        return [
+            message
+            async for message in thread.history(limit=20, oldest_first=True)
+            if message.author.id == me and message.poll is not None
+        ]
+
+    async def create() -> discord.Message:
+        nonce = message_nonce(thread.guild.id, show.slug, numbers, "poll")
+        return await thread.send(poll=poll, nonce=nonce, allowed_mentions=NO_MENTIONS)
+
+    async def remove(message: discord.Message) -> None:
+        await message.delete()
+
+    message, _ = await create_once(
+        bot,
+        guild_id=thread.guild.id,
+        key=f"poll:{show.slug}:{'+'.join(map(str, numbers))}",
+        look=look,
+        create=create,
+        object_id=lambda found: found.id,
+        remove=remove,
+        look_first=look_first,
+    )
+    return message
+
+
+async def _starter_message(
+    channel: discord.TextChannel,
+    show: ShowEpisodes,
+    numbers: list[int],
+    content: str,
+    poll: discord.Poll | None,
+) -> discord.Message:
+    """The starter message (carrying the discussion's poll) an earlier attempt posted
+    (with or without its thread), or a new one."""
     first_line = content.split("\n", 1)[0]
     me = channel.guild.me.id
     async for message in channel.history(limit=50):
         if message.author.id == me and message.content.startswith(first_line):
             return message
-    return await channel.send(content, allowed_mentions=NO_MENTIONS)
+    nonce = message_nonce(channel.guild.id, show.slug, numbers, "start")
+    if poll is None:
+        return await channel.send(content, nonce=nonce, allowed_mentions=NO_MENTIONS)
+    return await channel.send(content, poll=poll, nonce=nonce, allowed_mentions=NO_MENTIONS)
 
 
 async def _thread(bot: discord.Client, discussion: Discussion) -> discord.Thread:

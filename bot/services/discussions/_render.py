@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
 
@@ -17,6 +18,10 @@ from bot.store.discussions import EpisodeInfo, ShowEpisodes
 THREAD_NAME_LIMIT = 100  # Discord's limit on a thread or forum post name
 MESSAGE_LIMIT = 2000
 SYNOPSIS_LIMIT = 900
+# How long a discussion's poll stays open (Discord allows 1 hour to 32 days): the first
+# weekend after a weekly release, without still asking once the next episode is out.
+POLL_DURATION = timedelta(hours=48)
+POLL_ANSWERS = (("🤩", "loved"), ("🙂", "liked"), ("😐", "okay"), ("🙁", "not_for_me"))
 
 
 def numbers_text(numbers: Sequence[int]) -> str:
@@ -143,3 +148,22 @@ def _opening(release: Release, delay_seconds: int, locale: str) -> str:
     if release.at_least(Precision.DAY):
         return discord.utils.format_dt(release.utc + timedelta(seconds=delay_seconds), "R")
     return release_text(release, locale)
+
+
+def discussion_poll(numbers: Sequence[int], locale: str) -> discord.Poll:
+    """The poll a discussion carries: "How was episode 3?" and four answers."""
+    key = "discussion.poll.question" if len(numbers) == 1 else "discussion.poll.question_combined"
+    poll = discord.Poll(
+        question=_clip(t(key, locale, numbers=numbers_text(numbers)), 300),
+        duration=POLL_DURATION,
+    )
+    for emoji, answer in POLL_ANSWERS:
+        poll.add_answer(text=t(f"discussion.poll.{answer}", locale), emoji=emoji)
+    return poll
+
+
+def message_nonce(guild_id: int, slug: str, numbers: Sequence[int], what: str) -> str:
+    """A stable nonce (≤ 25 characters) for one discussion's message: discord.py's own
+    retry of the same send is then dropped by Discord (``enforce_nonce``)."""
+    seed = f"{guild_id}:{slug}:{'+'.join(map(str, sorted(numbers)))}:{what}"
+    return f"kd{what[:4]}{zlib.crc32(seed.encode()):08x}"

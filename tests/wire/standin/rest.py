@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from tests.wire.standin import gateway as gw
@@ -138,10 +139,28 @@ def _message_obj(standin: StandIn, channel_id: str, body: dict[str, Any], **extr
     }
     if body.get("nonce") is not None:
         message["nonce"] = body["nonce"]
+    if body.get("poll"):
+        message["poll"] = _poll_obj(body["poll"])
     guild_id = world.guild_of(channel_id)
     if guild_id:
         message["guild_id"] = guild_id
     return message
+
+
+def _poll_obj(request: dict[str, Any]) -> dict[str, Any]:
+    """A message's poll as Discord returns it, from the poll a send asked for."""
+    expiry = datetime.now(UTC) + timedelta(hours=int(request.get("duration") or 24))
+    return {
+        "question": request["question"],
+        "answers": [
+            {"answer_id": n, "poll_media": answer["poll_media"]}
+            for n, answer in enumerate(request.get("answers") or [], start=1)
+        ],
+        "expiry": expiry.isoformat(),
+        "allow_multiselect": bool(request.get("allow_multiselect")),
+        "layout_type": int(request.get("layout_type") or 1),
+        "results": {"is_finalized": False, "answer_counts": []},
+    }
 
 
 async def _store_message(standin: StandIn, channel_id: str, message: dict[str, Any]) -> dict:

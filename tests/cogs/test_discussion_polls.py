@@ -1,0 +1,86 @@
+"""Each episode discussion carries one native poll, in a forum post or on a text starter."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.store import discussions as discussion_store
+from tests.cogs.discussion_harness import (
+    RELEASES,
+    advance_to,
+    discussion_threads,
+    kst_midnight,
+    pin_forum_posts,
+    use_channel,
+)
+
+pytestmark = pytest.mark.parametrize("kind", ["forum", "text"])
+
+
+@pytest.fixture(autouse=True)
+def forum_pins(monkeypatch):
+    return pin_forum_posts(monkeypatch)
+
+
+def polls_of(world, channel, thread) -> list:
+    """The bot's polls belonging to one discussion: in the post, or on the text starter."""
+    if channel.id == world.discussion.id:
+        messages = thread.history()
+    else:
+        messages = [m for m in channel.history() if m.id == thread.id]
+    return [m.poll for m in messages if m.author.bot and m.poll is not None]
+
+
+async def test_each_discussion_carries_one_poll(world, kind):
+    channel = await use_channel(world, kind)
+    await advance_to(world, kst_midnight(RELEASES[2]) + 5)
+    first, second = discussion_threads(channel)
+    (poll,) = polls_of(world, channel, second)
+    assert poll.question == "How was episode 2?"
+    assert [a.text for a in poll.answers] == ["Loved it", "Liked it", "It was okay", "Not for me"]
+    assert 24 * 3600 <= (poll.expires_at - world.env.now()).total_seconds() <= 72 * 3600
+    assert len(polls_of(world, channel, first)) == 1
+    if kind == "forum":
+        # The post's own first message stays the starter text; the poll comes right after it.
+        history = second.history()
+        assert history[0].poll is None
+        assert "Episode 2" in history[0].content
+
+
+async def test_polls_can_be_turned_off_in_config(world, kind):
+    channel = await use_channel(world, kind)
+    result = await world.admin.slash(world.general, "config set", discussion_polls=False)
+    assert result.ephemeral
+    await world.env.settle()
+    await advance_to(world, kst_midnight(RELEASES[1]) + 5)
+    (thread,) = discussion_threads(channel)
+    assert polls_of(world, channel, thread) == []
+
+
+async def test_a_crash_between_the_post_and_its_record_makes_neither_twice(
+    world, kind, monkeypatch
+):
+    channel = await use_channel(world, kind)
+    real = discussion_store.record_discussion
+    crashes = []
+
+    async def crash_once(*args, **kwargs):
+        if not crashes:
+            crashes.append(kwargs["episodes"])
+            raise OSError("the store went away right after Discord answered")
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(discussion_store, "record_discussion", crash_once)
+    await advance_to(world, kst_midnight(RELEASES[1]) + 5)
+    assert crashes == [[1]]
+    # The opening is retried after its backoff: it adopts the post and its poll.
+    await advance_to(world, kst_midnight(RELEASES[1]) + 120)
+    (thread,) = discussion_threads(channel)
+    assert len(polls_of(world, channel, thread)) == 1
+    links = await discussion_store.discussion_links(
+        world.env.bot.db, world.guild.id, "soundtrack-1"
+    )
+    assert links[1].endswith(f"/{thread.id}")
+    heading = "**Soundtrack #1 — Episode 1**"
+    starters = [m for m in channel.history() if m.author.bot and m.content.startswith(heading)]
+    assert len(starters) == (1 if kind == "text" else 0)
