@@ -6,7 +6,7 @@ import asyncio
 import logging
 from collections.abc import Coroutine, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import discord
 from discord.ext import commands
@@ -57,25 +57,37 @@ class KdramaBot(commands.Bot):
             allowed_mentions=discord.AllowedMentions.none(),
         )
         self.db = database
-        self.clock = clock or Clock()
+        self._clock = clock or Clock()
         self.extensions_to_load = tuple(extensions)
         self.dev_guild_id = dev_guild_id
         self.data_dir = data_dir
         self._seeded: set[int] = set()
         self._seed_lock = asyncio.Lock()
         self._background: set[asyncio.Task[Any]] = set()
-        self.scheduler: Scheduler | None = None
+        # Built with the bot, so it is never None; cogs register handlers in cog_load and
+        # setup_hook starts it after they have loaded.
+        self.scheduler = Scheduler(self.db, self._clock)
+        self.scheduler.on_store_trouble = self._store_trouble
+
+    @property
+    def clock(self) -> Clock:
+        """The bot's "now" (a sandbox or test shifts it); the scheduler reads the same one."""
+        return self._clock
+
+    @clock.setter
+    def clock(self, clock: Clock) -> None:
+        # The sandbox sets its virtual clock after building the bot (it needs SimCord's
+        # env, which needs the bot): the scheduler, built with the bot, must follow.
+        self._clock = clock
+        self.scheduler.clock = clock
 
     async def setup_hook(self) -> None:
         """Open the store, migrate, install the translator and load every cog."""
         await self.db.open()
         await self.db.migrate()
         await self.tree.set_translator(Translator())
-        # --- scheduler: created before cogs load (they register handlers in cog_load),
-        # started after, so no timer fires before its handler is registered.
-        self.scheduler = Scheduler(self.db, self.clock)
-        self.scheduler.on_store_trouble = self._store_trouble
-        # --- end scheduler
+        # --- scheduler: built in __init__ (cogs register handlers in cog_load), started
+        # after they load, so no timer fires before its handler is registered.
         for name in self.extensions_to_load:
             await self.load_extension(name)
         log.info("loaded %d extensions", len(self.extensions_to_load))
@@ -86,8 +98,7 @@ class KdramaBot(commands.Bot):
     async def close(self) -> None:
         """Unload cogs (stopping their loops), stop background work, then close the store."""
         # --- scheduler: stop firing before the cogs that handle timers go away.
-        if self.scheduler is not None:
-            await self.scheduler.stop()
+        await self.scheduler.stop()
         # --- end scheduler
         for name in list(self.extensions):
             try:
@@ -142,3 +153,8 @@ class KdramaBot(commands.Bot):
     async def on_ready(self) -> None:
         """Log readiness only: loops start in setup_hook/cog_load, never here."""
         log.info("ready as %s in %d guilds", self.user, len(self.guilds))
+
+
+# What every command, autocomplete and view callback receives: the client is this bot,
+# so its store, clock and scheduler are typed.
+Interaction: TypeAlias = discord.Interaction[KdramaBot]

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import zoneinfo
 from functools import cache
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
 from bot.domain.echo import Markup
 from bot.i18n import t
@@ -16,11 +15,14 @@ from bot.services import announcer, discussions
 from bot.store.catalog_io import list_show_slugs
 from bot.store.guilds import GuildSettings, get_settings, update_settings
 from bot.ui.autocomplete import complete_show
-from bot.ui.checks import AdminGroup
+from bot.ui.checks import AdminGroup, guild_of
 from bot.ui.errors import UserFacingError
 from bot.ui.options import DiscussionChannel
 from bot.ui.permissions import permission_names
 from bot.ui.tree import NO_MENTIONS
+
+if TYPE_CHECKING:
+    from bot.app import Interaction, KdramaBot
 
 # What each channel's feature does there, as permission flags (only what is used). The
 # discussion channel is checked by the discussions service, which knows forums and tags.
@@ -44,7 +46,7 @@ def timezones() -> tuple[str, ...]:
 
 
 async def missing_permissions(
-    interaction: discord.Interaction, channel: discord.abc.GuildChannel, use: str
+    interaction: Interaction, channel: discord.abc.GuildChannel, use: str
 ) -> list[str]:
     """The permissions the bot lacks in ``channel`` for ``use`` (announce/log/discussion)."""
     if channel.guild.me is None:  # not cached yet (right after joining): nothing to check
@@ -60,7 +62,7 @@ async def missing_permissions(
 
 
 async def _check_channel(
-    interaction: discord.Interaction, channel: discord.abc.GuildChannel, use: str
+    interaction: Interaction, channel: discord.abc.GuildChannel, use: str
 ) -> None:
     missing = await missing_permissions(interaction, channel, use)
     if missing:
@@ -70,7 +72,7 @@ async def _check_channel(
 
 
 async def complete_timezone(
-    interaction: discord.Interaction, current: str
+    interaction: Interaction, current: str
 ) -> list[app_commands.Choice[str]]:
     """IANA zones containing what was typed (Asia/Seoul first when nothing is)."""
     typed = current.strip().lower().replace(" ", "_")
@@ -78,7 +80,7 @@ async def complete_timezone(
     return [app_commands.Choice(name=z, value=z) for z in found[:25]]
 
 
-def _describe(interaction: discord.Interaction, s: GuildSettings) -> discord.Embed:
+def _describe(interaction: Interaction, s: GuildSettings) -> discord.Embed:
     def mention(kind: str, value: int | None) -> str:
         return f"<{kind}{value}>" if value else t("config.unset", interaction)
 
@@ -113,9 +115,9 @@ class ConfigGroup(
     """/config view|set|clear."""
 
     @app_commands.command(name="view", description="Show this server's bot settings")
-    async def view(self, interaction: discord.Interaction) -> None:
+    async def view(self, interaction: Interaction) -> None:
         """The settings as an embed (mentions render but never ping)."""
-        settings = await get_settings(interaction.client.db, interaction.guild_id)  # type: ignore[attr-defined]
+        settings = await get_settings(interaction.client.db, guild_of(interaction))
         await interaction.response.send_message(
             embed=_describe(interaction, settings), ephemeral=True, allowed_mentions=NO_MENTIONS
         )
@@ -137,7 +139,7 @@ class ConfigGroup(
     @app_commands.autocomplete(timezone=complete_timezone, default_show=complete_show)
     async def set_(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         announce_channel: discord.TextChannel | None = None,
         discussion_channel: app_commands.Transform[
             discord.ForumChannel | discord.TextChannel, DiscussionChannel
@@ -177,8 +179,8 @@ class ConfigGroup(
             changes["timezone"] = timezone
         if default_show is not None:
             if default_show not in await list_show_slugs(
-                interaction.client.db, interaction.guild_id
-            ):  # type: ignore[attr-defined]
+                interaction.client.db, guild_of(interaction)
+            ):
                 raise UserFacingError("admin.not_found", what=f"show {default_show[:64]}")
             changes["default_show"] = default_show
         if catchup_minutes is not None:
@@ -193,9 +195,9 @@ class ConfigGroup(
             changes["discussion_polls"] = discussion_polls
         if not changes:
             raise UserFacingError("config.nothing")
-        settings = await update_settings(interaction.client.db, interaction.guild_id, **changes)  # type: ignore[attr-defined]
+        settings = await update_settings(interaction.client.db, guild_of(interaction), **changes)
         # Discussions re-plan their openings (channel, delay, combining) on this event.
-        interaction.client.dispatch("guild_settings_changed", interaction.guild_id)
+        interaction.client.dispatch("guild_settings_changed", guild_of(interaction))
         await interaction.response.send_message(
             t("config.saved", interaction, names=", ".join(sorted(changes))),
             embed=_describe(interaction, settings), ephemeral=True, allowed_mentions=NO_MENTIONS,
@@ -205,18 +207,18 @@ class ConfigGroup(
         name="clear", description="Unset one setting (a channel, a role or the default show)"
     )
     @app_commands.describe(setting="The setting to unset")
-    async def clear(self, interaction: discord.Interaction, setting: Clearable) -> None:
+    async def clear(self, interaction: Interaction, setting: Clearable) -> None:
         """Unset one optional setting; the features that used it stop or fall back."""
         column = setting if setting == "default_show" else f"{setting}_id"
-        db = interaction.client.db  # type: ignore[attr-defined]
-        settings = await update_settings(db, interaction.guild_id, **{column: None})
+        db = interaction.client.db
+        settings = await update_settings(db, guild_of(interaction), **{column: None})
         # With no discussion channel, pending openings are cancelled on this event.
-        interaction.client.dispatch("guild_settings_changed", interaction.guild_id)
+        interaction.client.dispatch("guild_settings_changed", guild_of(interaction))
         text = t("config.cleared", interaction, name=setting)
         if setting == "announce_channel":
             # They are kept (a moderator may set a new channel in time), but say so now
             # rather than let them fail one by one in the log channel.
-            waiting = await announcer.waiting_for_channel(interaction.client, interaction.guild_id)
+            waiting = await announcer.waiting_for_channel(interaction.client, guild_of(interaction))
             if waiting:
                 text += "\n" + t(
                     "config.announcements_waiting", interaction,
@@ -228,11 +230,11 @@ class ConfigGroup(
         )  # fmt: skip
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: KdramaBot) -> None:
     """Entry point for ``load_extension``."""
     bot.tree.add_command(ConfigGroup())
 
 
-async def teardown(bot: commands.Bot) -> None:
+async def teardown(bot: KdramaBot) -> None:
     """Remove /config again when the extension unloads."""
     bot.tree.remove_command("config")

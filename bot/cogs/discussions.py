@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
-import discord
 from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
@@ -16,9 +16,12 @@ from bot.services.modlog import tell_moderators
 from bot.store import discussions as store
 from bot.store.catalog_io import default_show, list_show_slugs
 from bot.store.guilds import get_settings
-from bot.ui.checks import moderator_only
+from bot.ui.checks import guild_of, moderator_only
 from bot.ui.errors import UserFacingError
 from bot.ui.tree import NO_MENTIONS
+
+if TYPE_CHECKING:
+    from bot.app import Interaction, KdramaBot
 
 log = logging.getLogger(__name__)
 
@@ -35,14 +38,12 @@ class Discussions(commands.Cog):
         name=_("discussion"), description=_("Episode discussion threads"), guild_only=True
     )
 
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: KdramaBot) -> None:
         self.bot = bot
 
     async def cog_load(self) -> None:
         """Register the opening timer, plan every known guild, check threads after downtime."""
-        scheduler = getattr(self.bot, "scheduler", None)
-        if scheduler is not None:
-            scheduler.register(service.TIMER_KIND, self._on_timer, on_failed=self._on_failed)
+        self.bot.scheduler.register(service.TIMER_KIND, self._on_timer, on_failed=self._on_failed)
         self.bot.spawn(self._start_up(), name="discussions.start_up")
 
     async def _start_up(self) -> None:
@@ -92,30 +93,30 @@ class Discussions(commands.Cog):
             number=timer.payload["episode"], reason=reason,
         )  # fmt: skip
 
-    async def _show(self, interaction: discord.Interaction, show: str | None) -> str:
-        slug = show or await default_show(self.bot.db, interaction.guild_id)
+    async def _show(self, interaction: Interaction, show: str | None) -> str:
+        slug = show or await default_show(self.bot.db, guild_of(interaction))
         if slug is None:
             raise UserFacingError("discussion.error.no_default_show")
         return slug
 
     async def _show_autocomplete(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        slugs = await list_show_slugs(self.bot.db, interaction.guild_id)
+        slugs = await list_show_slugs(self.bot.db, guild_of(interaction))
         return [app_commands.Choice(name=s, value=s) for s in slugs if current.lower() in s][:25]
 
     @group.command(name=_("link"), description=_("Get the link to an episode's discussion thread"))
     @app_commands.describe(show=SHOW, episode=LATEST)
     async def link(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         show: str | None = None,
         episode: app_commands.Range[int, 1, 999] | None = None,
     ) -> None:
         """Anyone: the discussion link, or when it will open."""
         slug = await self._show(interaction, show)
-        info = await service.load_show(self.bot, interaction.guild_id, slug)
-        links = await store.discussion_links(self.bot.db, interaction.guild_id, slug)
+        info = await service.load_show(self.bot, guild_of(interaction), slug)
+        links = await store.discussion_links(self.bot.db, guild_of(interaction), slug)
         if episode is None:
             if not links:
                 raise UserFacingError("discussion.reply.none_yet", show=info.title)
@@ -126,7 +127,7 @@ class Discussions(commands.Cog):
             text = t("discussion.reply.link", interaction, link=links[episode], **fields)
         else:
             release = info.episode(episode).release  # type: ignore[union-attr]
-            settings = await get_settings(self.bot.db, interaction.guild_id)
+            settings = await get_settings(self.bot.db, guild_of(interaction))
             if release is not None and release.at_least(Precision.DAY):
                 when = f"<t:{release.at + settings.watchable_delay_seconds}:R>"
                 text = t("discussion.reply.opens", interaction, when=when, **fields)
@@ -138,18 +139,16 @@ class Discussions(commands.Cog):
     @app_commands.describe(show=SHOW_ARG, episode=EPISODE_ARG)
     @moderator_only("manage_threads")
     async def open(
-        self, interaction: discord.Interaction, show: str, episode: app_commands.Range[int, 1, 999]
+        self, interaction: Interaction, show: str, episode: app_commands.Range[int, 1, 999]
     ) -> None:
         """Moderators: open (or find) the episode's discussion right now."""
         await interaction.response.defer(ephemeral=True, thinking=True)
-        opened = await service.open_episodes(self.bot, interaction.guild_id, show, [episode])
+        opened = await service.open_episodes(self.bot, guild_of(interaction), show, [episode])
         result = opened[0]
-        scheduler = getattr(self.bot, "scheduler", None)
-        if scheduler is not None:
-            # The release timer would only find the thread already open; retire it.
-            key = service.timer_key(show, episode)
-            await scheduler.cancel(guild_id=interaction.guild_id, key=key)
-        info = await service.load_show(self.bot, interaction.guild_id, show)
+        # The release timer would only find the thread already open; retire it.
+        key = service.timer_key(show, episode)
+        await self.bot.scheduler.cancel(guild_id=guild_of(interaction), key=key)
+        info = await service.load_show(self.bot, guild_of(interaction), show)
         key = "discussion.reply.opened" if result.created else "discussion.reply.already_open"
         text = t(key, interaction, show=info.title, number=episode, link=result.url)
         await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
@@ -160,7 +159,7 @@ class Discussions(commands.Cog):
     @app_commands.describe(show=SHOW_ARG, episode=EPISODE_ARG)
     @moderator_only("manage_threads")
     async def close(
-        self, interaction: discord.Interaction, show: str, episode: app_commands.Range[int, 1, 999]
+        self, interaction: Interaction, show: str, episode: app_commands.Range[int, 1, 999]
     ) -> None:
         """Moderators: a closing note, then archive and lock."""
         await self._moderate(interaction, show, episode, "discussion.reply.closed")
@@ -171,19 +170,19 @@ class Discussions(commands.Cog):
     @app_commands.describe(show=SHOW_ARG, episode=EPISODE_ARG)
     @moderator_only("manage_threads")
     async def reopen(
-        self, interaction: discord.Interaction, show: str, episode: app_commands.Range[int, 1, 999]
+        self, interaction: Interaction, show: str, episode: app_commands.Range[int, 1, 999]
     ) -> None:
         """Moderators: unlock and unarchive."""
         await self._moderate(interaction, show, episode, "discussion.reply.reopened")
 
     async def _moderate(
-        self, interaction: discord.Interaction, show: str, episode: int, reply: str
+        self, interaction: Interaction, show: str, episode: int, reply: str
     ) -> None:
         """Close or reopen (by ``reply``'s key) and tell the moderator where."""
         await interaction.response.defer(ephemeral=True, thinking=True)
         action = service.close_episode if reply.endswith("closed") else service.reopen_episode
-        done = await action(self.bot, interaction.guild_id, show, episode)
-        info = await service.load_show(self.bot, interaction.guild_id, show)
+        done = await action(self.bot, guild_of(interaction), show, episode)
+        info = await service.load_show(self.bot, guild_of(interaction), show)
         text = t(reply, interaction, show=info.title, number=episode, link=done.jump_url)
         await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
@@ -193,6 +192,6 @@ class Discussions(commands.Cog):
     reopen.autocomplete("show")(_show_autocomplete)
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: KdramaBot) -> None:
     """Entry point for ``load_extension``."""
     await bot.add_cog(Discussions(bot))

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import discord
 from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
@@ -15,6 +14,9 @@ from bot.services.cards import send_card
 from bot.services.lookup import resolve_show, show_autocomplete
 from bot.ui.tree import NO_MENTIONS
 
+if TYPE_CHECKING:
+    from bot.app import Interaction, KdramaBot
+
 SHOW_OPTION = _("The show (default: the server's show)")
 Episode = app_commands.Range[int, 1, 1000]
 
@@ -22,12 +24,12 @@ Episode = app_commands.Range[int, 1, 1000]
 class Episodes(commands.Cog):
     """Plot, episode list, trailers and each member's own progress."""
 
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: KdramaBot) -> None:
         self.bot = bot
 
     @property
     def db(self) -> Any:
-        return self.bot.db  # type: ignore[attr-defined]
+        return self.bot.db
 
     @app_commands.command(name=_("plot"), description=_("Read a show's premise and synopses"))
     @app_commands.describe(show=SHOW_OPTION, episode=_("Only this episode's synopsis"))
@@ -35,7 +37,7 @@ class Episodes(commands.Cog):
     @app_commands.guild_only()
     async def plot(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         show: str | None = None,
         episode: Episode | None = None,
     ) -> None:
@@ -51,7 +53,7 @@ class Episodes(commands.Cog):
     @app_commands.describe(show=SHOW_OPTION)
     @app_commands.autocomplete(show=show_autocomplete)
     @app_commands.guild_only()
-    async def episodes(self, interaction: discord.Interaction, show: str | None = None) -> None:
+    async def episodes(self, interaction: Interaction, show: str | None = None) -> None:
         """Every episode with its release by precision."""
         guild_id, locale = interaction.guild_id or 0, locale_of(interaction)
         show_id = await resolve_show(self.db, guild_id, show, locale)
@@ -62,7 +64,7 @@ class Episodes(commands.Cog):
     @app_commands.describe(show=SHOW_OPTION)
     @app_commands.autocomplete(show=show_autocomplete)
     @app_commands.guild_only()
-    async def trailer(self, interaction: discord.Interaction, show: str | None = None) -> None:
+    async def trailer(self, interaction: Interaction, show: str | None = None) -> None:
         """Each trailer and teaser, with quotes and links, and the poster."""
         guild_id, locale = interaction.guild_id or 0, locale_of(interaction)
         show_id = await resolve_show(self.db, guild_id, show, locale)
@@ -78,12 +80,12 @@ class Episodes(commands.Cog):
     @app_commands.autocomplete(show=show_autocomplete)
     @app_commands.guild_only()
     async def watched(
-        self, interaction: discord.Interaction, show: str, episode: app_commands.Range[int, 0, 1000]
+        self, interaction: Interaction, show: str, episode: app_commands.Range[int, 0, 1000]
     ) -> None:
         """Record the member's own progress (only they see the answer)."""
         guild_id, locale = interaction.guild_id or 0, locale_of(interaction)
         show_id = await resolve_show(self.db, guild_id, show, locale)
-        now = self.bot.clock.timestamp()  # type: ignore[attr-defined]
+        now = self.bot.clock.timestamp()
         title = await members.record_progress(
             self.db, guild_id, interaction.user.id, show_id, episode, now
         )
@@ -102,7 +104,7 @@ class Episodes(commands.Cog):
     @app_commands.guild_only()
     async def rate(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         show: str,
         episode: Episode,
         stars: app_commands.Range[int, 1, 5],
@@ -112,7 +114,7 @@ class Episodes(commands.Cog):
         show_id = await resolve_show(self.db, guild_id, show, locale)
         info, before = await members.record_rating(
             self.db, guild_id, interaction.user.id, show_id, episode, stars,
-            now=self.bot.clock.timestamp(), locale=locale,  # type: ignore[attr-defined]
+            now=self.bot.clock.timestamp(), locale=locale,
         )  # fmt: skip
         fields = {"show": info.title, "number": episode, "stars": "★" * stars, "before": before}
         key = "members.rate.saved" if before is None else "members.rate.changed"
@@ -125,6 +127,6 @@ class Episodes(commands.Cog):
         self.bot.dispatch("episode_rated", guild_id, info.slug, episode)
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: KdramaBot) -> None:
     """Entry point for ``load_extension``."""
     await bot.add_cog(Episodes(bot))

@@ -8,7 +8,7 @@ still answers after any number of restarts.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
@@ -25,8 +25,12 @@ from bot.services.lookup import (
     resolve_show,
     show_autocomplete,
 )
+from bot.ui.checks import guild_of
 from bot.ui.tree import reply_error
 from bot.ui.views import View
+
+if TYPE_CHECKING:
+    from bot.app import Interaction, KdramaBot
 
 SHOW_OPTION = _("The show (default: the server's show)")
 
@@ -48,13 +52,17 @@ class ShowButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
     ) -> ShowButton:
         """Rebuild the button from a click on any card, however old."""
         label = getattr(item, "label", None) or match["action"]
         return cls(match["action"], match["slug"], label)
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
         """Answer the clicking member privately with the cast, trailers or episodes."""
         try:
             await self._answer(interaction)
@@ -62,8 +70,8 @@ class ShowButton(
             # DynamicItems run outside our View subclass: take the one error path by hand.
             await reply_error(interaction, exc)
 
-    async def _answer(self, interaction: discord.Interaction) -> None:
-        db, guild_id = interaction.client.db, interaction.guild_id  # type: ignore[attr-defined]
+    async def _answer(self, interaction: Interaction) -> None:
+        db, guild_id = interaction.client.db, guild_of(interaction)
         locale = locale_of(interaction)
         show_id = await members.show_id_for_slug(db, guild_id or 0, self.slug)
         if self.action == "cast":
@@ -87,7 +95,7 @@ def show_buttons(slug: str, locale: str) -> View:
 class Info(commands.Cog):
     """Show cards, cast, characters and crew."""
 
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: KdramaBot) -> None:
         self.bot = bot
 
     async def cog_load(self) -> None:
@@ -100,13 +108,13 @@ class Info(commands.Cog):
 
     @property
     def db(self) -> Any:
-        return self.bot.db  # type: ignore[attr-defined]
+        return self.bot.db
 
     @app_commands.command(name=_("show"), description=_("See a show's card: dates, cast, crew"))
     @app_commands.describe(show=SHOW_OPTION)
     @app_commands.autocomplete(show=show_autocomplete)
     @app_commands.guild_only()
-    async def show(self, interaction: discord.Interaction, show: str | None = None) -> None:
+    async def show(self, interaction: Interaction, show: str | None = None) -> None:
         """The show card, with Cast / Trailer / Episodes buttons."""
         guild_id, locale = interaction.guild_id or 0, locale_of(interaction)
         show_id = await resolve_show(self.db, guild_id, show, locale)
@@ -120,7 +128,7 @@ class Info(commands.Cog):
     @app_commands.autocomplete(show=show_autocomplete, person=person_autocomplete)
     @app_commands.guild_only()
     async def cast(
-        self, interaction: discord.Interaction, show: str | None = None, person: str | None = None
+        self, interaction: Interaction, show: str | None = None, person: str | None = None
     ) -> None:
         """The cast with their characters, or a person card."""
         guild_id, locale = interaction.guild_id or 0, locale_of(interaction)
@@ -138,9 +146,7 @@ class Info(commands.Cog):
     @app_commands.describe(name=_("The character's name"), show=SHOW_OPTION)
     @app_commands.autocomplete(name=character_autocomplete, show=show_autocomplete)
     @app_commands.guild_only()
-    async def character(
-        self, interaction: discord.Interaction, name: str, show: str | None = None
-    ) -> None:
+    async def character(self, interaction: Interaction, name: str, show: str | None = None) -> None:
         """The character card with every reported spelling and its source."""
         guild_id, locale = interaction.guild_id or 0, locale_of(interaction)
         show_id = await resolve_show(self.db, guild_id, show, locale)
@@ -153,13 +159,13 @@ class Info(commands.Cog):
     @app_commands.describe(show=SHOW_OPTION)
     @app_commands.autocomplete(show=show_autocomplete)
     @app_commands.guild_only()
-    async def crew(self, interaction: discord.Interaction, show: str | None = None) -> None:
+    async def crew(self, interaction: Interaction, show: str | None = None) -> None:
         """Director, writer and the other credits."""
         guild_id, locale = interaction.guild_id or 0, locale_of(interaction)
         show_id = await resolve_show(self.db, guild_id, show, locale)
         await send_card(interaction, await members.crew_reply(self.db, guild_id, show_id, locale))
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: KdramaBot) -> None:
     """Entry point for ``load_extension``."""
     await bot.add_cog(Info(bot))

@@ -2,30 +2,34 @@
 
 from __future__ import annotations
 
-import discord
+from typing import TYPE_CHECKING
+
 from discord import app_commands
 from discord.ext import commands
 
 from bot.i18n import t
 
+if TYPE_CHECKING:
+    from bot.app import Interaction, KdramaBot
+
 
 class Meta(commands.Cog):
     """Small commands about the bot itself."""
 
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: KdramaBot) -> None:
         self.bot = bot
 
     @app_commands.command(
         name=app_commands.locale_str("ping"),
         description=app_commands.locale_str("Check that the bot is alive and how fast it answers"),
     )
-    async def ping(self, interaction: discord.Interaction) -> None:
+    async def ping(self, interaction: Interaction) -> None:
         """Answer with the gateway latency."""
         latency = self.bot.latency
         ms = round(latency * 1000) if latency == latency and latency != float("inf") else 0
         await interaction.response.send_message(t("ping.reply", interaction, ms=ms), ephemeral=True)
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: KdramaBot) -> None:
     """Entry point for ``load_extension``."""
     await bot.add_cog(Meta(bot))

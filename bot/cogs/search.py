@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import discord
+from typing import TYPE_CHECKING
+
 from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
@@ -14,11 +15,14 @@ from bot.store.search import VARIANT_SCORE
 from bot.store.search import search as search_names
 from bot.ui.errors import UserFacingError
 
+if TYPE_CHECKING:
+    from bot.app import Interaction, KdramaBot
+
 
 class Search(commands.Cog):
     """Search across the server's catalog."""
 
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: KdramaBot) -> None:
         self.bot = bot
 
     @app_commands.command(
@@ -27,11 +31,11 @@ class Search(commands.Cog):
     @app_commands.describe(query=_("A name, in any spelling"))
     @app_commands.guild_only()
     async def search(
-        self, interaction: discord.Interaction, query: app_commands.Range[str, 1, 100]
+        self, interaction: Interaction, query: app_commands.Range[str, 1, 100]
     ) -> None:
         """Everything whose name matches, grouped by kind."""
         guild_id, locale = interaction.guild_id or 0, locale_of(interaction)
-        hits = await search_names(self.bot.db, guild_id, query)  # type: ignore[attr-defined]
+        hits = await search_names(self.bot.db, guild_id, query)
         # Romanization-variant matches only when nothing matched more directly.
         hits = [h for h in hits if h.score < VARIANT_SCORE] or hits
         if not hits:
@@ -40,6 +44,6 @@ class Search(commands.Cog):
         await send_card(interaction, card)
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: KdramaBot) -> None:
     """Entry point for ``load_extension``."""
     await bot.add_cog(Search(bot))

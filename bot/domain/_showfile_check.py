@@ -241,7 +241,9 @@ def release(*, sourced: bool, episode: bool = False) -> Check:
     if episode:
         specs["episode"] = opt(integer(1))
 
-    def check(c: Checker, value: Any, path: str) -> tuple[Release, tuple[str, ...]] | None:
+    def check(
+        c: Checker, value: Any, path: str
+    ) -> tuple[Release, tuple[str, ...], int | None] | None:
         row = c.table(value, path, specs)
         if row is None or row["date"] is None or row["precision"] is None:
             return None

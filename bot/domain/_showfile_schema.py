@@ -46,8 +46,8 @@ from bot.domain.showfile import (
 
 MEDIA_KINDS = ("trailer", "teaser", "poster", "ost")
 TITLE_KINDS = ("former", "working")
-SHOW_FIELDS = ("title", "native_title", "platform", "format", "episode_count", "genres")
-SHOW_FIELDS += ("logline", "synopsis", "poster_url")
+SHOW_FIELDS: tuple[str, ...] = ("title", "native_title", "platform", "format", "episode_count")
+SHOW_FIELDS += ("genres", "logline", "synopsis", "poster_url")
 PERSON_FIELDS = ("name", "native_name")
 CHARACTER_FIELDS = ("name", "description")
 EPISODE_FIELDS = ("title", "synopsis")

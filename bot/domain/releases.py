@@ -11,7 +11,7 @@ when the server combines them, else one each.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from bot.domain.release import Precision, Release
@@ -38,7 +38,7 @@ def plan_releases(
     combine: bool,
     now: int,
     catchup: int,
-    done: Sequence[int] = (),
+    done: Collection[int] = (),
 ) -> list[PlannedRelease]:
     """Every episode's announcement, by due instant then episode.
 

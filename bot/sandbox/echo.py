@@ -70,8 +70,8 @@ class Echo:
         if channel_id in self._threads:
             name, parent = self._threads[channel_id]
             return f"{self._channel(parent)} › {name}" if parent else name
-        name = self._names(channel_id)
-        return f"#{name}" if name else f"channel {channel_id}"
+        label = self._names(channel_id)
+        return f"#{label}" if label else f"channel {channel_id}"
 
     def _emit(self, text: str) -> None:
         stamp = self._clock().astimezone(KST).strftime("%Y-%m-%d %H:%M KST")

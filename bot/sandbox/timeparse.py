@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 KST = ZoneInfo("Asia/Seoul")
@@ -73,7 +73,7 @@ def parse_duration(text: str) -> int:
     return seconds
 
 
-def _zone(token: str) -> timezone | ZoneInfo:
+def _zone(token: str) -> tzinfo:
     if token.upper() in _ZONE_ABBREVIATIONS:
         return _ZONE_ABBREVIATIONS[token.upper()]
     offset = _OFFSET.match(token)
@@ -96,7 +96,7 @@ def parse_instant(text: str) -> datetime:
     parts = text.split()
     if not parts:
         raise PromptError("advance-to needs an instant, e.g. advance-to 2022-03-23 17:00 KST")
-    zone: timezone | ZoneInfo | None = None
+    zone: tzinfo | None = None
     if len(parts) > 1 and not re.fullmatch(r"\d{1,2}:\d{2}(:\d{2})?", parts[-1]):
         zone = _zone(parts.pop())
     try:

@@ -110,7 +110,11 @@ class Sandbox(FanServer):
         await preview.__aenter__()
         # The page renders <t:…:R> against its presentation time. SimCord would set
         # that to its own 2026 clock; keep it on the bot's (2022) clock instead.
-        preview._advance_presentation_time = lambda: setattr(preview, "capture_time", self.now())
+        setattr(  # noqa: B010 - replacing a method of SimCord's on purpose
+            preview,
+            "_advance_presentation_time",
+            lambda: setattr(preview, "capture_time", self.now()),
+        )
         self.preview = preview
         return preview
 
@@ -170,6 +174,7 @@ async def _build_guild(
     )
     env.backend.subscribers.append(echo)
     # SimCord names every bot "TestBot"; the page should say whose bot this is.
+    assert bot.user is not None  # logged in by now
     await bot.user.edit(username=BOT_NAME)
     requests: asyncio.Queue[str] = asyncio.Queue()
     await bot.add_cog(SandboxTime(bot.clock.now, requests))  # the sandbox's own, not in EXTENSIONS

@@ -14,7 +14,7 @@ notify role and never @everyone.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 
@@ -24,6 +24,9 @@ from bot.services.modlog import tell_moderators
 from bot.services.scheduler import PermanentError, Scheduler, Timer
 from bot.store import announce as store
 from bot.store.guilds import get_settings
+
+if TYPE_CHECKING:
+    from bot.app import KdramaBot
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +94,7 @@ async def find_sent(
 
 
 async def send_once(
-    bot: Any,
+    bot: KdramaBot,
     channel: discord.abc.Messageable,
     timer: Timer,
     content: str,
@@ -103,7 +106,7 @@ async def send_once(
     ``timer.attempts`` above one means an earlier run may have reached Discord (a crash
     between Discord's answer and the outcome's commit, a lost answer): look first.
     """
-    if timer.attempts > 1:
+    if timer.attempts > 1 and bot.user is not None:  # logged in whenever timers fire
         earlier = await find_sent(channel, bot.user.id, timer.nonce)
         if earlier is not None:
             log.info("timer %s was already sent as %s; not sending again", timer.key, earlier.id)
@@ -113,12 +116,12 @@ async def send_once(
     )
 
 
-def _scheduler(bot: Any) -> Scheduler:
+def _scheduler(bot: KdramaBot) -> Scheduler:
     return bot.scheduler
 
 
 async def plan_preview(
-    bot: Any, guild_id: int, slug: str
+    bot: KdramaBot, guild_id: int, slug: str
 ) -> tuple[store.ShowTiming, list[PlannedStage]]:
     """The show and its default plan as it would be scheduled now."""
     show = await store.show_timing(bot.db, guild_id, slug)
@@ -129,7 +132,7 @@ async def plan_preview(
 
 
 async def enable_plan(
-    bot: Any,
+    bot: KdramaBot,
     guild_id: int,
     slug: str,
     *,
@@ -147,7 +150,7 @@ async def enable_plan(
     return await replan_show(bot, guild_id, slug)
 
 
-async def replan_show(bot: Any, guild_id: int, show_slug: str) -> int:
+async def replan_show(bot: KdramaBot, guild_id: int, show_slug: str) -> int:
     """Bring a confirmed plan in line with the show's current premiere.
 
     Pending stages move to their new instants; stages now in the past, or needing more
@@ -172,9 +175,9 @@ async def replan_show(bot: Any, guild_id: int, show_slug: str) -> int:
         )
     }
     pending = 0
-    for key, timer in existing.items():
-        stage = timer.payload.get("stage")
-        if timer.status == "pending" and (stage not in wanted or wanted[stage].skipped):
+    for key, old in existing.items():
+        stage = old.payload.get("stage")
+        if old.status == "pending" and (stage not in wanted or wanted[stage].skipped):
             why = (
                 REPLAN_PAST
                 if stage in wanted and wanted[stage].skipped == "past"
@@ -206,7 +209,14 @@ async def replan_show(bot: Any, guild_id: int, show_slug: str) -> int:
 
 
 async def add_custom(
-    bot: Any, guild_id: int, *, show: str, due: int, text: str, channel_id: int | None, ping: bool
+    bot: KdramaBot,
+    guild_id: int,
+    *,
+    show: str,
+    due: int,
+    text: str,
+    channel_id: int | None,
+    ping: bool,
 ) -> int:
     """Schedule a moderator's own announcement; returns the timer id."""
     now = bot.clock.timestamp()
@@ -238,7 +248,7 @@ def with_ping(body: str, role_id: int | None, ping: object) -> tuple[str, discor
     return f"<@&{role_id}> {body}", mentions
 
 
-async def channel_for(bot: Any, channel_id: int, locale: str) -> discord.abc.Messageable:
+async def channel_for(bot: KdramaBot, channel_id: int, locale: str) -> discord.abc.Messageable:
     """The channel an announcement goes to, or a permanent failure saying why not."""
     channel = bot.get_channel(channel_id)
     if channel is None:
@@ -248,7 +258,7 @@ async def channel_for(bot: Any, channel_id: int, locale: str) -> discord.abc.Mes
     return channel
 
 
-async def send_announcement(bot: Any, timer: Timer, late: bool) -> str:
+async def send_announcement(bot: KdramaBot, timer: Timer, late: bool) -> str:
     """The scheduler handler for both kinds; returns ``channel_id/message_id``."""
     payload = timer.payload
     settings = await get_settings(bot.db, timer.guild_id)
@@ -276,14 +286,14 @@ async def send_announcement(bot: Any, timer: Timer, late: bool) -> str:
     return f"{message.channel.id}/{message.id}"
 
 
-async def waiting_for_channel(bot: Any, guild_id: int) -> list[Timer]:
+async def waiting_for_channel(bot: KdramaBot, guild_id: int) -> list[Timer]:
     """Pending announcements that will post in the guild's announcement channel setting
     (not in a channel of their own), soonest first."""
     pending = await _scheduler(bot).list(guild_id=guild_id, kinds=KINDS, statuses=("pending",))
     return [timer for timer in pending if not timer.payload.get("channel_id")]
 
 
-async def announcement_failed(bot: Any, timer: Timer, reason: str) -> None:
+async def announcement_failed(bot: KdramaBot, timer: Timer, reason: str) -> None:
     """Tell the guild's moderators that an announcement could not be sent."""
     locale = guild_locale(bot.get_guild(timer.guild_id))
     if "episodes" in timer.payload:
@@ -297,7 +307,7 @@ async def announcement_failed(bot: Any, timer: Timer, reason: str) -> None:
     )  # fmt: skip
 
 
-def register(bot: Any) -> None:
+def register(bot: KdramaBot) -> None:
     """Route announcement timers to this module (called from the cog's cog_load)."""
 
     async def handler(timer: Timer, late: bool) -> str:

@@ -7,7 +7,7 @@ Discord's limits, and only then turned into a ``discord.Embed``.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 
@@ -16,6 +16,9 @@ from bot.domain.release import Precision, Release
 from bot.i18n import t
 from bot.store.catalog import Reported, SourceRef
 from bot.ui.tree import NO_MENTIONS
+
+if TYPE_CHECKING:
+    from bot.app import Interaction
 
 COLOUR = discord.Colour(0xE8A0BF)  # soft pink, the show's poster palette
 
@@ -84,7 +87,7 @@ def to_embed(card: Card) -> discord.Embed:
 
 
 async def send_card(
-    interaction: discord.Interaction,
+    interaction: Interaction,
     card: Card,
     *,
     ephemeral: bool = False,

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 
 from bot.services.once import create_once
 from bot.store import announce as store
 
+if TYPE_CHECKING:
+    from bot.app import KdramaBot
+
 log = logging.getLogger(__name__)
 
 
 async def upsert_premiere_event(
-    bot: Any, guild: discord.Guild, slug: str, *, name: str, start: datetime, **fields: Any
+    bot: KdramaBot, guild: discord.Guild, slug: str, *, name: str, start: datetime, **fields: Any
 ) -> tuple[discord.ScheduledEvent, bool]:
     """Update the show's recorded event, or create it exactly once; ``(event, created)``.
 

@@ -8,8 +8,8 @@ three "did you mean" suggestions when nothing fits well enough.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-import discord
 from discord import app_commands
 
 from bot.domain.echo import Markup, echo
@@ -20,6 +20,9 @@ from bot.store.catalog import default_show_id, show_id_by_slug
 from bot.store.db import Database
 from bot.store.search import Hit, search, suggestions
 from bot.ui.errors import UserFacingError
+
+if TYPE_CHECKING:
+    from bot.app import Interaction
 
 _BY_ID = re.compile(r"^#(\d{1,18})$")
 # Choice names and values may not exceed 100 characters.
@@ -130,12 +133,12 @@ async def entity_choices(
     return list(await replies(db).get(key, find))
 
 
-def _db(interaction: discord.Interaction) -> Database:
-    return interaction.client.db  # type: ignore[attr-defined]
+def _db(interaction: Interaction) -> Database:
+    return interaction.client.db
 
 
 async def show_autocomplete(
-    interaction: discord.Interaction, current: str
+    interaction: Interaction, current: str
 ) -> list[app_commands.Choice[str]]:
     """Autocomplete for every ``show`` option."""
     if interaction.guild_id is None:
@@ -144,7 +147,7 @@ async def show_autocomplete(
 
 
 async def person_autocomplete(
-    interaction: discord.Interaction, current: str
+    interaction: Interaction, current: str
 ) -> list[app_commands.Choice[str]]:
     """Autocomplete for every ``person`` option."""
     if interaction.guild_id is None:
@@ -153,7 +156,7 @@ async def person_autocomplete(
 
 
 async def character_autocomplete(
-    interaction: discord.Interaction, current: str
+    interaction: Interaction, current: str
 ) -> list[app_commands.Choice[str]]:
     """Autocomplete for character names, narrowed to the show already chosen, if any."""
     if interaction.guild_id is None:

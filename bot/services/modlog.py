@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 
 from bot.i18n import guild_locale, t
 from bot.store.guilds import get_settings
 
+if TYPE_CHECKING:
+    from bot.app import KdramaBot
+
 log = logging.getLogger(__name__)
 
 
-async def tell_moderators(bot: discord.Client, guild_id: int, key: str, **fields: Any) -> bool:
+async def tell_moderators(bot: KdramaBot, guild_id: int, key: str, **fields: Any) -> bool:
     """Post the message ``key`` in the guild's log channel, if one is set and reachable.
 
     It speaks the server's language, as the bot's other posts do. Returns whether it
@@ -21,7 +24,7 @@ async def tell_moderators(bot: discord.Client, guild_id: int, key: str, **fields
     wanted to report something.
     """
     text = t(key, guild_locale(bot.get_guild(guild_id)), **fields)
-    settings = await get_settings(bot.db, guild_id)  # type: ignore[attr-defined]
+    settings = await get_settings(bot.db, guild_id)
     if settings.log_channel_id is None:
         log.info("guild %s has no log channel; not delivered: %s", guild_id, text)
         return False
@@ -37,7 +40,7 @@ async def tell_moderators(bot: discord.Client, guild_id: int, key: str, **fields
     return True
 
 
-async def tell_all_moderators(bot: discord.Client, key: str, **fields: Any) -> int:
+async def tell_all_moderators(bot: KdramaBot, key: str, **fields: Any) -> int:
     """Post ``key`` in the log channel of every server the bot is in; how many got it.
 
     For what concerns every server at once (the store failing and recovering).

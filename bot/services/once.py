@@ -33,13 +33,16 @@ import contextlib
 import contextvars
 import logging
 from collections.abc import Awaitable, Callable, Iterator, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import aiohttp
 import discord
 from discord.http import json_or_text
 
 from bot.store import creates as store
+
+if TYPE_CHECKING:
+    from bot.app import KdramaBot
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +61,7 @@ async def _answer_5xx_at_once(response: aiohttp.ClientResponse) -> None:
     """aiohttp's ``raise_for_status`` hook: a 5xx ends the request instead of a retry."""
     if response.status in _RETRIED_BY_DISCORD_PY:
         data = await json_or_text(response)
-        raise discord.DiscordServerError(response, data)  # type: ignore[arg-type]
+        raise discord.DiscordServerError(response, data)
 
 
 def install(http: Any) -> None:
@@ -109,7 +112,7 @@ def _wait_after(error: BaseException, attempt: int) -> float:
 
 
 async def create_once(
-    bot: Any,
+    bot: KdramaBot,
     *,
     guild_id: int,
     key: str,
@@ -182,7 +185,7 @@ async def _remove(
 
 
 async def thread_from_message(
-    bot: discord.Client, message: discord.Message, *, name: str, auto_archive_duration: int
+    bot: KdramaBot, message: discord.Message, *, name: str, auto_archive_duration: int
 ) -> discord.Thread:
     """Start a thread on ``message``; ``160004`` (it already has one) adopts that thread.
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 import discord
 
@@ -27,6 +27,9 @@ from bot.services.scheduler import PermanentError, Timer
 from bot.store import announce as store
 from bot.store.discussions import discussion_links, show_episodes
 from bot.store.guilds import get_settings
+
+if TYPE_CHECKING:
+    from bot.app import KdramaBot
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +45,7 @@ def release_key(slug: str, planned: PlannedRelease) -> str:
     return f"release:{slug}:{planned.key_part}"
 
 
-async def preview(bot: Any, guild_id: int, slug: str) -> list[PlannedRelease]:
+async def preview(bot: KdramaBot, guild_id: int, slug: str) -> list[PlannedRelease]:
     """The show's release announcements as they would be scheduled now (for the preview)."""
     settings = await get_settings(bot.db, guild_id)
     show = await show_episodes(bot.db, guild_id, slug)
@@ -59,7 +62,7 @@ async def preview(bot: Any, guild_id: int, slug: str) -> list[PlannedRelease]:
     )
 
 
-async def _announced(bot: Any, guild_id: int, slug: str) -> set[int]:
+async def _announced(bot: KdramaBot, guild_id: int, slug: str) -> set[int]:
     """Episodes whose announcement was sent or is being sent: never planned again."""
     timers = await bot.scheduler.list(
         guild_id=guild_id, kinds=[RELEASE], statuses=("sent", "running"),
@@ -68,7 +71,7 @@ async def _announced(bot: Any, guild_id: int, slug: str) -> set[int]:
     return {int(n) for timer in timers for n in timer.payload.get("episodes", ())}
 
 
-async def replan_releases(bot: Any, guild_id: int, slug: str) -> int:
+async def replan_releases(bot: KdramaBot, guild_id: int, slug: str) -> int:
     """Bring the show's release announcements in line with its episodes and settings.
 
     Pending ones move to their new instants; ones with no place any more (an episode
@@ -90,8 +93,8 @@ async def replan_releases(bot: Any, guild_id: int, slug: str) -> int:
             if planned.skipped is None:
                 wanted[release_key(slug, planned)] = planned
     reason = REPLAN_GONE if plan is not None and plan.releases else REPLAN_OFF
-    for key, timer in existing.items():
-        if timer.status == "pending" and key not in wanted:
+    for key, old in existing.items():
+        if old.status == "pending" and key not in wanted:
             await scheduler.cancel(guild_id=guild_id, key=key, reason=reason)
     pending = 0
     for key, planned in wanted.items():
@@ -116,7 +119,7 @@ async def replan_releases(bot: Any, guild_id: int, slug: str) -> int:
     return pending
 
 
-async def replan_guild(bot: Any, guild_id: int) -> None:
+async def replan_guild(bot: KdramaBot, guild_id: int) -> None:
     """Re-plan every show of the guild that announces releases (a setting changed)."""
     for slug in await store.plans_with_releases(bot.db, guild_id):
         await replan_releases(bot, guild_id, slug)
@@ -143,7 +146,7 @@ def _with_links(content: str, numbers: Sequence[int], links: dict[int, str], loc
     return f"{content}\n{line}"[:2000]
 
 
-async def send_release(bot: Any, timer: Timer, late: bool) -> str:
+async def send_release(bot: KdramaBot, timer: Timer, late: bool) -> str:
     """The scheduler handler: post the announcement; returns ``channel_id/message_id``."""
     payload = timer.payload
     guild_id, slug = timer.guild_id, payload["show"]
@@ -179,7 +182,7 @@ async def send_release(bot: Any, timer: Timer, late: bool) -> str:
     return f"{message.channel.id}/{message.id}"
 
 
-async def link_discussions(bot: Any, guild_id: int, slug: str, numbers: Sequence[int]) -> int:
+async def link_discussions(bot: KdramaBot, guild_id: int, slug: str, numbers: Sequence[int]) -> int:
     """Edit the link to these episodes' discussions into their sent announcements.
 
     Called when discussions open (and by the sender, for the race where both ran at
@@ -211,7 +214,7 @@ async def link_discussions(bot: Any, guild_id: int, slug: str, numbers: Sequence
     return edited
 
 
-def register(bot: Any) -> None:
+def register(bot: KdramaBot) -> None:
     """Route release announcement timers here (called from the announce cog's cog_load)."""
 
     async def handler(timer: Timer, late: bool) -> str:

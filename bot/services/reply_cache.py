@@ -43,7 +43,7 @@ class ReplyCache:
         if key in self._entries:
             self._entries.move_to_end(key)
             self.hits += 1
-            return self._entries[key]  # type: ignore[no-any-return]
+            return self._entries[key]
         self.misses += 1
         value = await make()
         # Keep it only if nothing was written meanwhile (the version moved) and no write

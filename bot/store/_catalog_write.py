@@ -109,7 +109,7 @@ def _release_cols(prefix: str, release: Any) -> dict[str, Any]:
 async def write_show(conn: aiosqlite.Connection, guild_id: int, sf: ShowFile) -> None:
     """Upsert the file's sources and people, and make the show's rows match it exactly."""
     w, g = _Writer(conn, guild_id), {"guild_id": guild_id}
-    sources = [
+    sources: list[dict[str, Any]] = [
         {"key": s.key, "publisher": s.publisher, "title": s.title}
         | {"published": s.published, "url": s.url}
         for s in sf.sources.values()
@@ -135,8 +135,8 @@ async def write_show(conn: aiosqlite.Connection, guild_id: int, sf: ShowFile) ->
         for billing, c in enumerate(sf.credits)
     ]
     ids = await sync(conn, "credits", on_show, ("person_id", "role"), credits)
-    for c in sf.credits:
-        w.cite("credit", ids[(person_ids[c.person], c.role)], c.sources)
+    for credit in sf.credits:
+        w.cite("credit", ids[(person_ids[credit.person], credit.role)], credit.sources)
     episodes = [
         {"number": e.number, "title": e.title, "synopsis": e.synopsis}
         | _release_cols("release", e.release)
@@ -215,7 +215,7 @@ async def _media_and_quotes(w: _Writer, sf: ShowFile, show_id: int) -> None:
     for m in sf.media.values():
         w.cite("media", media_ids[m.key], m.sources)
         w.cite_fields("media", media_ids[m.key], m.field_sources)
-    quotes = [
+    quotes: list[dict[str, Any]] = [
         {"key": q.key, "speaker": q.speaker, "text": q.text, "context": q.context}
         | {"media_id": media_ids[q.media] if q.media else None}
         for q in sf.quotes.values()

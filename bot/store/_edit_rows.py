@@ -84,7 +84,7 @@ async def write_field(
     table = TABLES[kind][0]
     prefix = RELEASES.get((kind, field))
     if prefix:
-        columns = {f"{prefix}_at": None, f"{prefix}_precision": None}
+        columns: dict[str, Any] = {f"{prefix}_at": None, f"{prefix}_precision": None}
         if value is not None:
             columns = {f"{prefix}_{key}": value[key] for key in ("at", "precision", "tz")}
     elif (kind, field) in JSON_COLUMNS:

@@ -32,7 +32,8 @@ NotFound = r.NotFound
 class RevertRefused(Exception):
     """A change that cannot be undone; ``reason`` is an i18n key suffix, ``fields`` fill it."""
 
-    def __init__(self, reason: str, **fields: Any) -> None:
+    def __init__(self, reason: str, /, **fields: Any) -> None:
+        # Positional-only: a field may itself be called ``reason`` (the "conflict" text).
         super().__init__(reason)
         self.reason = reason
         self.fields = fields

@@ -37,7 +37,7 @@ async def intend(db: Database, guild_id: int, key: str, *, now: int) -> Intent:
                WHERE guild_id = ? AND key = ?""",
             (guild_id, key),
         )
-    return Intent(*tuple(rows[0]))
+    return Intent(*tuple(next(iter(rows))))
 
 
 async def attempt(db: Database, guild_id: int, key: str, *, now: int) -> None:

@@ -111,7 +111,8 @@ async def later_change(conn: aiosqlite.Connection, change: Change) -> Change | N
 
 
 def _filter(guild_id: int, show: str | None, entity: str | None) -> tuple[str, list[Any]]:
-    where, params = ["guild_id = ?"], [guild_id]
+    where: list[str] = ["guild_id = ?"]
+    params: list[Any] = [guild_id]
     if show:
         where.append("show_slug = ?")
         params.append(show)

@@ -93,6 +93,7 @@ async def upsert(
             "SELECT id FROM timers WHERE guild_id = ? AND key = ?", (guild_id, key)
         ) as cur:
             row = await cur.fetchone()
+    assert row is not None  # changes() and the row just upserted always answer
     return int(row[0])
 
 
@@ -135,7 +136,8 @@ async def list_timers(
     limit: int = 500,
 ) -> list[Timer]:
     """The guild's timers, filtered, by due instant."""
-    where, params = ["guild_id = ?"], [guild_id]
+    where: list[str] = ["guild_id = ?"]
+    params: list[Any] = [guild_id]
     for column, values in (("kind", kinds), ("status", statuses)):
         if values is not None:
             values = list(values)
@@ -185,6 +187,7 @@ async def requeue_running(db: Database) -> int:
             pass
         async with conn.execute("SELECT changes()") as cur:
             row = await cur.fetchone()
+    assert row is not None  # changes() and the row just upserted always answer
     return int(row[0])
 
 
@@ -246,4 +249,5 @@ async def cancel(db: Database, guild_id: int, key: str, *, now: int, reason: str
             pass
         async with conn.execute("SELECT changes()") as cur:
             row = await cur.fetchone()
+    assert row is not None  # changes() and the row just upserted always answer
     return int(row[0]) > 0

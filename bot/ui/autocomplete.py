@@ -5,29 +5,31 @@ Answered straight from SQLite (small LIKE queries, at most 25 choices) on every 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import TYPE_CHECKING, Any
 
-import discord
 from discord import app_commands
 
 from bot.store import admin_lookup
 from bot.store.catalog_io import default_show
+from bot.ui.checks import guild_of
+
+if TYPE_CHECKING:
+    from bot.app import Interaction
 
 Lookup = Callable[..., Awaitable[list[tuple[str, str]]]]
+# What app_commands.autocomplete accepts: (interaction, typed text) -> coroutine of choices.
+Complete = Callable[["Interaction", str], Coroutine[Any, Any, list[app_commands.Choice[str]]]]
 
 
 def _choices(pairs: list[tuple[str, str]]) -> list[app_commands.Choice[str]]:
     return [app_commands.Choice(name=label[:100], value=value[:100]) for value, label in pairs]
 
 
-def _complete(
-    lookup: Lookup, what: str
-) -> Callable[..., Awaitable[list[app_commands.Choice[str]]]]:
-    async def complete(
-        interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        db = interaction.client.db  # type: ignore[attr-defined]
-        return _choices(await lookup(db, interaction.guild_id, current))
+def _complete(lookup: Lookup, what: str) -> Complete:
+    async def complete(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
+        db = interaction.client.db
+        return _choices(await lookup(db, guild_of(interaction), current))
 
     complete.__doc__ = f"The guild's {what}, matching what was typed."
     return complete
@@ -39,18 +41,16 @@ complete_person = _complete(admin_lookup.people, "people")
 complete_alias = _complete(admin_lookup.aliases, "aliases")
 
 
-def complete_in_show(what: str) -> Callable[..., Awaitable[list[app_commands.Choice[str]]]]:
+def complete_in_show(what: str) -> Complete:
     """Autocomplete over one kind of row in the show the admin already picked (or the default)."""
 
-    async def complete(
-        interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        db = interaction.client.db  # type: ignore[attr-defined]
+    async def complete(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
+        db = interaction.client.db
         show = getattr(interaction.namespace, "show", None) or await default_show(
-            db, interaction.guild_id
+            db, guild_of(interaction)
         )
         if not show:
             return []
-        return _choices(await admin_lookup.in_show(db, interaction.guild_id, show, what, current))
+        return _choices(await admin_lookup.in_show(db, guild_of(interaction), show, what, current))
 
     return complete

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import discord
 from discord import app_commands
 
 from bot.ui.errors import UserFacingError
+
+if TYPE_CHECKING:
+    pass
 
 
 class DiscussionChannel(app_commands.Transformer):
@@ -27,7 +32,7 @@ class DiscussionChannel(app_commands.Transformer):
         return [discord.ChannelType.forum, discord.ChannelType.text, discord.ChannelType.news]
 
     async def transform(
-        self, interaction: discord.Interaction, value: app_commands.AppCommandChannel
+        self, interaction: discord.Interaction[Any], value: app_commands.AppCommandChannel
     ) -> discord.ForumChannel | discord.TextChannel:
         """The full channel from the cache, so its permissions can be checked."""
         channel = interaction.guild.get_channel(value.id) if interaction.guild else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
@@ -12,12 +13,15 @@ from bot.i18n import t
 from bot.ui.errors import NotAdmin, NotModerator, UserFacingError
 from bot.ui.permissions import permission_names
 
+if TYPE_CHECKING:
+    from bot.app import Interaction, KdramaBot  # noqa: F401 - KdramaBot: the string base below
+
 log = logging.getLogger(__name__)
 
 NO_MENTIONS = discord.AllowedMentions.none()
 
 
-def say(key: str, interaction: discord.Interaction | str | None, /, **fields: object) -> str:
+def say(key: str, interaction: Interaction | str | None, /, **fields: object) -> str:
     """The message ``key`` with every field echoed safely, cut to Discord's content limit.
 
     Fields are what a reply repeats: a user's typed value, a stored title. Each is bounded
@@ -27,7 +31,7 @@ def say(key: str, interaction: discord.Interaction | str | None, /, **fields: ob
     return fit_content(t(key, interaction, **{k: echo(v) for k, v in fields.items()}))
 
 
-def user_message(interaction: discord.Interaction, error: BaseException) -> str | None:
+def user_message(interaction: Interaction, error: BaseException) -> str | None:
     """The message for a known error, or None for a bug that should be logged."""
     if isinstance(error, UserFacingError):
         return say(error.key, interaction, **error.fields)
@@ -48,7 +52,7 @@ def user_message(interaction: discord.Interaction, error: BaseException) -> str 
     return None
 
 
-async def reply_error(interaction: discord.Interaction, error: BaseException) -> None:
+async def reply_error(interaction: Interaction, error: BaseException) -> None:
     """Tell the user what went wrong (ephemeral), logging anything that is a bug."""
     original = getattr(error, "original", None) or error
     message = user_message(interaction, original)
@@ -57,7 +61,7 @@ async def reply_error(interaction: discord.Interaction, error: BaseException) ->
         log.error(
             "unhandled error in command=%s custom_id=%s user=%s guild=%s",
             command,
-            (interaction.data or {}).get("custom_id"),
+            interaction.data.get("custom_id") if interaction.data else None,
             interaction.user.id,
             interaction.guild_id,
             exc_info=original,
@@ -76,18 +80,15 @@ async def reply_error(interaction: discord.Interaction, error: BaseException) ->
         log.warning("could not deliver an error message for interaction %s", interaction.id)
 
 
-class BotTree(app_commands.CommandTree):
+class BotTree(app_commands.CommandTree["KdramaBot"]):
     """Seeds a guild's catalog before its first command; routes every error one way."""
 
-    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+    async def interaction_check(self, interaction: Interaction, /) -> bool:
         """Make sure the guild's catalog exists before any command or autocomplete reads it."""
-        ensure = getattr(interaction.client, "ensure_guild", None)
-        if interaction.guild_id is not None and ensure is not None:
-            await ensure(interaction.guild_id)
+        if interaction.guild_id is not None:
+            await interaction.client.ensure_guild(interaction.guild_id)
         return True
 
-    async def on_error(
-        self, interaction: discord.Interaction, error: app_commands.AppCommandError
-    ) -> None:
+    async def on_error(self, interaction: Interaction, error: app_commands.AppCommandError) -> None:
         """Answer the user with a short ephemeral message; log the ones that are bugs."""
         await reply_error(interaction, error)

@@ -7,12 +7,15 @@ export), ``_modal`` (long text), ``_base`` (the admin check, transaction, autoco
 
 from __future__ import annotations
 
-from discord.ext import commands
+from typing import TYPE_CHECKING
 
 from bot.cogs.admin._base import AdminGroup
 from bot.cogs.admin._history import AdminRoot
 from bot.cogs.admin._parts import CastGroup, CharacterGroup, EpisodeGroup, MediaGroup
 from bot.cogs.admin._shows import AliasGroup, PremiereGroup, ShowGroup, SourceGroup
+
+if TYPE_CHECKING:
+    from bot.app import KdramaBot
 
 
 def build_admin_group() -> AdminGroup:
@@ -24,11 +27,11 @@ def build_admin_group() -> AdminGroup:
     return admin
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: KdramaBot) -> None:
     """Entry point for ``load_extension``."""
     bot.tree.add_command(build_admin_group())
 
 
-async def teardown(bot: commands.Bot) -> None:
+async def teardown(bot: KdramaBot) -> None:
     """Remove /admin again when the extension unloads."""
     bot.tree.remove_command("admin")

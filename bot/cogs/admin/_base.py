@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from typing import Any
-
-import discord
+from typing import TYPE_CHECKING, Any
 
 from bot.domain.catalog_fields import FieldError, describe
 from bot.store.catalog_edit import Conflict, Editor, NotFound, RevertRefused, edit
@@ -19,15 +17,17 @@ from bot.ui.autocomplete import (  # noqa: F401 - re-exported for the admin modu
     complete_show,
     complete_source,
 )
-from bot.ui.checks import AdminGroup  # noqa: F401 - re-exported for the admin modules
+from bot.ui.checks import AdminGroup, guild_of  # noqa: F401 - AdminGroup re-exported
 from bot.ui.errors import UserFacingError
 from bot.ui.tree import NO_MENTIONS, say
 
+if TYPE_CHECKING:
+    from bot.app import Interaction
 
-def actor(interaction: discord.Interaction) -> Actor:
+
+def actor(interaction: Interaction) -> Actor:
     """Who is acting, in which guild, at the bot clock's now."""
-    assert interaction.guild_id is not None  # the groups are guild-only
-    return Actor(interaction.guild_id, interaction.user.id, interaction.client.clock.timestamp())  # type: ignore[attr-defined]
+    return Actor(guild_of(interaction), interaction.user.id, interaction.client.clock.timestamp())
 
 
 @contextmanager
@@ -40,10 +40,10 @@ def bad_value() -> Iterator[None]:
 
 
 @asynccontextmanager
-async def editing(interaction: discord.Interaction) -> AsyncIterator[Editor]:
+async def editing(interaction: Interaction) -> AsyncIterator[Editor]:
     """One edit transaction; store errors become clear messages and nothing is written."""
     try:
-        async with edit(interaction.client.db, actor(interaction)) as ed:  # type: ignore[attr-defined]
+        async with edit(interaction.client.db, actor(interaction)) as ed:
             yield ed
     except NotFound as exc:
         raise UserFacingError("admin.not_found", what=str(exc)) from exc
@@ -55,9 +55,9 @@ async def editing(interaction: discord.Interaction) -> AsyncIterator[Editor]:
         raise UserFacingError(f"admin.revert.{exc.reason}", **exc.fields) from exc
 
 
-async def show_slug(interaction: discord.Interaction, show: str | None) -> str:
+async def show_slug(interaction: Interaction, show: str | None) -> str:
     """The show the admin named, or the guild's default show."""
-    slug = show or await default_show(interaction.client.db, interaction.guild_id)  # type: ignore[attr-defined]
+    slug = show or await default_show(interaction.client.db, guild_of(interaction))
     if not slug:
         raise UserFacingError("admin.no_show")
     return slug
@@ -69,7 +69,7 @@ def short(value: Any, limit: int = 120) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-async def done(interaction: discord.Interaction, key: str, **fields: Any) -> None:
+async def done(interaction: Interaction, key: str, **fields: Any) -> None:
     """Answer an edit (ephemeral, no mentions: the text carries what admins typed).
 
     Every field is echoed safely (see :func:`bot.ui.tree.say`): bounded, no markup.
@@ -81,9 +81,9 @@ async def done(interaction: discord.Interaction, key: str, **fields: Any) -> Non
         await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
 
-def premiere_changed(interaction: discord.Interaction, slug: str | None) -> None:
+def premiere_changed(interaction: Interaction, slug: str | None) -> None:
     """Tell the planners (countdown announcements, discussion openings) that the show's
     release schedule changed: its premiere or an episode's release moved, or episodes
     (or the show itself) came or went."""
     if slug:
-        interaction.client.dispatch("premiere_changed", interaction.guild_id, slug)
+        interaction.client.dispatch("premiere_changed", guild_of(interaction), slug)

@@ -6,6 +6,7 @@ import asyncio
 import io
 import math
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Literal
 
 import discord
 from discord import app_commands
@@ -27,9 +28,13 @@ from bot.i18n import t
 from bot.store import history
 from bot.store.catalog_edit import import_with_history
 from bot.store.catalog_io import ShowNotFound, export_show
+from bot.ui.checks import guild_of
 from bot.ui.errors import UserFacingError
 from bot.ui.tree import NO_MENTIONS
 from bot.ui.views import View
+
+if TYPE_CHECKING:
+    from bot.app import Interaction
 
 MAX_IMPORT_BYTES = 256 * 1024
 
@@ -49,15 +54,15 @@ def _line(c: history.Change) -> str:
 
 
 async def history_page(
-    interaction: discord.Interaction, show: str | None, entity: str | None, page_no: int
+    interaction: Interaction, show: str | None, entity: str | None, page_no: int
 ) -> tuple[discord.Embed, int]:
     """One page of the guild's history as an embed, and the number of pages."""
     changes, total = await history.page(
         interaction.client.db,
-        interaction.guild_id,
+        guild_of(interaction),
         show=show,
         entity=entity,
-        page_no=page_no,  # type: ignore[attr-defined]
+        page_no=page_no,
     )
     pages = max(1, math.ceil(total / history.PAGE_SIZE))
     lines = [_line(c) for c in changes] or [t("admin.history.empty", interaction)]
@@ -70,7 +75,7 @@ async def history_page(
     return embed, pages
 
 
-def _problem_lines(interaction: discord.Interaction, error: ShowFileError) -> str:
+def _problem_lines(interaction: Interaction, error: ShowFileError) -> str:
     """One bullet per problem, each naming its line where it is known, echoed safely."""
     lines = []
     for problem in error.problems[:MAX_PROBLEMS]:
@@ -95,13 +100,13 @@ class HistoryPager(View):
         self.newer.disabled = self.page_no == 0
         self.older.disabled = self.page_no >= self.pages - 1
 
-    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
         """Only the admin who opened the history pages it."""
         if interaction.user.id != self.owner:
             raise UserFacingError("admin.history.not_yours")
         return True
 
-    async def _turn(self, interaction: discord.Interaction, step: int) -> None:
+    async def _turn(self, interaction: Interaction, step: int) -> None:
         self.page_no = max(0, min(self.pages - 1, self.page_no + step))
         embed, self.pages = await history_page(interaction, self.show, self.entity, self.page_no)
         self._sync()
@@ -110,12 +115,12 @@ class HistoryPager(View):
         )
 
     @discord.ui.button(label="◀ Newer", custom_id="admin:history:newer")
-    async def newer(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+    async def newer(self, interaction: Interaction, button: discord.ui.Button) -> None:
         """Show the previous (newer) page."""
         await self._turn(interaction, -1)
 
     @discord.ui.button(label="Older ▶", custom_id="admin:history:older")
-    async def older(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+    async def older(self, interaction: Interaction, button: discord.ui.Button) -> None:
         """Show the next (older) page."""
         await self._turn(interaction, +1)
 
@@ -135,7 +140,7 @@ class AdminRoot(
     )
     @app_commands.autocomplete(show=complete_show)
     async def history_command(
-        self, interaction: discord.Interaction, show: str | None = None, entity: str | None = None
+        self, interaction: Interaction, show: str | None = None, entity: str | None = None
     ) -> None:
         """The newest changes first, ten a page, with buttons."""
         embed, pages = await history_page(interaction, show, entity, 0)
@@ -147,12 +152,12 @@ class AdminRoot(
     @app_commands.command(name="revert", description="Undo one change from the history")
     @app_commands.describe(change_id="The change's number, from /admin history")
     async def revert_command(
-        self, interaction: discord.Interaction, change_id: app_commands.Range[int, 1]
+        self, interaction: Interaction, change_id: app_commands.Range[int, 1]
     ) -> None:
         """Undo the change (recorded as a change itself), unless something changed it since."""
         async with editing(interaction) as ed:
             revert_id = await ed.revert(change_id)
-            change = await history.get_change(ed.conn, interaction.guild_id, revert_id)  # type: ignore[arg-type]
+            change = await history.get_change(ed.conn, guild_of(interaction), revert_id)
         if (
             change
             and change.entity_kind in ("show", "episode")
@@ -166,7 +171,7 @@ class AdminRoot(
         file="The show file, as in bot/data/shows", dry_run="Only show what would change"
     )
     async def import_command(
-        self, interaction: discord.Interaction, file: discord.Attachment, dry_run: bool = True
+        self, interaction: Interaction, file: discord.Attachment, dry_run: bool = True
     ) -> None:
         """Check the file, then import it atomically (or just report, on a dry run)."""
         if file.size > MAX_IMPORT_BYTES:
@@ -177,7 +182,7 @@ class AdminRoot(
             text = (await file.read()).decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise UserFacingError("admin.import.not_text") from exc
-        fmt = "json" if file.filename.lower().endswith(".json") else "toml"
+        fmt: Literal["json", "toml"] = "json" if file.filename.lower().endswith(".json") else "toml"
         try:
             # In a thread: checking a 256 KiB file takes long enough to stall every other
             # server's interactions if it ran on the event loop.
@@ -188,7 +193,7 @@ class AdminRoot(
             ) from exc
         report = await import_with_history(
             interaction.client.db, actor(interaction), show, dry_run=dry_run
-        )  # type: ignore[attr-defined]
+        )
         if not dry_run and report.changed:
             premiere_changed(interaction, report.slug)
         lines = report.lines()
@@ -206,13 +211,11 @@ class AdminRoot(
     @app_commands.command(name="export", description="Download a show as a TOML file")
     @app_commands.describe(show="The show (default: the server's default show)")
     @app_commands.autocomplete(show=complete_show)
-    async def export_command(
-        self, interaction: discord.Interaction, show: str | None = None
-    ) -> None:
+    async def export_command(self, interaction: Interaction, show: str | None = None) -> None:
         """Reply with the show file, ready to edit and import again."""
         slug = await show_slug(interaction, show)
         try:
-            data = await export_show(interaction.client.db, interaction.guild_id, slug)  # type: ignore[attr-defined]
+            data = await export_show(interaction.client.db, guild_of(interaction), slug)
         except ShowNotFound as exc:
             raise UserFacingError("admin.not_found", what=f"show {slug}") from exc
         payload = discord.File(io.BytesIO(dumps(data).encode("utf-8")), filename=f"{slug}.toml")

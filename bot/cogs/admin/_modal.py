@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 
@@ -11,9 +11,12 @@ from bot.domain.catalog_fields import FIELDS, clean
 from bot.ui.errors import UserFacingError
 from bot.ui.views import Modal
 
+if TYPE_CHECKING:
+    from bot.app import Interaction
+
 
 async def apply_set(
-    interaction: discord.Interaction,
+    interaction: Interaction,
     kind: str,
     entity: dict[str, Any],
     field: str,
@@ -59,13 +62,13 @@ class LongTextModal(Modal):
         super().__init__(title=title[:45], timeout=900)
         self.kind, self.entity, self.field, self.source = kind, entity, field, source
         limit = FIELDS[kind][field].limit
-        self.text = discord.ui.TextInput(
+        self.text: discord.ui.TextInput[Any] = discord.ui.TextInput(
             label=field[:45], custom_id=field, style=discord.TextStyle.paragraph, required=False,
             max_length=min(limit, 4000), default=(current or "")[:limit] or None,
         )  # fmt: skip
         self.add_item(self.text)
 
-    async def on_submit(self, interaction: discord.Interaction, /) -> None:
+    async def on_submit(self, interaction: discord.Interaction[Any], /) -> None:
         """Store what the admin typed (an empty box clears the field)."""
         await apply_set(
             interaction, self.kind, self.entity, self.field, self.text.value, self.source
@@ -73,7 +76,7 @@ class LongTextModal(Modal):
 
 
 async def edit_field(
-    interaction: discord.Interaction,
+    interaction: Interaction,
     kind: str,
     entity: dict[str, Any],
     field: str,

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import discord
 from discord import app_commands
 
 from bot.cogs.admin._base import (
@@ -26,6 +25,9 @@ from bot.domain.catalog_fields import clean, clean_slug, parse_release, slugify
 from bot.store.catalog_edit import Editor, NotFound
 from bot.ui.errors import UserFacingError
 
+if TYPE_CHECKING:
+    from bot.app import Interaction
+
 SHOW = "The show (default: the server's default show)"
 
 
@@ -45,7 +47,7 @@ class CharacterGroup(AdminGroup, name="character", description="Add, edit or rem
     @app_commands.autocomplete(source=complete_source, show=complete_show)
     async def add(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         slug: str,
         name: str,
         source: str,
@@ -72,7 +74,7 @@ class CharacterGroup(AdminGroup, name="character", description="Add, edit or rem
     )
     async def edit(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         character: str,
         field: Literal["name", "description"],
         source: str,
@@ -88,7 +90,7 @@ class CharacterGroup(AdminGroup, name="character", description="Add, edit or rem
     @app_commands.describe(character="The character", show=SHOW)
     @app_commands.autocomplete(character=complete_in_show("character"), show=complete_show)
     async def remove(
-        self, interaction: discord.Interaction, character: str, show: str | None = None
+        self, interaction: Interaction, character: str, show: str | None = None
     ) -> None:
         """Delete the character row."""
         _, change = await _remove_in_show(interaction, "character", show, slug=character)
@@ -107,7 +109,7 @@ class EpisodeGroup(AdminGroup, name="episode", description="Add, edit or remove 
     @app_commands.autocomplete(source=complete_source, show=complete_show)
     async def add(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         number: app_commands.Range[int, 1, 1000],
         source: str,
         title: str | None = None,
@@ -138,7 +140,7 @@ class EpisodeGroup(AdminGroup, name="episode", description="Add, edit or remove 
     @app_commands.autocomplete(source=complete_source, show=complete_show)
     async def edit(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         number: app_commands.Range[int, 1, 1000],
         field: Literal["title", "synopsis", "release"],
         source: str,
@@ -147,7 +149,8 @@ class EpisodeGroup(AdminGroup, name="episode", description="Add, edit or remove 
         show: str | None = None,
     ) -> None:
         """Set one field; a release is parsed at ``precision`` in Korean time."""
-        key = {"show": await show_slug(interaction, show), "number": number}
+        slug = await show_slug(interaction, show)
+        key: dict[str, Any] = {"show": slug, "number": number}
         if field != "release":
             now = await current(interaction, "episode", field, **key)
             await edit_field(interaction, "episode", key, field, value, source, _text(now))
@@ -172,7 +175,7 @@ class EpisodeGroup(AdminGroup, name="episode", description="Add, edit or remove 
     @app_commands.autocomplete(show=complete_show)
     async def remove(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         number: app_commands.Range[int, 1, 1000],
         show: str | None = None,
     ) -> None:
@@ -183,7 +186,7 @@ class EpisodeGroup(AdminGroup, name="episode", description="Add, edit or remove 
 
 
 async def _remove_in_show(
-    interaction: discord.Interaction, kind: str, show: str | None, **key: object
+    interaction: Interaction, kind: str, show: str | None, **key: object
 ) -> tuple[str, int]:
     """Delete the show's ``kind`` row that ``key`` finds, with its history: (slug, change)."""
     slug = await show_slug(interaction, show)
@@ -213,7 +216,7 @@ class CastGroup(AdminGroup, name="cast", description="Add or remove a credit"):
     )  # fmt: skip
     async def add(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         person: str,
         source: str,
         role: str = "cast",
@@ -222,7 +225,7 @@ class CastGroup(AdminGroup, name="cast", description="Add or remove a credit"):
     ) -> None:
         """Create the credit (and the person, when the name is new)."""
         show = await show_slug(interaction, show)
-        role = _checked("credit", role=role)["role"] or "cast"
+        role = str(_checked("credit", role=role)["role"] or "cast")
         name = _checked("person", name=person)["name"]
         async with editing(interaction) as ed:
             show_id = await ed.find("show", slug=show)
@@ -239,9 +242,7 @@ class CastGroup(AdminGroup, name="cast", description="Add or remove a credit"):
     @app_commands.command(name="remove", description="Remove a credit")
     @app_commands.describe(credit="The credit to remove", show=SHOW)
     @app_commands.autocomplete(credit=complete_in_show("credit"), show=complete_show)
-    async def remove(
-        self, interaction: discord.Interaction, credit: str, show: str | None = None
-    ) -> None:
+    async def remove(self, interaction: Interaction, credit: str, show: str | None = None) -> None:
         """Delete the credit row (the person stays: other shows may credit them)."""
         async with editing(interaction) as ed:
             change = await ed.delete("credit", _id(credit))
@@ -274,7 +275,7 @@ class MediaGroup(AdminGroup, name="media", description="Add or remove trailers, 
     @app_commands.autocomplete(source=complete_source, show=complete_show)
     async def add(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         key: str,
         kind: Literal["trailer", "teaser", "poster", "ost"],
         url: str,
@@ -296,9 +297,7 @@ class MediaGroup(AdminGroup, name="media", description="Add or remove trailers, 
     @app_commands.command(name="remove", description="Remove a trailer, poster or OST track")
     @app_commands.describe(media="The item to remove", show=SHOW)
     @app_commands.autocomplete(media=complete_in_show("media"), show=complete_show)
-    async def remove(
-        self, interaction: discord.Interaction, media: str, show: str | None = None
-    ) -> None:
+    async def remove(self, interaction: Interaction, media: str, show: str | None = None) -> None:
         """Delete the media row."""
         _, change = await _remove_in_show(interaction, "media", show, key=media)
         await done(interaction, "admin.removed", what=f"media {media}", change_id=change)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import discord
 from discord import app_commands
 
 from bot.cogs.admin._base import (
@@ -24,7 +23,11 @@ from bot.cogs.admin._base import (
 from bot.cogs.admin._modal import edit_field
 from bot.domain.catalog_fields import clean, clean_slug, parse_release, parse_row_id
 from bot.store.catalog_edit import NotFound, read_value
+from bot.ui.checks import guild_of
 from bot.ui.errors import UserFacingError
+
+if TYPE_CHECKING:
+    from bot.app import Interaction
 
 ShowField = Literal[
     "title", "native_title", "platform", "format", "episode_count", "genres", "logline",
@@ -32,10 +35,10 @@ ShowField = Literal[
 ]  # fmt: skip
 
 
-async def current(interaction: discord.Interaction, kind: str, field: str, **key: object) -> object:
+async def current(interaction: Interaction, kind: str, field: str, **key: object) -> object:
     """The field's value now, for prefilling a modal (None when the row is missing)."""
     try:
-        return await read_value(interaction.client.db, interaction.guild_id, kind, field, **key)  # type: ignore[attr-defined]
+        return await read_value(interaction.client.db, guild_of(interaction), kind, field, **key)
     except NotFound:
         return None
 
@@ -52,7 +55,7 @@ class ShowGroup(AdminGroup, name="show", description="Add, edit or remove a show
     @app_commands.autocomplete(source=complete_source)
     async def add(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         slug: str,
         title: str,
         source: str,
@@ -77,7 +80,7 @@ class ShowGroup(AdminGroup, name="show", description="Add, edit or remove a show
     @app_commands.autocomplete(source=complete_source, show=complete_show)
     async def edit(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         field: ShowField,
         source: str,
         value: str | None = None,
@@ -91,7 +94,7 @@ class ShowGroup(AdminGroup, name="show", description="Add, edit or remove a show
     @app_commands.command(name="remove", description="Remove a show and everything in it")
     @app_commands.describe(show="The show to remove")
     @app_commands.autocomplete(show=complete_show)
-    async def remove(self, interaction: discord.Interaction, show: str) -> None:
+    async def remove(self, interaction: Interaction, show: str) -> None:
         """Delete the show; its whole file stays in the history so a revert restores it."""
         async with editing(interaction) as ed:
             change = await ed.delete("show", await ed.find("show", slug=show))
@@ -99,9 +102,7 @@ class ShowGroup(AdminGroup, name="show", description="Add, edit or remove a show
         await done(interaction, "admin.removed", what=f"show {show}", change_id=change)
 
 
-async def complete_target(
-    interaction: discord.Interaction, current: str
-) -> list[app_commands.Choice[str]]:
+async def complete_target(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
     """People, or the show's characters when the alias is a character's."""
     if getattr(interaction.namespace, "target_kind", None) == "character":
         return await complete_in_show("character")(interaction, current)
@@ -126,7 +127,7 @@ class PremiereGroup(AdminGroup, name="premiere", description="Set a show's premi
     @app_commands.autocomplete(source=complete_source, show=complete_show)
     async def set_(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         when: str,
         precision: Literal["year", "month", "day", "minute"],
         source: str,
@@ -161,7 +162,7 @@ class SourceGroup(AdminGroup, name="source", description="Add a source that fact
     )  # fmt: skip
     async def add(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         key: str,
         publisher: str,
         title: str | None = None,
@@ -192,7 +193,7 @@ class AliasGroup(AdminGroup, name="alias", description="Other spellings of names
     @app_commands.autocomplete(source=complete_source, show=complete_show, target=complete_target)
     async def add(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         target_kind: Literal["show", "person", "character"],
         name: str,
         source: str,
@@ -221,7 +222,7 @@ class AliasGroup(AdminGroup, name="alias", description="Other spellings of names
     @app_commands.command(name="remove", description="Remove a spelling")
     @app_commands.describe(alias="The spelling to remove")
     @app_commands.autocomplete(alias=complete_alias)
-    async def remove(self, interaction: discord.Interaction, alias: str) -> None:
+    async def remove(self, interaction: Interaction, alias: str) -> None:
         """Delete the alias row."""
         async with editing(interaction) as ed:
             change = await ed.delete("alias", _id(alias))
@@ -230,7 +231,7 @@ class AliasGroup(AdminGroup, name="alias", description="Other spellings of names
     @app_commands.command(name="prefer", description="Make a spelling the preferred name")
     @app_commands.describe(alias="The spelling to prefer")
     @app_commands.autocomplete(alias=complete_alias)
-    async def prefer(self, interaction: discord.Interaction, alias: str) -> None:
+    async def prefer(self, interaction: Interaction, alias: str) -> None:
         """Swap the alias with its owner's name: both changes are recorded."""
         async with editing(interaction) as ed:
             row = await ed.row("alias", _id(alias))

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from discord.ext import commands
+from typing import TYPE_CHECKING
 
 from bot.cogs.announce._cog import Announce
 
+if TYPE_CHECKING:
+    from bot.app import KdramaBot
 
-async def setup(bot: commands.Bot) -> None:
+
+async def setup(bot: KdramaBot) -> None:
     """Entry point for ``load_extension``."""
     await bot.add_cog(Announce(bot))

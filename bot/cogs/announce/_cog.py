@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
@@ -18,9 +19,12 @@ from bot.store import announce as store
 from bot.store import timers as timer_store
 from bot.store.catalog_io import default_show, list_show_slugs
 from bot.store.guilds import get_settings
-from bot.ui.checks import moderator_only
+from bot.ui.checks import guild_of, moderator_only
 from bot.ui.errors import UserFacingError
 from bot.ui.tree import NO_MENTIONS
+
+if TYPE_CHECKING:
+    from bot.app import Interaction, KdramaBot
 
 MAX_TEXT = 1800
 
@@ -38,19 +42,19 @@ class NotifyMe(
         super().__init__(discord.ui.Button(label="Notify me", custom_id=announcer.NOTIFY_CUSTOM_ID))
 
     @classmethod
-    async def from_custom_id(cls, interaction, item, match, /):  # type: ignore[override]
+    async def from_custom_id(cls, interaction, item, match, /):
         """Rebuild the button from its custom_id (it carries no state)."""
         return cls()
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
         """Toggle the member's notify role."""
         await toggle_notify(interaction)
 
 
-async def _show_slug(interaction: discord.Interaction, show: str | None) -> str:
-    db = interaction.client.db  # type: ignore[attr-defined]
-    slug = show or await default_show(db, interaction.guild_id) or None
-    slugs = await list_show_slugs(db, interaction.guild_id)
+async def _show_slug(interaction: Interaction, show: str | None) -> str:
+    db = interaction.client.db
+    slug = show or await default_show(db, guild_of(interaction)) or None
+    slugs = await list_show_slugs(db, guild_of(interaction))
     if slug is None and len(slugs) == 1:
         slug = slugs[0]
     if slug is None or slug not in slugs:
@@ -58,8 +62,8 @@ async def _show_slug(interaction: discord.Interaction, show: str | None) -> str:
     return slug
 
 
-async def _timing(interaction: discord.Interaction, slug: str) -> store.ShowTiming:
-    found = await store.show_timing(interaction.client.db, interaction.guild_id, slug)  # type: ignore[attr-defined]
+async def _timing(interaction: Interaction, slug: str) -> store.ShowTiming:
+    found = await store.show_timing(interaction.client.db, guild_of(interaction), slug)
     if found is None:
         raise UserFacingError("announce.unknown_show", show=slug)
     return found
@@ -75,7 +79,7 @@ class Announce(commands.Cog):
         default_permissions=discord.Permissions(manage_events=True),
     )
 
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: KdramaBot) -> None:
         self.bot = bot
 
     async def cog_load(self) -> None:
@@ -87,7 +91,7 @@ class Announce(commands.Cog):
     async def cog_unload(self) -> None:
         """Stop handling announcement timers (they wait, pending, for the next load)."""
         for kind in announcer.KINDS:
-            self.bot.scheduler.unregister(kind)  # type: ignore[attr-defined]
+            self.bot.scheduler.unregister(kind)
         self.bot.remove_dynamic_items(NotifyMe)
 
     @commands.Cog.listener()
@@ -108,10 +112,10 @@ class Announce(commands.Cog):
         await releases.link_discussions(self.bot, guild_id, show_slug, episodes)
 
     async def show_autocomplete(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         """The guild's shows, straight from SQLite."""
-        slugs = await list_show_slugs(self.bot.db, interaction.guild_id)  # type: ignore[attr-defined]
+        slugs = await list_show_slugs(self.bot.db, guild_of(interaction))
         return [app_commands.Choice(name=s, value=s) for s in slugs if current.lower() in s][:25]
 
     @announce.command(
@@ -125,14 +129,14 @@ class Announce(commands.Cog):
     @moderator_only()
     async def plan(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         show: str | None = None,
         channel: discord.TextChannel | None = None,
         episodes: bool = True,
     ) -> None:
         """Show D-30 … premiere and each episode's release with Confirm."""
         slug = await _show_slug(interaction, show)
-        timing, stages = await announcer.plan_preview(self.bot, interaction.guild_id, slug)
+        timing, stages = await announcer.plan_preview(self.bot, guild_of(interaction), slug)
         if timing.premiere is None:
             raise UserFacingError("announce.no_premiere", title=timing.title)
         lines = render.plan_lines(interaction, stages)
@@ -141,7 +145,7 @@ class Announce(commands.Cog):
         lines.append("")
         lines.append(t("announce.plan.releases_heading", interaction))
         if episodes:
-            planned = await releases.preview(self.bot, interaction.guild_id, slug)
+            planned = await releases.preview(self.bot, guild_of(interaction), slug)
             lines += render.release_lines(interaction, planned) or [
                 t("announce.plan.releases_none", interaction)
             ]
@@ -156,10 +160,10 @@ class Announce(commands.Cog):
 
         async def confirm(click: discord.Interaction) -> str:
             count = await announcer.enable_plan(
-                self.bot, click.guild_id, slug,
+                self.bot, guild_of(click), slug,
                 channel_id=channel_id, user_id=user_id, releases=episodes,
             )  # fmt: skip
-            count += await releases.replan_releases(self.bot, click.guild_id, slug)
+            count += await releases.replan_releases(self.bot, guild_of(click), slug)
             return t("announce.plan.enabled", click, count=count, title=timing.title)
 
         await interaction.response.send_message(
@@ -168,7 +172,7 @@ class Announce(commands.Cog):
 
     @plan.autocomplete("show")
     async def _plan_show(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         return await self.show_autocomplete(interaction, current)
 
@@ -183,7 +187,7 @@ class Announce(commands.Cog):
     @moderator_only()
     async def add(
         self,
-        interaction: discord.Interaction,
+        interaction: Interaction,
         show: str,
         when: str,
         text: str,
@@ -198,8 +202,8 @@ class Announce(commands.Cog):
             raise UserFacingError("announce.add.empty")
         if len(text) > MAX_TEXT:
             raise UserFacingError("announce.add.too_long", limit=MAX_TEXT)
-        settings = await get_settings(self.bot.db, interaction.guild_id)  # type: ignore[attr-defined]
-        now = self.bot.clock.timestamp()  # type: ignore[attr-defined]
+        settings = await get_settings(self.bot.db, guild_of(interaction))
+        now = self.bot.clock.timestamp()
         try:
             due = parse_when(when, now=now, guild_tz=settings.timezone, premiere=timing.premiere)
             check_window(due, now=now)
@@ -216,11 +220,11 @@ class Announce(commands.Cog):
         )
 
         async def confirm(click: discord.Interaction) -> str:
-            if due <= self.bot.clock.timestamp():  # type: ignore[attr-defined]
+            if due <= self.bot.clock.timestamp():
                 raise UserFacingError("announce.add.expired")
             timer_id = await announcer.add_custom(
                 self.bot,
-                click.guild_id,
+                guild_of(click),
                 show=slug,
                 due=due,
                 text=text,
@@ -238,15 +242,13 @@ class Announce(commands.Cog):
 
     @add.autocomplete("show")
     async def _add_show(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         return await self.show_autocomplete(interaction, current)
 
-    async def _ledger(
-        self, interaction: discord.Interaction, show: str | None, statuses, newest: bool
-    ):
-        timers = await self.bot.scheduler.list(  # type: ignore[attr-defined]
-            guild_id=interaction.guild_id,
+    async def _ledger(self, interaction: Interaction, show: str | None, statuses, newest: bool):
+        timers = await self.bot.scheduler.list(
+            guild_id=guild_of(interaction),
             kinds=announcer.KINDS,
             statuses=statuses,
             newest_first=newest,
@@ -259,7 +261,7 @@ class Announce(commands.Cog):
     @announce.command(name=_("list"), description=_("Announcements still to come"))
     @app_commands.describe(show=_("Only this show"))
     @moderator_only()
-    async def list_(self, interaction: discord.Interaction, show: str | None = None) -> None:
+    async def list_(self, interaction: Interaction, show: str | None = None) -> None:
         """Pending announcements, soonest first."""
         lines = await self._ledger(interaction, show, ["pending", "running"], newest=False)
         embed = render.ledger_embed(
@@ -272,7 +274,7 @@ class Announce(commands.Cog):
     )
     @app_commands.describe(show=_("Only this show"))
     @moderator_only()
-    async def log(self, interaction: discord.Interaction, show: str | None = None) -> None:
+    async def log(self, interaction: Interaction, show: str | None = None) -> None:
         """Finished announcements, newest first, with links, lateness and reasons."""
         lines = await self._ledger(
             interaction, show, ["sent", "failed", "missed", "cancelled"], newest=True
@@ -285,15 +287,13 @@ class Announce(commands.Cog):
     @announce.command(name=_("cancel"), description=_("Cancel a planned announcement"))
     @app_commands.describe(id=_("The number shown by /announce list"))
     @moderator_only()
-    async def cancel(
-        self, interaction: discord.Interaction, id: app_commands.Range[int, 1]
-    ) -> None:
+    async def cancel(self, interaction: Interaction, id: app_commands.Range[int, 1]) -> None:
         """Cancel one pending announcement of this guild."""
-        timer = await timer_store.get_by_id(self.bot.db, interaction.guild_id, id)  # type: ignore[attr-defined]
+        timer = await timer_store.get_by_id(self.bot.db, guild_of(interaction), id)
         if timer is None or timer.kind not in announcer.KINDS:
             raise UserFacingError("announce.cancel.unknown", id=id)
-        done = await self.bot.scheduler.cancel(  # type: ignore[attr-defined]
-            guild_id=interaction.guild_id,
+        done = await self.bot.scheduler.cancel(
+            guild_id=guild_of(interaction),
             key=timer.key,
             reason=f"cancelled by {interaction.user.id}",
         )
@@ -308,17 +308,19 @@ class Announce(commands.Cog):
     )
     @app_commands.describe(show=_("The show"))
     @moderator_only()
-    async def event(self, interaction: discord.Interaction, show: str | None = None) -> None:
+    async def event(self, interaction: Interaction, show: str | None = None) -> None:
         """One Guild Scheduled Event per show: created once, updated after."""
         slug = await _show_slug(interaction, show)
         timing = await _timing(interaction, slug)
         premiere = timing.premiere
         if premiere is None or premiere.precision.value != "minute":
             raise UserFacingError("announce.event.needs_minute", title=timing.title)
-        if premiere.at <= self.bot.clock.timestamp():  # type: ignore[attr-defined]
+        if premiere.at <= self.bot.clock.timestamp():
             raise UserFacingError("announce.event.past", title=timing.title)
         await interaction.response.defer(ephemeral=True)
         guild = interaction.guild
+        if guild is None:
+            raise app_commands.NoPrivateMessage
         start = premiere.utc
         event, created = await events.upsert_premiere_event(
             self.bot,
@@ -342,16 +344,16 @@ class Announce(commands.Cog):
     )
     @app_commands.describe(show=_("The show"))
     @app_commands.guild_only()
-    async def countdown(self, interaction: discord.Interaction, show: str | None = None) -> None:
+    async def countdown(self, interaction: Interaction, show: str | None = None) -> None:
         """The next milestone as live timestamps."""
         slug = await _show_slug(interaction, show)
         timing = await _timing(interaction, slug)
-        now = self.bot.clock.timestamp()  # type: ignore[attr-defined]
+        now = self.bot.clock.timestamp()
         if timing.premiere is None:
             raise UserFacingError("announce.no_premiere", title=timing.title)
         release, label = timing.premiere, t("announce.countdown.premiere", interaction)
         if timing.premiere.end() <= now:
-            nxt = await store.next_episode(self.bot.db, interaction.guild_id, slug, now)  # type: ignore[attr-defined]
+            nxt = await store.next_episode(self.bot.db, guild_of(interaction), slug, now)
             if nxt is not None:
                 release, label = nxt[1], t("announce.countdown.episode", interaction, n=nxt[0])
         text = render.countdown_text(interaction, timing.title, label, release, now)
@@ -359,7 +361,7 @@ class Announce(commands.Cog):
 
     @countdown.autocomplete("show")
     async def _countdown_show(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         return await self.show_autocomplete(interaction, current)
 
@@ -367,6 +369,6 @@ class Announce(commands.Cog):
         name=_("notify"), description=_("Get (or stop getting) pinged for announcements")
     )
     @app_commands.guild_only()
-    async def notify(self, interaction: discord.Interaction) -> None:
+    async def notify(self, interaction: Interaction) -> None:
         """Toggle the guild's notify role."""
         await toggle_notify(interaction)

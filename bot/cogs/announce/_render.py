@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import discord
 
 from bot.domain.countdown import PlannedStage
@@ -11,6 +13,9 @@ from bot.domain.timeexpr import korea_text, relative_text
 from bot.i18n import t
 from bot.services.scheduler import Timer
 
+if TYPE_CHECKING:
+    from bot.app import Interaction
+
 MAX_LINES = 25
 
 
@@ -19,7 +24,7 @@ def instant(at: int) -> str:
     return f"<t:{at}:F> (<t:{at}:R>) · {korea_text(at)}"
 
 
-def plan_lines(interaction: discord.Interaction, stages: list[PlannedStage]) -> list[str]:
+def plan_lines(interaction: Interaction, stages: list[PlannedStage]) -> list[str]:
     """One line per stage: when, or why it is skipped."""
     lines = []
     for stage in stages:
@@ -33,7 +38,7 @@ def plan_lines(interaction: discord.Interaction, stages: list[PlannedStage]) -> 
     return lines
 
 
-def release_lines(interaction: discord.Interaction, planned: list[PlannedRelease]) -> list[str]:
+def release_lines(interaction: Interaction, planned: list[PlannedRelease]) -> list[str]:
     """One line per release announcement: when it goes out, or why it will not."""
     lines = []
     for item in planned:
@@ -58,7 +63,7 @@ def what(timer: Timer) -> str:
     return f"{show} · “{discord.utils.escape_markdown(text[:60])}”"
 
 
-def ledger_line(interaction: discord.Interaction, timer: Timer) -> str:
+def ledger_line(interaction: Interaction, timer: Timer) -> str:
     """One ledger line: id, what, when and how it went."""
     head = f"`#{timer.id}` {what(timer)} — <t:{timer.due}:f>"
     if timer.status == "sent" and timer.result and interaction.guild_id:
@@ -97,7 +102,7 @@ def ledger_embed(title: str, lines: list[str], empty: str) -> discord.Embed:
 
 
 def countdown_text(
-    interaction: discord.Interaction, title: str, label: str, release: Release, now: int
+    interaction: Interaction, title: str, label: str, release: Release, now: int
 ) -> str:
     """The next milestone as live timestamps, honest about precision."""
     at = release.at

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
 
 import discord
 
@@ -10,6 +11,9 @@ from bot.i18n import t
 from bot.store.guilds import get_settings
 from bot.ui.tree import NO_MENTIONS
 from bot.ui.views import View
+
+if TYPE_CHECKING:
+    from bot.app import Interaction
 
 
 class ConfirmView(View):
@@ -22,7 +26,7 @@ class ConfirmView(View):
         self.author_id = author_id
         self.on_confirm = on_confirm
 
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
         """Only the moderator who asked may confirm."""
         return interaction.user.id == self.author_id
 
@@ -30,7 +34,7 @@ class ConfirmView(View):
         label="Confirm", style=discord.ButtonStyle.success, custom_id="announce:confirm"
     )
     async def confirm(
-        self, interaction: discord.Interaction, button: discord.ui.Button[ConfirmView]
+        self, interaction: Interaction, button: discord.ui.Button[ConfirmView]
     ) -> None:
         """Save and say what was scheduled."""
         self.stop()
@@ -43,7 +47,7 @@ class ConfirmView(View):
         label="Cancel", style=discord.ButtonStyle.secondary, custom_id="announce:cancel"
     )
     async def cancel(
-        self, interaction: discord.Interaction, button: discord.ui.Button[ConfirmView]
+        self, interaction: Interaction, button: discord.ui.Button[ConfirmView]
     ) -> None:
         """Drop the preview; nothing is saved."""
         self.stop()
@@ -52,14 +56,14 @@ class ConfirmView(View):
         )
 
 
-async def toggle_notify(interaction: discord.Interaction) -> None:
+async def toggle_notify(interaction: Interaction) -> None:
     """Give or take the guild's notify role, answering ephemerally."""
     guild = interaction.guild
     member = interaction.user
     if guild is None or not isinstance(member, discord.Member):
         await interaction.response.send_message(t("error.guild_only", interaction), ephemeral=True)
         return
-    settings = await get_settings(interaction.client.db, guild.id)  # type: ignore[attr-defined]
+    settings = await get_settings(interaction.client.db, guild.id)
     role = guild.get_role(settings.notify_role_id) if settings.notify_role_id else None
     if role is None:
         await interaction.response.send_message(

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import discord
 
 from bot.ui.errors import UserFacingError
 
+if TYPE_CHECKING:
+    # Typing only: importing discord.types.threads first trips a cycle inside discord.py.
+    from discord.types.threads import ThreadArchiveDuration
+
+    from bot.app import KdramaBot
+
 DiscussionChannel = discord.ForumChannel | discord.TextChannel
 
 # Discord's allowed auto-archive durations, in minutes.
-ARCHIVE_CHOICES = (60, 1440, 4320, 10080)
+ARCHIVE_CHOICES: tuple[ThreadArchiveDuration, ...] = (60, 1440, 4320, 10080)
 
 
 class DiscussionError(UserFacingError):
@@ -26,12 +33,12 @@ class DiscussionError(UserFacingError):
         self.permanent = permanent
 
 
-def archive_duration(minutes: int) -> int:
+def archive_duration(minutes: int) -> ThreadArchiveDuration:
     """The allowed duration closest to the guild's setting (Discord refuses any other)."""
     return min(ARCHIVE_CHOICES, key=lambda choice: (abs(choice - minutes), choice))
 
 
-async def resolve_channel(bot: discord.Client, channel_id: int | None) -> DiscussionChannel:
+async def resolve_channel(bot: KdramaBot, channel_id: int | None) -> DiscussionChannel:
     """The guild's discussion channel, or a :class:`DiscussionError` saying what is wrong."""
     if channel_id is None:
         raise DiscussionError("discussion.error.no_channel")

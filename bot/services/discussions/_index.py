@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 import discord
 
@@ -23,12 +24,13 @@ from ._channel import (
 )
 from ._render import index_heading, index_text, index_title
 
+if TYPE_CHECKING:
+    from bot.app import KdramaBot
+
 log = logging.getLogger(__name__)
 
 
-async def refresh_index(
-    bot: discord.Client, channel: DiscussionChannel, show: ShowEpisodes
-) -> None:
+async def refresh_index(bot: KdramaBot, channel: DiscussionChannel, show: ShowEpisodes) -> None:
     """Post or edit the show's pinned index in ``channel``.
 
     Never raises: the discussions themselves are what matter, and the index is
@@ -41,10 +43,10 @@ async def refresh_index(
         log.warning("guild %s: could not update the %s index: %s", guild_id, show.slug, exc)
 
 
-async def refresh_after_rating(bot: discord.Client, guild_id: int, slug: str, episode: int) -> bool:
+async def refresh_after_rating(bot: KdramaBot, guild_id: int, slug: str, episode: int) -> bool:
     """Edit the show's posted index after a member rated ``episode``, when the index
     shows that episode's average (enough members rated it). Whether it was edited."""
-    db = bot.db  # type: ignore[attr-defined]
+    db = bot.db
     summary = (await ratings.summaries(db, guild_id, slug)).get(episode)
     known = await store.get_index(db, guild_id, slug)
     show = await store.show_episodes(db, guild_id, slug)
@@ -58,8 +60,8 @@ async def refresh_after_rating(bot: discord.Client, guild_id: int, slug: str, ep
     return True
 
 
-async def _refresh(bot: discord.Client, channel: DiscussionChannel, show: ShowEpisodes) -> None:
-    db = bot.db  # type: ignore[attr-defined]
+async def _refresh(bot: KdramaBot, channel: DiscussionChannel, show: ShowEpisodes) -> None:
+    db = bot.db
     guild_id = channel.guild.id
     settings = await get_settings(db, guild_id)
     locale = guild_locale(channel.guild)
@@ -70,7 +72,7 @@ async def _refresh(bot: discord.Client, channel: DiscussionChannel, show: ShowEp
     if known is not None and known.channel_id == channel.id:
         where = known.thread_id or known.channel_id
         partial = discord.PartialMessage(
-            channel=bot.get_partial_messageable(where, guild_id=guild_id),  # type: ignore[arg-type]
+            channel=bot.get_partial_messageable(where, guild_id=guild_id),
             id=known.message_id,
         )
         try:
@@ -83,7 +85,7 @@ async def _refresh(bot: discord.Client, channel: DiscussionChannel, show: ShowEp
 
 
 async def _post(
-    bot: discord.Client,
+    bot: KdramaBot,
     channel: DiscussionChannel,
     show: ShowEpisodes,
     content: str,
@@ -127,7 +129,9 @@ async def _post(
     async def look() -> list[discord.Message]:
         # Pinned, or sent but not yet pinned when the last attempt stopped.
         me = channel.guild.me.id
-        found = {m.id: m async for m in channel.pins() if m.author.id == me}
+        found: dict[int, discord.Message] = {
+            m.id: m async for m in channel.pins() if m.author.id == me
+        }
         async for message in channel.history(limit=50):
             if message.author.id == me:
                 found.setdefault(message.id, message)

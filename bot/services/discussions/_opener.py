@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
 import discord
@@ -34,6 +35,9 @@ from ._channel import (
 from ._index import refresh_index
 from ._render import discussion_poll, message_nonce, starter_text, thread_name
 
+if TYPE_CHECKING:
+    from bot.app import KdramaBot
+
 log = logging.getLogger(__name__)
 
 # One opener at a time per guild: a timer and a moderator's /discussion open racing
@@ -52,9 +56,9 @@ class Opened:
     created: bool
 
 
-async def load_show(bot: discord.Client, guild_id: int, slug: str) -> ShowEpisodes:
+async def load_show(bot: KdramaBot, guild_id: int, slug: str) -> ShowEpisodes:
     """The guild's show, or a clear error naming the slug."""
-    show = await store.show_episodes(bot.db, guild_id, slug)  # type: ignore[attr-defined]
+    show = await store.show_episodes(bot.db, guild_id, slug)
     if show is None:
         raise DiscussionError("discussion.error.no_show", show=slug)
     return show
@@ -90,7 +94,7 @@ def _groups(show: ShowEpisodes, numbers: Sequence[int], combine: bool) -> list[l
 
 
 async def open_episodes(
-    bot: discord.Client, guild_id: int, slug: str, numbers: Sequence[int]
+    bot: KdramaBot, guild_id: int, slug: str, numbers: Sequence[int]
 ) -> list[Opened]:
     """Open the discussion of each episode in ``numbers`` (already-open ones are returned as is).
 
@@ -105,9 +109,9 @@ async def open_episodes(
 
 
 async def _open_locked(
-    bot: discord.Client, guild_id: int, show: ShowEpisodes, numbers: Sequence[int]
+    bot: KdramaBot, guild_id: int, show: ShowEpisodes, numbers: Sequence[int]
 ) -> list[Opened]:
-    db = bot.db  # type: ignore[attr-defined]
+    db = bot.db
     settings = await get_settings(db, guild_id)
     recorded = {d.episode: d for d in await store.list_discussions(db, guild_id, show.slug)}
     results: list[Opened] = []
@@ -139,7 +143,7 @@ async def _open_locked(
             )
             await store.record_discussion(
                 db, guild_id=guild_id, show_slug=show.slug, episodes=group,
-                thread_id=thread.id, channel_id=channel.id, now=bot.clock.timestamp(),  # type: ignore[attr-defined]
+                thread_id=thread.id, channel_id=channel.id, now=bot.clock.timestamp(),
             )  # fmt: skip
             # Release announcements already sent link the discussion on this event.
             bot.dispatch("discussion_opened", guild_id, show.slug, tuple(group))
@@ -162,7 +166,7 @@ def _tag_names(show: ShowEpisodes, numbers: Sequence[int], locale: str) -> list[
 
 
 async def _open_one(
-    bot: discord.Client,
+    bot: KdramaBot,
     channel: DiscussionChannel,
     show: ShowEpisodes,
     numbers: list[int],
@@ -174,7 +178,7 @@ async def _open_one(
     locale = guild_locale(channel.guild)
     name = thread_name(show, numbers, locale)
     poll = discussion_poll(numbers, locale) if polls else None
-    links = await store.discussion_links(bot.db, channel.guild.id, show.slug)  # type: ignore[attr-defined]
+    links = await store.discussion_links(bot.db, channel.guild.id, show.slug)
     earlier = {n: url for n, url in links.items() if n < min(numbers)}
     episodes = [show.episode(n) for n in numbers]
     content = starter_text(show, [e for e in episodes if e is not None], earlier, locale)
@@ -185,7 +189,7 @@ async def _open_one(
             tags = await ensure_tags(channel, _tag_names(show, numbers, locale))
             created = await channel.create_thread(
                 name=name, content=content, applied_tags=tags,
-                auto_archive_duration=duration, allowed_mentions=NO_MENTIONS,  # type: ignore[arg-type]
+                auto_archive_duration=duration, allowed_mentions=NO_MENTIONS,
             )  # fmt: skip
             return created.thread
         starter = await _starter_message(channel, show, numbers, content, poll)
@@ -217,7 +221,7 @@ async def _open_one(
 
 
 async def _post_poll(
-    bot: discord.Client,
+    bot: KdramaBot,
     thread: discord.Thread,
     show: ShowEpisodes,
     numbers: list[int],
@@ -275,7 +279,7 @@ async def _starter_message(
     return await channel.send(content, poll=poll, nonce=nonce, allowed_mentions=NO_MENTIONS)
 
 
-async def _thread(bot: discord.Client, discussion: Discussion) -> discord.Thread:
+async def _thread(bot: KdramaBot, discussion: Discussion) -> discord.Thread:
     try:
         thread = await bot.fetch_channel(discussion.thread_id)
     except (discord.NotFound, discord.Forbidden) as exc:
@@ -287,28 +291,28 @@ async def _thread(bot: discord.Client, discussion: Discussion) -> discord.Thread
     return thread
 
 
-async def recorded(bot: discord.Client, guild_id: int, slug: str, number: int) -> Discussion:
+async def recorded(bot: KdramaBot, guild_id: int, slug: str, number: int) -> Discussion:
     """The episode's recorded discussion, or a clear error when it was never opened."""
     show = await load_show(bot, guild_id, slug)
     require_episode(show, number)
-    found = await store.get_discussion(bot.db, guild_id, slug, number)  # type: ignore[attr-defined]
+    found = await store.get_discussion(bot.db, guild_id, slug, number)
     if found is None:
         raise DiscussionError("discussion.error.not_opened", show=show.title, number=number)
     return found
 
 
-async def close_episode(bot: discord.Client, guild_id: int, slug: str, number: int) -> Discussion:
+async def close_episode(bot: KdramaBot, guild_id: int, slug: str, number: int) -> Discussion:
     """Post a closing note, then archive and lock the episode's thread."""
     return await _set_open(bot, guild_id, slug, number, is_open=False)
 
 
-async def reopen_episode(bot: discord.Client, guild_id: int, slug: str, number: int) -> Discussion:
+async def reopen_episode(bot: KdramaBot, guild_id: int, slug: str, number: int) -> Discussion:
     """Unlock and unarchive the episode's thread, with a note saying it is open again."""
     return await _set_open(bot, guild_id, slug, number, is_open=True)
 
 
 async def _set_open(
-    bot: discord.Client, guild_id: int, slug: str, number: int, *, is_open: bool
+    bot: KdramaBot, guild_id: int, slug: str, number: int, *, is_open: bool
 ) -> Discussion:
     discussion = await recorded(bot, guild_id, slug, number)
     thread = await _thread(bot, discussion)
@@ -324,5 +328,5 @@ async def _set_open(
     except discord.Forbidden as exc:
         raise DiscussionError("discussion.error.discord", reason=exc.text or str(exc)) from exc
     status = "open" if is_open else "closed"
-    await store.set_thread_status(bot.db, guild_id, thread.id, status, now=bot.clock.timestamp())  # type: ignore[attr-defined]
+    await store.set_thread_status(bot.db, guild_id, thread.id, status, now=bot.clock.timestamp())
     return discussion

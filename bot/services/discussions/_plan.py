@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 
@@ -22,6 +22,9 @@ from ._channel import (
 )
 from ._opener import _tag_names, load_show
 
+if TYPE_CHECKING:
+    from bot.app import KdramaBot
+
 log = logging.getLogger(__name__)
 
 TIMER_KIND = "discussion.open"
@@ -32,7 +35,7 @@ def timer_key(show_slug: str, episode: int) -> str:
     return f"discussion:{show_slug}:{episode}"
 
 
-async def plan_discussions(bot: discord.Client, guild_id: int, show_slug: str) -> list[int]:
+async def plan_discussions(bot: KdramaBot, guild_id: int, show_slug: str) -> list[int]:
     """Schedule the opening of each of the show's episodes not opened yet.
 
     An episode opens at its release + the guild's watchable delay (day precision: local
@@ -43,15 +46,14 @@ async def plan_discussions(bot: discord.Client, guild_id: int, show_slug: str) -
     Also checks the bot's permissions now, well before the release, and tells moderators
     once about anything missing. Returns the episode numbers scheduled.
     """
-    db = bot.db  # type: ignore[attr-defined]
+    db = bot.db
     settings = await get_settings(db, guild_id)
     show = await store.show_episodes(db, guild_id, show_slug)
     if settings.discussion_channel_id is None or show is None:
         await _cancel_unplanned(bot, guild_id, show_slug, set())
         return []
     opened = await store.discussion_links(db, guild_id, show_slug)
-    now = bot.clock.timestamp()  # type: ignore[attr-defined]
-    scheduler = getattr(bot, "scheduler", None)
+    now = bot.clock.timestamp()
     planned: list[int] = []
     for episode in show.episodes:
         release = episode.release
@@ -61,11 +63,10 @@ async def plan_discussions(bot: discord.Client, guild_id: int, show_slug: str) -
         if due < now - settings.catchup_seconds:
             continue
         planned.append(episode.number)
-        if scheduler is not None:
-            await scheduler.schedule(
-                guild_id=guild_id, kind=TIMER_KIND, key=timer_key(show_slug, episode.number),
-                due=due, payload={"show": show_slug, "episode": episode.number},
-            )  # fmt: skip
+        await bot.scheduler.schedule(
+            guild_id=guild_id, kind=TIMER_KIND, key=timer_key(show_slug, episode.number),
+            due=due, payload={"show": show_slug, "episode": episode.number},
+        )  # fmt: skip
     await _cancel_unplanned(bot, guild_id, show_slug, set(planned))
     if planned:
         await check_ahead(bot, guild_id, show_slug, planned)
@@ -73,12 +74,10 @@ async def plan_discussions(bot: discord.Client, guild_id: int, show_slug: str) -
 
 
 async def _cancel_unplanned(
-    bot: discord.Client, guild_id: int, show_slug: str, planned: set[int]
+    bot: KdramaBot, guild_id: int, show_slug: str, planned: set[int]
 ) -> None:
     """Cancel the show's pending openings for episodes outside ``planned``."""
-    scheduler = getattr(bot, "scheduler", None)
-    if scheduler is None:
-        return
+    scheduler = bot.scheduler
     pending = await scheduler.list(
         guild_id=guild_id, kinds=[TIMER_KIND], statuses=["pending"],
         key_prefix=timer_key(show_slug, 0).removesuffix("0"),
@@ -91,13 +90,13 @@ async def _cancel_unplanned(
 
 
 async def check_ahead(
-    bot: discord.Client, guild_id: int, show_slug: str, numbers: list[int]
+    bot: KdramaBot, guild_id: int, show_slug: str, numbers: list[int]
 ) -> str | None:
     """Tell moderators now what would stop these discussions from opening; once per problem.
 
     Returns the problem (None when all is well).
     """
-    db = bot.db  # type: ignore[attr-defined]
+    db = bot.db
     settings = await get_settings(db, guild_id)
     show = await load_show(bot, guild_id, show_slug)
     problem: str | None = None
@@ -115,7 +114,7 @@ async def check_ahead(
             )  # fmt: skip
     except DiscussionError as exc:
         problem = t(exc.key, locale, **exc.fields)
-    now = bot.clock.timestamp()  # type: ignore[attr-defined]
+    now = bot.clock.timestamp()
     channel_id = settings.discussion_channel_id or 0
     if await store.swap_warning(db, guild_id, channel_id, problem or "", now) and problem:
         first = min(numbers)
@@ -129,7 +128,7 @@ async def check_ahead(
 
 
 async def channel_problems(
-    bot: discord.Client, guild_id: int, channel: discord.ForumChannel | discord.TextChannel
+    bot: KdramaBot, guild_id: int, channel: discord.ForumChannel | discord.TextChannel
 ) -> list[str]:
     """The permissions the bot would lack in ``channel`` as the guild's discussion channel,
     counting the forum tags its shows' discussions would have to create."""
@@ -137,18 +136,18 @@ async def channel_problems(
 
     locale = guild_locale(channel.guild)
     names: list[str] = []
-    for slug in await list_show_slugs(bot.db, guild_id):  # type: ignore[attr-defined]
-        show = await store.show_episodes(bot.db, guild_id, slug)  # type: ignore[attr-defined]
+    for slug in await list_show_slugs(bot.db, guild_id):
+        show = await store.show_episodes(bot.db, guild_id, slug)
         if show is not None:
             names += _tag_names(show, [e.number for e in show.episodes], locale)
     return missing_permissions(channel, tags_missing=tags_missing(channel, names))
 
 
-async def plan_all(bot: discord.Client) -> None:
+async def plan_all(bot: KdramaBot) -> None:
     """Plan every show of every guild that has a discussion channel (at start-up)."""
     from bot.store.catalog_io import list_show_slugs
 
-    db = bot.db  # type: ignore[attr-defined]
+    db = bot.db
     for guild_id in await store.guilds_with_discussion_channel(db):
         for slug in await list_show_slugs(db, guild_id):
             try:
@@ -157,14 +156,14 @@ async def plan_all(bot: discord.Client) -> None:
                 log.exception("could not plan discussions for guild %s show %s", guild_id, slug)
 
 
-async def reopen_after_downtime(bot: discord.Client) -> list[int]:
+async def reopen_after_downtime(bot: KdramaBot) -> list[int]:
     """Unarchive open discussions archived while the bot was down, inside their window.
 
     The window is the guild's keep-open time from the opening; a thread a moderator
     closed is marked closed in the store and never reopened here. Returns thread ids.
     """
-    db = bot.db  # type: ignore[attr-defined]
-    now = bot.clock.timestamp()  # type: ignore[attr-defined]
+    db = bot.db
+    now = bot.clock.timestamp()
     reopened: list[int] = []
     seen: set[int] = set()
     for discussion in await store.open_discussions(db):
