@@ -124,3 +124,18 @@ async def test_duplicate_slug_is_a_conflict(seeded):
         async with edit(seeded, Actor(A, 7, 100)) as ed:
             await ed.create("show", {"slug": "soundtrack-1", "title": "Again"})
     assert (await page(seeded, A))[1] == 0
+
+
+async def test_revert_that_clashes_with_a_newer_row_is_refused_with_the_reason(seeded):
+    async with edit(seeded, Actor(A, 7, 100)) as ed:
+        show = await ed.find("show", slug="soundtrack-1")
+        gone = await ed.delete(
+            "character", await ed.find("character", show_id=show, slug="han-sun-woo")
+        )
+        await ed.create("character", {"show_id": show, "slug": "han-sun-woo", "name": "Another"})
+    with pytest.raises(RevertRefused) as refused:
+        async with edit(seeded, Actor(A, 7, 101)) as ed:
+            await ed.revert(gone)
+    assert refused.value.reason == "conflict"
+    assert refused.value.fields["change_id"] == gone
+    assert "UNIQUE" in refused.value.fields["reason"]
