@@ -115,3 +115,20 @@ async def test_database_newer_than_the_bot_is_one_line_not_a_traceback(
     err = capsys.readouterr().err
     assert len(err.splitlines()) == 1
     assert "newer than this bot knows" in err
+
+
+async def test_export_takes_the_show_by_title_like_the_bot_and_suggests_on_a_typo(
+    db_path: str, capsys
+) -> None:
+    await cli_data.run(parse("import", str(BUNDLED), "--guild", "1"), db_path)
+    capsys.readouterr()
+    assert (
+        await cli_data.run(parse("export", "--guild", "1", "--show", "Soundtrack #1"), db_path) == 0
+    )
+    assert tomllib.loads(capsys.readouterr().out)["show"]["slug"] == "soundtrack-1"
+    assert (
+        await cli_data.run(parse("export", "--guild", "1", "--show", "Soundtrak #1"), db_path) == 1
+    )
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("guild 1: I couldn't find a show called “Soundtrak #1”.")
+    assert err.endswith("Did you mean: Soundtrack #1?")

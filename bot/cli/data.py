@@ -16,14 +16,16 @@ from typing import TextIO
 
 from bot.domain.showfile import ShowFile, ShowFileError, load_show_file
 from bot.domain.toml_writer import dumps
+from bot.i18n import t
+from bot.services.lookup import choose_show
 from bot.store.catalog_io import (
     ShowNotFound,
-    default_show,
     export_show,
     import_show,
     list_show_slugs,
 )
 from bot.store.db import Database
+from bot.ui.errors import UserFacingError
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +42,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     imp.add_argument("--dry-run", action="store_true", help="report the changes, write nothing")
     exp = sub.add_parser("export", help="write one guild's show as a TOML show file")
     exp.add_argument("--guild", type=int, required=True, metavar="ID")
-    exp.add_argument("--show", metavar="SLUG", help="default: the guild's default show")
+    exp.add_argument(
+        "--show", metavar="SHOW", help="slug, title or alias (default: the guild's default show)"
+    )
     exp.add_argument("-o", "--output", metavar="FILE", help="default: standard output")
     return parser
 
@@ -108,17 +112,20 @@ async def _import(db: Database, file: str, guild_id: int, *, dry_run: bool) -> i
     return 0
 
 
-async def _export(db: Database, guild_id: int, slug: str | None, output: str | None) -> int:
-    if slug is None:
-        slugs = await list_show_slugs(db, guild_id)
-        slug = await default_show(db, guild_id) or (slugs[0] if len(slugs) == 1 else None)
-        if slug is None and not slugs:
-            print(f"guild {guild_id} has no shows to export", file=sys.stderr)
-            return 1
-        if slug is None:
+async def _export(db: Database, guild_id: int, show: str | None, output: str | None) -> int:
+    slugs = await list_show_slugs(db, guild_id)
+    if not slugs:
+        print(f"guild {guild_id} has no shows to export", file=sys.stderr)
+        return 1
+    try:  # the bot's own resolver: a slug, title or alias; none means the default show
+        slug = (await choose_show(db, guild_id, show, "en")).slug
+    except UserFacingError as exc:
+        if show is None:
             found = ", ".join(slugs)
             print(f"guild {guild_id}: say which show with --show (shows: {found})", file=sys.stderr)
-            return 1
+        else:
+            print(f"guild {guild_id}: {t(exc.key, 'en', **exc.fields).strip()}", file=sys.stderr)
+        return 1
     try:
         data = await export_show(db, guild_id, slug)
     except ShowNotFound as exc:

@@ -12,12 +12,10 @@ from discord import app_commands
 from bot.domain.echo import Markup
 from bot.i18n import t
 from bot.services import announcer, discussions
-from bot.store.catalog_io import list_show_slugs
 from bot.store.guilds import GuildSettings, get_settings, update_settings
-from bot.ui.autocomplete import complete_show
 from bot.ui.checks import AdminGroup, guild_of
 from bot.ui.errors import UserFacingError
-from bot.ui.options import DiscussionChannel
+from bot.ui.options import DiscussionChannel, ShowOption
 from bot.ui.permissions import permission_names
 from bot.ui.tree import NO_MENTIONS
 
@@ -136,7 +134,7 @@ class ConfigGroup(
         archive_minutes="When idle discussion threads archive",
         discussion_polls="Put a poll (How was episode 3?) in each episode discussion",
     )  # fmt: skip
-    @app_commands.autocomplete(timezone=complete_timezone, default_show=complete_show)
+    @app_commands.autocomplete(timezone=complete_timezone)
     async def set_(
         self,
         interaction: Interaction,
@@ -150,7 +148,7 @@ class ConfigGroup(
         moderator_role: discord.Role | None = None,
         admin_role: discord.Role | None = None,
         timezone: str | None = None,
-        default_show: str | None = None,
+        default_show: ShowOption | None = None,
         catchup_minutes: app_commands.Range[int, 0, 10080] | None = None,
         watchable_delay_minutes: app_commands.Range[int, 0, 1440] | None = None,
         combine_double_drops: bool | None = None,
@@ -177,12 +175,8 @@ class ConfigGroup(
             if timezone not in timezones():
                 raise UserFacingError("config.bad_timezone", timezone=timezone[:64])
             changes["timezone"] = timezone
-        if default_show is not None:
-            if default_show not in await list_show_slugs(
-                interaction.client.db, guild_of(interaction)
-            ):
-                raise UserFacingError("admin.not_found", what=f"show {default_show[:64]}")
-            changes["default_show"] = default_show
+        if default_show is not None:  # already resolved (title, alias or slug) by the option
+            changes["default_show"] = default_show.slug
         if catchup_minutes is not None:
             changes["catchup_seconds"] = catchup_minutes * 60
         if watchable_delay_minutes is not None:

@@ -14,14 +14,16 @@ from bot.i18n import guild_locale, t
 from bot.services import discussions as service
 from bot.services.modlog import tell_moderators
 from bot.store import discussions as store
-from bot.store.catalog_io import default_show, list_show_slugs
+from bot.store.catalog_io import list_show_slugs
 from bot.store.guilds import get_settings
 from bot.ui.checks import guild_of, moderator_only
 from bot.ui.errors import UserFacingError
+from bot.ui.options import ShowOption, chosen_show
 from bot.ui.tree import NO_MENTIONS
 
 if TYPE_CHECKING:
     from bot.app import Interaction, KdramaBot
+    from bot.services.lookup import ChosenShow
 
 log = logging.getLogger(__name__)
 
@@ -93,28 +95,16 @@ class Discussions(commands.Cog):
             number=timer.payload["episode"], reason=reason,
         )  # fmt: skip
 
-    async def _show(self, interaction: Interaction, show: str | None) -> str:
-        slug = show or await default_show(self.bot.db, guild_of(interaction))
-        if slug is None:
-            raise UserFacingError("discussion.error.no_default_show")
-        return slug
-
-    async def _show_autocomplete(
-        self, interaction: Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        slugs = await list_show_slugs(self.bot.db, guild_of(interaction))
-        return [app_commands.Choice(name=s, value=s) for s in slugs if current.lower() in s][:25]
-
     @group.command(name=_("link"), description=_("Get the link to an episode's discussion thread"))
     @app_commands.describe(show=SHOW, episode=LATEST)
     async def link(
         self,
         interaction: Interaction,
-        show: str | None = None,
+        show: ShowOption | None = None,
         episode: app_commands.Range[int, 1, 999] | None = None,
     ) -> None:
         """Anyone: the discussion link, or when it will open."""
-        slug = await self._show(interaction, show)
+        slug = (await chosen_show(interaction, show)).slug
         info = await service.load_show(self.bot, guild_of(interaction), slug)
         links = await store.discussion_links(self.bot.db, guild_of(interaction), slug)
         if episode is None:
@@ -139,16 +129,17 @@ class Discussions(commands.Cog):
     @app_commands.describe(show=SHOW_ARG, episode=EPISODE_ARG)
     @moderator_only("manage_threads")
     async def open(
-        self, interaction: Interaction, show: str, episode: app_commands.Range[int, 1, 999]
+        self, interaction: Interaction, show: ShowOption, episode: app_commands.Range[int, 1, 999]
     ) -> None:
         """Moderators: open (or find) the episode's discussion right now."""
         await interaction.response.defer(ephemeral=True, thinking=True)
-        opened = await service.open_episodes(self.bot, guild_of(interaction), show, [episode])
+        slug = show.slug
+        opened = await service.open_episodes(self.bot, guild_of(interaction), slug, [episode])
         result = opened[0]
         # The release timer would only find the thread already open; retire it.
-        key = service.timer_key(show, episode)
+        key = service.timer_key(slug, episode)
         await self.bot.scheduler.cancel(guild_id=guild_of(interaction), key=key)
-        info = await service.load_show(self.bot, guild_of(interaction), show)
+        info = await service.load_show(self.bot, guild_of(interaction), slug)
         key = "discussion.reply.opened" if result.created else "discussion.reply.already_open"
         text = t(key, interaction, show=info.title, number=episode, link=result.url)
         await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
@@ -159,7 +150,7 @@ class Discussions(commands.Cog):
     @app_commands.describe(show=SHOW_ARG, episode=EPISODE_ARG)
     @moderator_only("manage_threads")
     async def close(
-        self, interaction: Interaction, show: str, episode: app_commands.Range[int, 1, 999]
+        self, interaction: Interaction, show: ShowOption, episode: app_commands.Range[int, 1, 999]
     ) -> None:
         """Moderators: a closing note, then archive and lock."""
         await self._moderate(interaction, show, episode, "discussion.reply.closed")
@@ -170,26 +161,21 @@ class Discussions(commands.Cog):
     @app_commands.describe(show=SHOW_ARG, episode=EPISODE_ARG)
     @moderator_only("manage_threads")
     async def reopen(
-        self, interaction: Interaction, show: str, episode: app_commands.Range[int, 1, 999]
+        self, interaction: Interaction, show: ShowOption, episode: app_commands.Range[int, 1, 999]
     ) -> None:
         """Moderators: unlock and unarchive."""
         await self._moderate(interaction, show, episode, "discussion.reply.reopened")
 
     async def _moderate(
-        self, interaction: Interaction, show: str, episode: int, reply: str
+        self, interaction: Interaction, show: ChosenShow, episode: int, reply: str
     ) -> None:
         """Close or reopen (by ``reply``'s key) and tell the moderator where."""
         await interaction.response.defer(ephemeral=True, thinking=True)
         action = service.close_episode if reply.endswith("closed") else service.reopen_episode
-        done = await action(self.bot, guild_of(interaction), show, episode)
-        info = await service.load_show(self.bot, guild_of(interaction), show)
+        done = await action(self.bot, guild_of(interaction), show.slug, episode)
+        info = await service.load_show(self.bot, guild_of(interaction), show.slug)
         text = t(reply, interaction, show=info.title, number=episode, link=done.jump_url)
         await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
-
-    link.autocomplete("show")(_show_autocomplete)
-    open.autocomplete("show")(_show_autocomplete)
-    close.autocomplete("show")(_show_autocomplete)
-    reopen.autocomplete("show")(_show_autocomplete)
 
 
 async def setup(bot: KdramaBot) -> None:

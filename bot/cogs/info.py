@@ -22,15 +22,15 @@ from bot.services.lookup import (
     character_autocomplete,
     person_autocomplete,
     resolve_entity,
-    resolve_show,
-    show_autocomplete,
 )
 from bot.ui.checks import guild_of
+from bot.ui.options import ShowOption, chosen_show
 from bot.ui.tree import reply_error
 from bot.ui.views import View
 
 if TYPE_CHECKING:
     from bot.app import Interaction, KdramaBot
+    from bot.store.db import Database
 
 SHOW_OPTION = _("The show (default: the server's show)")
 
@@ -107,17 +107,16 @@ class Info(commands.Cog):
         self.bot.remove_dynamic_items(ShowButton)
 
     @property
-    def db(self) -> Any:
+    def db(self) -> Database:
         return self.bot.db
 
     @app_commands.command(name=_("show"), description=_("See a show's card: dates, cast, crew"))
     @app_commands.describe(show=SHOW_OPTION)
-    @app_commands.autocomplete(show=show_autocomplete)
     @app_commands.guild_only()
-    async def show(self, interaction: Interaction, show: str | None = None) -> None:
+    async def show(self, interaction: Interaction, show: ShowOption | None = None) -> None:
         """The show card, with Cast / Trailer / Episodes buttons."""
         guild_id, locale = interaction.guild_id or 0, locale_of(interaction)
-        show_id = await resolve_show(self.db, guild_id, show, locale)
+        show_id = (await chosen_show(interaction, show)).id
         card, slug = await members.show_reply(self.db, guild_id, show_id, locale)
         await send_card(interaction, card, view=show_buttons(slug, locale))
 
@@ -125,14 +124,14 @@ class Info(commands.Cog):
         name=_("cast"), description=_("See who is in a show, or one person's card")
     )
     @app_commands.describe(show=SHOW_OPTION, person=_("A person to look up"))
-    @app_commands.autocomplete(show=show_autocomplete, person=person_autocomplete)
+    @app_commands.autocomplete(person=person_autocomplete)
     @app_commands.guild_only()
     async def cast(
-        self, interaction: Interaction, show: str | None = None, person: str | None = None
+        self, interaction: Interaction, show: ShowOption | None = None, person: str | None = None
     ) -> None:
         """The cast with their characters, or a person card."""
         guild_id, locale = interaction.guild_id or 0, locale_of(interaction)
-        show_id = await resolve_show(self.db, guild_id, show, locale)
+        show_id = (await chosen_show(interaction, show)).id
         if person:
             person_id = await resolve_entity(self.db, guild_id, "person", person, locale)
             card = await members.person_reply(self.db, guild_id, person_id, show_id, locale)
@@ -144,12 +143,14 @@ class Info(commands.Cog):
         name=_("character"), description=_("See a character: names, who plays them")
     )
     @app_commands.describe(name=_("The character's name"), show=SHOW_OPTION)
-    @app_commands.autocomplete(name=character_autocomplete, show=show_autocomplete)
+    @app_commands.autocomplete(name=character_autocomplete)
     @app_commands.guild_only()
-    async def character(self, interaction: Interaction, name: str, show: str | None = None) -> None:
+    async def character(
+        self, interaction: Interaction, name: str, show: ShowOption | None = None
+    ) -> None:
         """The character card with every reported spelling and its source."""
         guild_id, locale = interaction.guild_id or 0, locale_of(interaction)
-        show_id = await resolve_show(self.db, guild_id, show, locale)
+        show_id = (await chosen_show(interaction, show)).id
         found = await resolve_entity(self.db, guild_id, "character", name, locale, show_id=show_id)
         await send_card(
             interaction, await members.character_reply(self.db, guild_id, found, locale)
@@ -157,12 +158,11 @@ class Info(commands.Cog):
 
     @app_commands.command(name=_("crew"), description=_("See who made a show: director, writer"))
     @app_commands.describe(show=SHOW_OPTION)
-    @app_commands.autocomplete(show=show_autocomplete)
     @app_commands.guild_only()
-    async def crew(self, interaction: Interaction, show: str | None = None) -> None:
+    async def crew(self, interaction: Interaction, show: ShowOption | None = None) -> None:
         """Director, writer and the other credits."""
         guild_id, locale = interaction.guild_id or 0, locale_of(interaction)
-        show_id = await resolve_show(self.db, guild_id, show, locale)
+        show_id = (await chosen_show(interaction, show)).id
         await send_card(interaction, await members.crew_reply(self.db, guild_id, show_id, locale))
 
 

@@ -1,13 +1,17 @@
-"""Turn what a member typed (or picked from autocomplete) into a show, person or character.
+"""Turn what a user typed (or picked from autocomplete) into a show, person or character.
 
 Autocomplete choices carry stable values (a show's slug, ``#id`` for people and
 characters); free text still works, matched like autocomplete and refused with up to
 three "did you mean" suggestions when nothing fits well enough.
+
+:func:`choose_show` is the one show resolver: every command's ``show`` option (through
+``bot.ui.options.ShowOption``) and the CLI use it.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from discord import app_commands
@@ -16,7 +20,7 @@ from bot.domain.echo import Markup, echo
 from bot.domain.names import loose, normalize
 from bot.i18n import t
 from bot.services.reply_cache import replies
-from bot.store.catalog import default_show_id, show_id_by_slug
+from bot.store.catalog import default_show, show_id_by_slug
 from bot.store.db import Database
 from bot.store.search import Hit, search, suggestions
 from bot.ui.errors import UserFacingError
@@ -56,24 +60,39 @@ def _good_enough(hits: list[Hit], query: str) -> Hit | None:
     return hits[0] if clear and close else None
 
 
-async def resolve_show(db: Database, guild_id: int, value: str | None, locale: str) -> int:
-    """The show id for the ``show`` option, or the guild's default show when it is empty."""
+@dataclass(frozen=True, slots=True)
+class ChosenShow:
+    """The show a command acts on."""
+
+    id: int
+    slug: str
+
+
+async def choose_show(db: Database, guild_id: int, value: str | None, locale: str) -> ChosenShow:
+    """The show ``value`` names: its slug (what autocomplete sends), title, any other
+    title or alias, or Hangul, in any case or spacing. Empty means the guild's default
+    show, or its only show.
+
+    Raises :class:`UserFacingError`: ``show.none_chosen`` when empty and there is no
+    such show, ``members.not_found.show`` (with "did you mean") when nothing fits.
+    """
     cache = replies(db)
-    if not value:
-        found = await cache.get(("default_show", guild_id), lambda: default_show_id(db, guild_id))
+    text = (value or "").strip()
+    if not text:
+        found = await cache.get(("default_show", guild_id), lambda: default_show(db, guild_id))
         if found is None:
-            raise UserFacingError("members.no_default_show")
-        return found
-    found = await cache.get(
-        ("show_slug", guild_id, value), lambda: show_id_by_slug(db, guild_id, value)
+            raise UserFacingError("show.none_chosen")
+        return ChosenShow(*found)
+    by_slug = await cache.get(
+        ("show_slug", guild_id, text), lambda: show_id_by_slug(db, guild_id, text)
     )
-    if found is not None:
-        return found
-    hits = await search(db, guild_id, value, ("show",), limit=5, exact_is_enough=True)
-    hit = _good_enough(hits, value)
-    if hit is not None:
-        return hit.entity_id
-    raise _not_found("show", value, await suggestions(db, guild_id, value, ("show",)), locale)
+    if by_slug is not None:
+        return ChosenShow(by_slug, text)
+    hits = await search(db, guild_id, text, ("show",), limit=5, exact_is_enough=True)
+    hit = _good_enough(hits, text)
+    if hit is not None and hit.slug:
+        return ChosenShow(hit.entity_id, hit.slug)
+    raise _not_found("show", text, await suggestions(db, guild_id, text, ("show",)), locale)
 
 
 async def resolve_entity(
@@ -124,7 +143,12 @@ async def entity_choices(
     """Up to 25 people or characters matching the typed text (narrowed to a chosen show)."""
 
     async def find() -> list[app_commands.Choice[str]]:
-        show_id = await show_id_by_slug(db, guild_id, show_slug) if show_slug else None
+        show_id = None
+        if show_slug:  # what the show option holds so far: a slug, or a typed title
+            try:
+                show_id = (await choose_show(db, guild_id, show_slug, "en")).id
+            except UserFacingError:
+                show_id = None
         hits = await search(db, guild_id, current, (kind,), show_id=show_id)
         return [app_commands.Choice(name=_choice_name(h), value=f"#{h.entity_id}") for h in hits]
 
@@ -135,15 +159,6 @@ async def entity_choices(
 
 def _db(interaction: Interaction) -> Database:
     return interaction.client.db
-
-
-async def show_autocomplete(
-    interaction: Interaction, current: str
-) -> list[app_commands.Choice[str]]:
-    """Autocomplete for every ``show`` option."""
-    if interaction.guild_id is None:
-        return []
-    return await show_choices(_db(interaction), interaction.guild_id, current)
 
 
 async def person_autocomplete(

@@ -21,13 +21,6 @@ async def _pairs(db: Database, sql: str, params: tuple) -> list[Choice]:
     return [(str(r[0]), str(r[1])) for r in await db.fetchall(sql, (*params, LIMIT))]
 
 
-async def shows(db: Database, guild_id: int, text: str) -> list[Choice]:
-    """The guild's shows whose slug or title contains ``text``: (slug, title)."""
-    sql = """SELECT slug, title FROM shows WHERE guild_id = ?
-             AND (slug LIKE ? ESCAPE '\\' OR title LIKE ? ESCAPE '\\') ORDER BY slug LIMIT ?"""
-    return await _pairs(db, sql, (guild_id, _like(text), _like(text)))
-
-
 async def sources(db: Database, guild_id: int, text: str) -> list[Choice]:
     """The guild's sources by key, publisher or title: (key, "key — publisher")."""
     sql = """SELECT key, key || ' — ' || publisher FROM sources WHERE guild_id = ?

@@ -134,12 +134,19 @@ async def show_id_by_slug(db: Database, guild_id: int, slug: str) -> int | None:
     return await fetch_value(db, sql, (guild_id, slug))
 
 
-async def default_show_id(db: Database, guild_id: int) -> int | None:
-    """The id of the guild's default show, if one is set and exists (one query)."""
-    sql = """SELECT s.id FROM guild_settings g
-             JOIN shows s ON s.guild_id = g.guild_id AND s.slug = g.default_show
-             WHERE g.guild_id = ?"""
-    return await fetch_value(db, sql, (guild_id,))
+async def default_show(db: Database, guild_id: int) -> tuple[int, str] | None:
+    """``(id, slug)`` of the show a command means when it names none: the guild's default
+    show if one is set and exists, else the guild's only show (one query)."""
+    sql = """SELECT id, slug FROM (
+               SELECT s.id, s.slug, 0 AS rank FROM guild_settings g
+                 JOIN shows s ON s.guild_id = g.guild_id AND s.slug = g.default_show
+                WHERE g.guild_id = ?
+               UNION ALL
+               SELECT id, slug, 1 FROM shows
+                WHERE guild_id = ? AND (SELECT count(*) FROM shows WHERE guild_id = ?) = 1
+             ) ORDER BY rank LIMIT 1"""
+    row = await fetch_one(db, sql, (guild_id, guild_id, guild_id))
+    return None if row is None else (int(row["id"]), str(row["slug"]))
 
 
 # The show row with its other titles, earlier premiere reports, every source behind

@@ -99,12 +99,6 @@ async def list_show_slugs(db: Database, guild_id: int) -> list[str]:
     return [r[0] for r in await db.fetchall(sql, (guild_id,))]
 
 
-async def default_show(db: Database, guild_id: int) -> str | None:
-    """The guild's default show slug, if it has settings and one is set."""
-    sql = "SELECT default_show FROM guild_settings WHERE guild_id = ?"
-    return await db.fetchval(sql, (guild_id,))
-
-
 async def is_seeded(db: Database, guild_id: int) -> bool:
     """Whether the bundled shows were already copied into this guild."""
     sql = "SELECT seeded_at FROM guild_settings WHERE guild_id = ?"

@@ -10,9 +10,11 @@ from typing import TYPE_CHECKING, Any
 
 from discord import app_commands
 
+from bot.i18n import locale_of
+from bot.services.lookup import choose_show
 from bot.store import admin_lookup
-from bot.store.catalog_io import default_show
 from bot.ui.checks import guild_of
+from bot.ui.errors import UserFacingError
 
 if TYPE_CHECKING:
     from bot.app import Interaction
@@ -35,7 +37,6 @@ def _complete(lookup: Lookup, what: str) -> Complete:
     return complete
 
 
-complete_show = _complete(admin_lookup.shows, "shows")
 complete_source = _complete(admin_lookup.sources, "sources")
 complete_person = _complete(admin_lookup.people, "people")
 complete_alias = _complete(admin_lookup.aliases, "aliases")
@@ -45,12 +46,12 @@ def complete_in_show(what: str) -> Complete:
     """Autocomplete over one kind of row in the show the admin already picked (or the default)."""
 
     async def complete(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
-        db = interaction.client.db
-        show = getattr(interaction.namespace, "show", None) or await default_show(
-            db, guild_of(interaction)
-        )
-        if not show:
-            return []
-        return _choices(await admin_lookup.in_show(db, guild_of(interaction), show, what, current))
+        db, guild_id = interaction.client.db, guild_of(interaction)
+        typed = getattr(interaction.namespace, "show", None)
+        try:
+            show = await choose_show(db, guild_id, typed, locale_of(interaction))
+        except UserFacingError:
+            return []  # no show chosen yet, or none that fits: nothing to narrow to
+        return _choices(await admin_lookup.in_show(db, guild_id, show.slug, what, current))
 
     return complete

@@ -9,7 +9,7 @@ from discord import app_commands
 from bot.domain.echo import Markup
 
 
-class UserFacingError(Exception):
+class UserFacingError(app_commands.AppCommandError):
     """Bad input or a refused action: shown to the user (ephemeral), never logged as a bug.
 
     ``key`` names a message in the i18n catalogs; ``fields`` fill it in, each passed
@@ -17,6 +17,8 @@ class UserFacingError(Exception):
     unless it is :class:`~bot.domain.echo.Markup` the bot composed. Use
     ``UserFacingError.text(...)`` for a message that is already final: a parser's own
     words, whose quoted values went through :func:`bot.domain.echo.quote`.
+    An AppCommandError, so discord.py passes it through unwrapped, also from a
+    transformer.
     """
 
     def __init__(self, key: str, /, **fields: Any) -> None:

@@ -7,10 +7,43 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord import app_commands
 
+from bot.i18n import locale_of
+from bot.services.lookup import ChosenShow, choose_show, show_choices
+from bot.ui.checks import guild_of
 from bot.ui.errors import UserFacingError
 
 if TYPE_CHECKING:
-    pass
+    from bot.app import Interaction
+
+
+class ShowTransformer(app_commands.Transformer):
+    """Every ``show`` option: autocomplete offers titles (the value stays the slug), and
+    typed text resolves through :func:`bot.services.lookup.choose_show`."""
+
+    async def transform(self, interaction: discord.Interaction[Any], value: str) -> ChosenShow:
+        """The show the value names, or a "not found" answer with suggestions."""
+        db = interaction.client.db
+        return await choose_show(db, guild_of(interaction), value, locale_of(interaction))
+
+    async def autocomplete(  # type: ignore[override]
+        self, interaction: discord.Interaction[Any], value: str
+    ) -> list[app_commands.Choice[str]]:
+        """The guild's shows matching what was typed, by title."""
+        if interaction.guild_id is None:
+            return []
+        return await show_choices(interaction.client.db, interaction.guild_id, value)
+
+
+# ``show: ShowOption | None = None`` on a command; pass the value to chosen_show().
+ShowOption = app_commands.Transform[ChosenShow, ShowTransformer]
+
+
+async def chosen_show(interaction: Interaction, show: ChosenShow | None) -> ChosenShow:
+    """The show the option named, or (left empty) the server's default or only show."""
+    if show is not None:
+        return show
+    db = interaction.client.db
+    return await choose_show(db, guild_of(interaction), None, locale_of(interaction))
 
 
 class DiscussionChannel(app_commands.Transformer):

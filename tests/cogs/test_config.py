@@ -109,7 +109,7 @@ async def test_default_show_must_exist_and_autocompletes(world):
     choices = await world.admin.autocomplete(world.general, "config set", "default_show", "sound")
     assert [c["value"] for c in choices] == ["soundtrack-1"]
     result = await world.admin.slash(world.general, "config set", default_show="nope")
-    assert "Not found" in result.response.content
+    assert "couldn't find a show called “nope”" in result.response.content
     assert refusals(world) == [UserFacingError]
 
 

@@ -228,7 +228,7 @@ async def test_bad_input_gets_a_clear_message_and_creates_nothing(world, kind):
     result = await mod.slash(world.general, "discussion open", show=SHOW, episode=9)
     assert "has no episode 9" in said(result)
     result = await mod.slash(world.general, "discussion open", show="nope", episode=1)
-    assert "no show called “nope”" in said(result)
+    assert "couldn't find a show called “nope”" in said(result)
     from bot.store.guilds import update_settings
 
     await update_settings(world.env.bot.db, world.guild.id, discussion_channel_id=None)

@@ -8,21 +8,21 @@ from typing import TYPE_CHECKING, Any
 
 from bot.domain.catalog_fields import FieldError, describe
 from bot.store.catalog_edit import Conflict, Editor, NotFound, RevertRefused, edit
-from bot.store.catalog_io import default_show
 from bot.store.history import Actor
 from bot.ui.autocomplete import (  # noqa: F401 - re-exported for the admin modules
     complete_alias,
     complete_in_show,
     complete_person,
-    complete_show,
     complete_source,
 )
 from bot.ui.checks import AdminGroup, guild_of  # noqa: F401 - AdminGroup re-exported
 from bot.ui.errors import UserFacingError
+from bot.ui.options import chosen_show
 from bot.ui.tree import NO_MENTIONS, say
 
 if TYPE_CHECKING:
     from bot.app import Interaction
+    from bot.services.lookup import ChosenShow
 
 
 def actor(interaction: Interaction) -> Actor:
@@ -55,12 +55,9 @@ async def editing(interaction: Interaction) -> AsyncIterator[Editor]:
         raise UserFacingError(f"admin.revert.{exc.reason}", **exc.fields) from exc
 
 
-async def show_slug(interaction: Interaction, show: str | None) -> str:
-    """The show the admin named, or the guild's default show."""
-    slug = show or await default_show(interaction.client.db, guild_of(interaction))
-    if not slug:
-        raise UserFacingError("admin.no_show")
-    return slug
+async def show_slug(interaction: Interaction, show: ChosenShow | None) -> str:
+    """The slug of the show the admin named, or of the server's default or only show."""
+    return (await chosen_show(interaction, show)).slug
 
 
 def short(value: Any, limit: int = 120) -> str:

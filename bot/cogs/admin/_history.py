@@ -14,7 +14,6 @@ from discord import app_commands
 from bot.cogs.admin._base import (
     AdminGroup,
     actor,
-    complete_show,
     done,
     editing,
     premiere_changed,
@@ -30,6 +29,7 @@ from bot.store.catalog_edit import import_with_history
 from bot.store.catalog_io import ShowNotFound, export_show
 from bot.ui.checks import guild_of
 from bot.ui.errors import UserFacingError
+from bot.ui.options import ShowOption
 from bot.ui.tree import NO_MENTIONS
 from bot.ui.views import View
 
@@ -138,13 +138,13 @@ class AdminRoot(
     @app_commands.describe(
         show="Only changes to this show", entity="episode, character, ... or e.g. 'episode 2'"
     )
-    @app_commands.autocomplete(show=complete_show)
     async def history_command(
-        self, interaction: Interaction, show: str | None = None, entity: str | None = None
+        self, interaction: Interaction, show: ShowOption | None = None, entity: str | None = None
     ) -> None:
         """The newest changes first, ten a page, with buttons."""
-        embed, pages = await history_page(interaction, show, entity, 0)
-        view = HistoryPager(interaction.user.id, show, entity, pages)
+        slug = show.slug if show else None  # no show: changes to every show
+        embed, pages = await history_page(interaction, slug, entity, 0)
+        view = HistoryPager(interaction.user.id, slug, entity, pages)
         await interaction.response.send_message(
             embed=embed, view=view, ephemeral=True, allowed_mentions=NO_MENTIONS
         )
@@ -210,8 +210,9 @@ class AdminRoot(
 
     @app_commands.command(name="export", description="Download a show as a TOML file")
     @app_commands.describe(show="The show (default: the server's default show)")
-    @app_commands.autocomplete(show=complete_show)
-    async def export_command(self, interaction: Interaction, show: str | None = None) -> None:
+    async def export_command(
+        self, interaction: Interaction, show: ShowOption | None = None
+    ) -> None:
         """Reply with the show file, ready to edit and import again."""
         slug = await show_slug(interaction, show)
         try:

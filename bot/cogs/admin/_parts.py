@@ -11,7 +11,6 @@ from bot.cogs.admin._base import (
     bad_value,
     complete_in_show,
     complete_person,
-    complete_show,
     complete_source,
     done,
     editing,
@@ -24,9 +23,11 @@ from bot.cogs.admin._shows import _id, _text, current
 from bot.domain.catalog_fields import clean, clean_slug, parse_release, slugify
 from bot.store.catalog_edit import Editor, NotFound
 from bot.ui.errors import UserFacingError
+from bot.ui.options import ShowOption
 
 if TYPE_CHECKING:
     from bot.app import Interaction
+    from bot.services.lookup import ChosenShow
 
 SHOW = "The show (default: the server's default show)"
 
@@ -44,22 +45,22 @@ class CharacterGroup(AdminGroup, name="character", description="Add, edit or rem
         slug="Short id, like lee-eun-soo", name="The character's name",
         source="The source that reports it", show=SHOW,
     )  # fmt: skip
-    @app_commands.autocomplete(source=complete_source, show=complete_show)
+    @app_commands.autocomplete(source=complete_source)
     async def add(
         self,
         interaction: Interaction,
         slug: str,
         name: str,
         source: str,
-        show: str | None = None,
+        show: ShowOption | None = None,
     ) -> None:
         """Create the character row."""
-        show = await show_slug(interaction, show)
+        chosen = await show_slug(interaction, show)
         with bad_value():
             slug = clean_slug(slug)
         values = _checked("character", name=name)
         async with editing(interaction) as ed:
-            values |= {"show_id": await ed.find("show", slug=show), "slug": slug}
+            values |= {"show_id": await ed.find("show", slug=chosen), "slug": slug}
             await ed.create("character", values, source=source)
         await done(interaction, "admin.created", what=f"character {slug}", name=name)
 
@@ -69,9 +70,7 @@ class CharacterGroup(AdminGroup, name="character", description="Add, edit or rem
         source="The source that reports the new value",
         value="The new value (leave out for the description: a form opens)", show=SHOW,
     )  # fmt: skip
-    @app_commands.autocomplete(
-        character=complete_in_show("character"), source=complete_source, show=complete_show
-    )
+    @app_commands.autocomplete(character=complete_in_show("character"), source=complete_source)
     async def edit(
         self,
         interaction: Interaction,
@@ -79,7 +78,7 @@ class CharacterGroup(AdminGroup, name="character", description="Add, edit or rem
         field: Literal["name", "description"],
         source: str,
         value: str | None = None,
-        show: str | None = None,
+        show: ShowOption | None = None,
     ) -> None:
         """Set one field (the description through a modal)."""
         key = {"show": await show_slug(interaction, show), "slug": character}
@@ -88,9 +87,9 @@ class CharacterGroup(AdminGroup, name="character", description="Add, edit or rem
 
     @app_commands.command(name="remove", description="Remove a character")
     @app_commands.describe(character="The character", show=SHOW)
-    @app_commands.autocomplete(character=complete_in_show("character"), show=complete_show)
+    @app_commands.autocomplete(character=complete_in_show("character"))
     async def remove(
-        self, interaction: Interaction, character: str, show: str | None = None
+        self, interaction: Interaction, character: str, show: ShowOption | None = None
     ) -> None:
         """Delete the character row."""
         _, change = await _remove_in_show(interaction, "character", show, slug=character)
@@ -106,7 +105,7 @@ class EpisodeGroup(AdminGroup, name="episode", description="Add, edit or remove 
         title="The episode's title", release="When it is released, like 2022-03-23",
         precision="How much of the release date is known", show=SHOW,
     )  # fmt: skip
-    @app_commands.autocomplete(source=complete_source, show=complete_show)
+    @app_commands.autocomplete(source=complete_source)
     async def add(
         self,
         interaction: Interaction,
@@ -115,19 +114,19 @@ class EpisodeGroup(AdminGroup, name="episode", description="Add, edit or remove 
         title: str | None = None,
         release: str | None = None,
         precision: Literal["year", "month", "day", "minute"] = "day",
-        show: str | None = None,
+        show: ShowOption | None = None,
     ) -> None:
         """Create the episode row (with its release, if given)."""
-        show = await show_slug(interaction, show)
+        chosen = await show_slug(interaction, show)
         values: dict[str, object] = {"number": number, **_checked("episode", title=title)}
         if release:
             when = _release(release, precision)
             values |= {"release_at": when["at"], "release_precision": when["precision"]}
         async with editing(interaction) as ed:
-            values["show_id"] = await ed.find("show", slug=show)
+            values["show_id"] = await ed.find("show", slug=chosen)
             await ed.create("episode", values, source=source)
         if release:
-            premiere_changed(interaction, show)
+            premiere_changed(interaction, chosen)
         await done(interaction, "admin.created", what=f"episode {number}", name=title or "")
 
     @app_commands.command(name="edit", description="Change an episode's title, synopsis or release")
@@ -137,7 +136,7 @@ class EpisodeGroup(AdminGroup, name="episode", description="Add, edit or remove 
         value="The new value (leave out for the synopsis: a form opens)",
         precision="For the release: how much of the date is known", show=SHOW,
     )  # fmt: skip
-    @app_commands.autocomplete(source=complete_source, show=complete_show)
+    @app_commands.autocomplete(source=complete_source)
     async def edit(
         self,
         interaction: Interaction,
@@ -146,7 +145,7 @@ class EpisodeGroup(AdminGroup, name="episode", description="Add, edit or remove 
         source: str,
         value: str | None = None,
         precision: Literal["year", "month", "day", "minute"] = "day",
-        show: str | None = None,
+        show: ShowOption | None = None,
     ) -> None:
         """Set one field; a release is parsed at ``precision`` in Korean time."""
         slug = await show_slug(interaction, show)
@@ -172,12 +171,11 @@ class EpisodeGroup(AdminGroup, name="episode", description="Add, edit or remove 
 
     @app_commands.command(name="remove", description="Remove an episode")
     @app_commands.describe(number="The episode number", show=SHOW)
-    @app_commands.autocomplete(show=complete_show)
     async def remove(
         self,
         interaction: Interaction,
         number: app_commands.Range[int, 1, 1000],
-        show: str | None = None,
+        show: ShowOption | None = None,
     ) -> None:
         """Delete the episode row (its discussion opening and countdown re-plan)."""
         slug, change = await _remove_in_show(interaction, "episode", show, number=number)
@@ -186,7 +184,7 @@ class EpisodeGroup(AdminGroup, name="episode", description="Add, edit or remove 
 
 
 async def _remove_in_show(
-    interaction: Interaction, kind: str, show: str | None, **key: object
+    interaction: Interaction, kind: str, show: ChosenShow | None, **key: object
 ) -> tuple[str, int]:
     """Delete the show's ``kind`` row that ``key`` finds, with its history: (slug, change)."""
     slug = await show_slug(interaction, show)
@@ -211,7 +209,7 @@ class CastGroup(AdminGroup, name="cast", description="Add or remove a credit"):
         show=SHOW,
     )  # fmt: skip
     @app_commands.autocomplete(
-        person=complete_person, source=complete_source, show=complete_show,
+        person=complete_person, source=complete_source,
         character=complete_in_show("character"),
     )  # fmt: skip
     async def add(
@@ -221,14 +219,14 @@ class CastGroup(AdminGroup, name="cast", description="Add or remove a credit"):
         source: str,
         role: str = "cast",
         character: str | None = None,
-        show: str | None = None,
+        show: ShowOption | None = None,
     ) -> None:
         """Create the credit (and the person, when the name is new)."""
-        show = await show_slug(interaction, show)
+        chosen = await show_slug(interaction, show)
         role = str(_checked("credit", role=role)["role"] or "cast")
         name = _checked("person", name=person)["name"]
         async with editing(interaction) as ed:
-            show_id = await ed.find("show", slug=show)
+            show_id = await ed.find("show", slug=chosen)
             person_id = await _person(ed, str(name), source)
             char_id = None
             if character:
@@ -241,8 +239,10 @@ class CastGroup(AdminGroup, name="cast", description="Add or remove a credit"):
 
     @app_commands.command(name="remove", description="Remove a credit")
     @app_commands.describe(credit="The credit to remove", show=SHOW)
-    @app_commands.autocomplete(credit=complete_in_show("credit"), show=complete_show)
-    async def remove(self, interaction: Interaction, credit: str, show: str | None = None) -> None:
+    @app_commands.autocomplete(credit=complete_in_show("credit"))
+    async def remove(
+        self, interaction: Interaction, credit: str, show: ShowOption | None = None
+    ) -> None:
         """Delete the credit row (the person stays: other shows may credit them)."""
         async with editing(interaction) as ed:
             change = await ed.delete("credit", _id(credit))
@@ -272,7 +272,7 @@ class MediaGroup(AdminGroup, name="media", description="Add or remove trailers, 
         source="The source that reports it", title="Its title", artist="For OST: who sings",
         show=SHOW,
     )  # fmt: skip
-    @app_commands.autocomplete(source=complete_source, show=complete_show)
+    @app_commands.autocomplete(source=complete_source)
     async def add(
         self,
         interaction: Interaction,
@@ -282,22 +282,24 @@ class MediaGroup(AdminGroup, name="media", description="Add or remove trailers, 
         source: str,
         title: str | None = None,
         artist: str | None = None,
-        show: str | None = None,
+        show: ShowOption | None = None,
     ) -> None:
         """Create the media row."""
-        show = await show_slug(interaction, show)
+        chosen = await show_slug(interaction, show)
         with bad_value():
             key = clean_slug(key)
         values = {"key": key, "kind": kind} | _checked("media", url=url, title=title, artist=artist)
         async with editing(interaction) as ed:
-            values["show_id"] = await ed.find("show", slug=show)
+            values["show_id"] = await ed.find("show", slug=chosen)
             await ed.create("media", values, source=source)
         await done(interaction, "admin.created", what=f"{kind} {key}", name=title or url)
 
     @app_commands.command(name="remove", description="Remove a trailer, poster or OST track")
     @app_commands.describe(media="The item to remove", show=SHOW)
-    @app_commands.autocomplete(media=complete_in_show("media"), show=complete_show)
-    async def remove(self, interaction: Interaction, media: str, show: str | None = None) -> None:
+    @app_commands.autocomplete(media=complete_in_show("media"))
+    async def remove(
+        self, interaction: Interaction, media: str, show: ShowOption | None = None
+    ) -> None:
         """Delete the media row."""
         _, change = await _remove_in_show(interaction, "media", show, key=media)
         await done(interaction, "admin.removed", what=f"media {media}", change_id=change)

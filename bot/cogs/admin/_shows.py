@@ -12,7 +12,6 @@ from bot.cogs.admin._base import (
     complete_alias,
     complete_in_show,
     complete_person,
-    complete_show,
     complete_source,
     done,
     editing,
@@ -25,6 +24,7 @@ from bot.domain.catalog_fields import clean, clean_slug, parse_release, parse_ro
 from bot.store.catalog_edit import NotFound, read_value
 from bot.ui.checks import guild_of
 from bot.ui.errors import UserFacingError
+from bot.ui.options import ShowOption
 
 if TYPE_CHECKING:
     from bot.app import Interaction
@@ -77,14 +77,14 @@ class ShowGroup(AdminGroup, name="show", description="Add, edit or remove a show
         value="The new value (leave out for long text: a form opens; blank clears)",
         show="The show (default: the server's default show)",
     )  # fmt: skip
-    @app_commands.autocomplete(source=complete_source, show=complete_show)
+    @app_commands.autocomplete(source=complete_source)
     async def edit(
         self,
         interaction: Interaction,
         field: ShowField,
         source: str,
         value: str | None = None,
-        show: str | None = None,
+        show: ShowOption | None = None,
     ) -> None:
         """Set one field (long ones through a modal)."""
         slug = await show_slug(interaction, show)
@@ -93,13 +93,12 @@ class ShowGroup(AdminGroup, name="show", description="Add, edit or remove a show
 
     @app_commands.command(name="remove", description="Remove a show and everything in it")
     @app_commands.describe(show="The show to remove")
-    @app_commands.autocomplete(show=complete_show)
-    async def remove(self, interaction: Interaction, show: str) -> None:
+    async def remove(self, interaction: Interaction, show: ShowOption) -> None:
         """Delete the show; its whole file stays in the history so a revert restores it."""
         async with editing(interaction) as ed:
-            change = await ed.delete("show", await ed.find("show", slug=show))
-        premiere_changed(interaction, show)
-        await done(interaction, "admin.removed", what=f"show {show}", change_id=change)
+            change = await ed.delete("show", show.id)
+        premiere_changed(interaction, show.slug)
+        await done(interaction, "admin.removed", what=f"show {show.slug}", change_id=change)
 
 
 async def complete_target(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
@@ -124,14 +123,14 @@ class PremiereGroup(AdminGroup, name="premiere", description="Set a show's premi
         precision="How much of the date is known", source="The source that reports it",
         show="The show (default: the server's default show)", tz="IANA zone (default Asia/Seoul)",
     )  # fmt: skip
-    @app_commands.autocomplete(source=complete_source, show=complete_show)
+    @app_commands.autocomplete(source=complete_source)
     async def set_(
         self,
         interaction: Interaction,
         when: str,
         precision: Literal["year", "month", "day", "minute"],
         source: str,
-        show: str | None = None,
+        show: ShowOption | None = None,
         tz: str = "Asia/Seoul",
     ) -> None:
         """Store the premiere, then tell the scheduler to re-plan its countdown."""
@@ -190,7 +189,7 @@ class AliasGroup(AdminGroup, name="alias", description="Other spellings of names
         source="The source that uses it", target="The person or character (not for a show)",
         show="The show (default: the server's default show)",
     )  # fmt: skip
-    @app_commands.autocomplete(source=complete_source, show=complete_show, target=complete_target)
+    @app_commands.autocomplete(source=complete_source, target=complete_target)
     async def add(
         self,
         interaction: Interaction,
@@ -198,7 +197,7 @@ class AliasGroup(AdminGroup, name="alias", description="Other spellings of names
         name: str,
         source: str,
         target: str | None = None,
-        show: str | None = None,
+        show: ShowOption | None = None,
     ) -> None:
         """Create the alias and cite its source."""
         with bad_value():

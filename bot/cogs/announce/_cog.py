@@ -17,14 +17,15 @@ from bot.i18n import t
 from bot.services import announcer, events, releases
 from bot.store import announce as store
 from bot.store import timers as timer_store
-from bot.store.catalog_io import default_show, list_show_slugs
 from bot.store.guilds import get_settings
 from bot.ui.checks import guild_of, moderator_only
 from bot.ui.errors import UserFacingError
+from bot.ui.options import ShowOption, chosen_show
 from bot.ui.tree import NO_MENTIONS
 
 if TYPE_CHECKING:
     from bot.app import Interaction, KdramaBot
+    from bot.services.lookup import ChosenShow
 
 MAX_TEXT = 1800
 
@@ -51,21 +52,14 @@ class NotifyMe(
         await toggle_notify(interaction)
 
 
-async def _show_slug(interaction: Interaction, show: str | None) -> str:
-    db = interaction.client.db
-    slug = show or await default_show(db, guild_of(interaction)) or None
-    slugs = await list_show_slugs(db, guild_of(interaction))
-    if slug is None and len(slugs) == 1:
-        slug = slugs[0]
-    if slug is None or slug not in slugs:
-        raise UserFacingError("announce.unknown_show", show=show or "")
-    return slug
+async def _show_slug(interaction: Interaction, show: ChosenShow | None) -> str:
+    return (await chosen_show(interaction, show)).slug
 
 
 async def _timing(interaction: Interaction, slug: str) -> store.ShowTiming:
     found = await store.show_timing(interaction.client.db, guild_of(interaction), slug)
     if found is None:
-        raise UserFacingError("announce.unknown_show", show=slug)
+        raise UserFacingError("members.not_found.show", query=slug, hint="")
     return found
 
 
@@ -111,13 +105,6 @@ class Announce(commands.Cog):
         """An episode's discussion opened: link it from its release announcement."""
         await releases.link_discussions(self.bot, guild_id, show_slug, episodes)
 
-    async def show_autocomplete(
-        self, interaction: Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        """The guild's shows, straight from SQLite."""
-        slugs = await list_show_slugs(self.bot.db, guild_of(interaction))
-        return [app_commands.Choice(name=s, value=s) for s in slugs if current.lower() in s][:25]
-
     @announce.command(
         name=_("plan"), description=_("Preview and enable the countdown plan for a show")
     )
@@ -130,7 +117,7 @@ class Announce(commands.Cog):
     async def plan(
         self,
         interaction: Interaction,
-        show: str | None = None,
+        show: ShowOption | None = None,
         channel: discord.TextChannel | None = None,
         episodes: bool = True,
     ) -> None:
@@ -170,12 +157,6 @@ class Announce(commands.Cog):
             embed=embed, view=ConfirmView(user_id, confirm), ephemeral=True
         )
 
-    @plan.autocomplete("show")
-    async def _plan_show(
-        self, interaction: Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        return await self.show_autocomplete(interaction, current)
-
     @announce.command(name=_("add"), description=_("Schedule your own announcement"))
     @app_commands.describe(
         show=_("The show"),
@@ -188,7 +169,7 @@ class Announce(commands.Cog):
     async def add(
         self,
         interaction: Interaction,
-        show: str,
+        show: ShowOption,
         when: str,
         text: str,
         channel: discord.TextChannel | None = None,
@@ -240,13 +221,9 @@ class Announce(commands.Cog):
             allowed_mentions=NO_MENTIONS,
         )
 
-    @add.autocomplete("show")
-    async def _add_show(
-        self, interaction: Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        return await self.show_autocomplete(interaction, current)
-
-    async def _ledger(self, interaction: Interaction, show: str | None, statuses, newest: bool):
+    async def _ledger(
+        self, interaction: Interaction, show: ChosenShow | None, statuses, newest: bool
+    ):
         timers = await self.bot.scheduler.list(
             guild_id=guild_of(interaction),
             kinds=announcer.KINDS,
@@ -254,14 +231,14 @@ class Announce(commands.Cog):
             newest_first=newest,
             limit=200,
         )
-        if show:
-            timers = [tm for tm in timers if tm.payload.get("show") == show]
+        if show is not None:
+            timers = [tm for tm in timers if tm.payload.get("show") == show.slug]
         return [render.ledger_line(interaction, tm) for tm in timers]
 
     @announce.command(name=_("list"), description=_("Announcements still to come"))
     @app_commands.describe(show=_("Only this show"))
     @moderator_only()
-    async def list_(self, interaction: Interaction, show: str | None = None) -> None:
+    async def list_(self, interaction: Interaction, show: ShowOption | None = None) -> None:
         """Pending announcements, soonest first."""
         lines = await self._ledger(interaction, show, ["pending", "running"], newest=False)
         embed = render.ledger_embed(
@@ -274,7 +251,7 @@ class Announce(commands.Cog):
     )
     @app_commands.describe(show=_("Only this show"))
     @moderator_only()
-    async def log(self, interaction: Interaction, show: str | None = None) -> None:
+    async def log(self, interaction: Interaction, show: ShowOption | None = None) -> None:
         """Finished announcements, newest first, with links, lateness and reasons."""
         lines = await self._ledger(
             interaction, show, ["sent", "failed", "missed", "cancelled"], newest=True
@@ -308,7 +285,7 @@ class Announce(commands.Cog):
     )
     @app_commands.describe(show=_("The show"))
     @moderator_only()
-    async def event(self, interaction: Interaction, show: str | None = None) -> None:
+    async def event(self, interaction: Interaction, show: ShowOption | None = None) -> None:
         """One Guild Scheduled Event per show: created once, updated after."""
         slug = await _show_slug(interaction, show)
         timing = await _timing(interaction, slug)
@@ -344,7 +321,7 @@ class Announce(commands.Cog):
     )
     @app_commands.describe(show=_("The show"))
     @app_commands.guild_only()
-    async def countdown(self, interaction: Interaction, show: str | None = None) -> None:
+    async def countdown(self, interaction: Interaction, show: ShowOption | None = None) -> None:
         """The next milestone as live timestamps."""
         slug = await _show_slug(interaction, show)
         timing = await _timing(interaction, slug)
@@ -358,12 +335,6 @@ class Announce(commands.Cog):
                 release, label = nxt[1], t("announce.countdown.episode", interaction, n=nxt[0])
         text = render.countdown_text(interaction, timing.title, label, release, now)
         await interaction.response.send_message(text, allowed_mentions=NO_MENTIONS)
-
-    @countdown.autocomplete("show")
-    async def _countdown_show(
-        self, interaction: Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        return await self.show_autocomplete(interaction, current)
 
     @app_commands.command(
         name=_("notify"), description=_("Get (or stop getting) pinged for announcements")
