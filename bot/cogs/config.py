@@ -10,6 +10,7 @@ import discord
 from discord import app_commands
 
 from bot.domain.echo import Markup
+from bot.domain.timeexpr import DEFAULT_ZONE, TimeExprError, zone_name
 from bot.i18n import t
 from bot.services import announcer, discussions
 from bot.store.guilds import GuildSettings, get_settings, update_settings
@@ -74,7 +75,7 @@ async def complete_timezone(
 ) -> list[app_commands.Choice[str]]:
     """IANA zones containing what was typed (Asia/Seoul first when nothing is)."""
     typed = current.strip().lower().replace(" ", "_")
-    found = [z for z in timezones() if typed in z.lower()] if typed else ["Asia/Seoul", "UTC"]
+    found = [z for z in timezones() if typed in z.lower()] if typed else [DEFAULT_ZONE, "UTC"]
     return [app_commands.Choice(name=z, value=z) for z in found[:25]]
 
 
@@ -126,7 +127,7 @@ class ConfigGroup(
         discussion_channel="Forum or text channel for episode discussions",
         log_channel="Where the bot tells moderators about problems",
         notify_role="Role pinged for announcements", moderator_role="Role that counts as moderator",
-        admin_role="Role that counts as admin", timezone="IANA time zone, like Asia/Seoul",
+        admin_role="Role that counts as admin", timezone="KST, UTC, +09:00 or an IANA zone",
         default_show="Show used when a command names none",
         catchup_minutes="How late an announcement may still be posted after downtime",
         watchable_delay_minutes="Minutes after release before an episode counts as watchable",
@@ -172,9 +173,10 @@ class ConfigGroup(
                     raise UserFacingError("config.bad_role", role=Markup(role.mention))
                 changes[f"{name}_role_id"] = role.id
         if timezone is not None:
-            if timezone not in timezones():
-                raise UserFacingError("config.bad_timezone", timezone=timezone[:64])
-            changes["timezone"] = timezone
+            try:  # the one zone lookup: KST, UTC, +09:00 or an IANA name, stored canonically
+                changes["timezone"] = zone_name(timezone)
+            except TimeExprError:
+                raise UserFacingError("config.bad_timezone", timezone=timezone[:64]) from None
         if default_show is not None:  # already resolved (title, alias or slug) by the option
             changes["default_show"] = default_show.slug
         if catchup_minutes is not None:

@@ -236,7 +236,8 @@ def one_of(*allowed: str) -> Check:
 
 def release(*, sourced: bool, episode: bool = False) -> Check:
     """``{date, precision, tz[, sources][, episode]}``: (Release, sources, episode)."""
-    specs = {"date": req(text(16)), "precision": req(text(16)), "tz": opt(text(64))}
+    # precision is optional: a date's shape says how much of it is known (2022-03: a month).
+    specs = {"date": req(text(24)), "precision": opt(text(16)), "tz": opt(text(64))}
     specs["sources"] = req(sources) if sourced else opt(sources)
     if episode:
         specs["episode"] = opt(integer(1))
@@ -245,7 +246,7 @@ def release(*, sourced: bool, episode: bool = False) -> Check:
         c: Checker, value: Any, path: str
     ) -> tuple[Release, tuple[str, ...], int | None] | None:
         row = c.table(value, path, specs)
-        if row is None or row["date"] is None or row["precision"] is None:
+        if row is None or row["date"] is None:
             return None
         try:
             zone(row["tz"] or KOREA)

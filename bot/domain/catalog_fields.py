@@ -132,8 +132,9 @@ def slugify(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:64]
 
 
-def parse_release(when: str, precision: str, tz: str) -> dict[str, Any]:
-    """``when`` at ``precision`` in ``tz`` as the stored release value, or FieldError."""
+def parse_release(when: str, precision: str | None, tz: str) -> dict[str, Any]:
+    """``when`` in ``tz`` as the stored release value, or FieldError. The precision is
+    what was typed (``2022-03`` is a month); ``precision``, when given, must agree."""
     try:
         release = Release.parse(when, precision, tz)
     except ReleaseError as exc:

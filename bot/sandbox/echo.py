@@ -14,9 +14,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
-KST = ZoneInfo("Asia/Seoul")
+from bot.domain.timeexpr import DEFAULT_ZONE, zone
+
+KST = zone(DEFAULT_ZONE)
 _PREVIEW_LENGTH = 120
 
 

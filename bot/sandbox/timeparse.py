@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone, tzinfo
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import UTC, datetime, timedelta, tzinfo
 
-KST = ZoneInfo("Asia/Seoul")
+from bot.domain import timeexpr
+from bot.domain.timeexpr import DEFAULT_ZONE, TimeExprError
+
+KST = timeexpr.zone(DEFAULT_ZONE)
 # SimCord walks through every due timer on the way; a year is plenty for any tour.
 MAX_ADVANCE = timedelta(days=366)
-_UNITS = {"w": 604800, "d": 86400, "h": 3600, "m": 60, "s": 1}
-_DURATION = re.compile(r"\s*(\d+)\s*([wdhms])", re.IGNORECASE)
-_ZONE_ABBREVIATIONS = {"KST": KST, "UTC": UTC, "Z": UTC, "GMT": UTC}
-_OFFSET = re.compile(r"^([+-])(\d{2}):?(\d{2})$")
 
 HELP = """\
 commands (time only moves forward; SimCord's clock cannot go back):
@@ -63,29 +61,24 @@ def describe(instant: datetime) -> str:
 
 
 def parse_duration(text: str) -> int:
-    """``7d``, ``2d 4h``, ``90m`` → seconds (a positive whole number)."""
-    matches = list(_DURATION.finditer(text))
-    if not text.strip() or "".join(m.group(0) for m in matches).strip() != text.strip():
-        raise PromptError(f"can't read {text.strip()!r} as a duration; try 7d, 2d 4h or 90m")
-    seconds = sum(int(m.group(1)) * _UNITS[m.group(2).lower()] for m in matches)
-    if seconds <= 0:
-        raise PromptError("advance needs a duration above zero, e.g. advance 1h")
-    return seconds
+    """``7d``, ``2d 4h``, ``90m`` → seconds: the bot's one duration grammar (w d h m s)."""
+    if not text.strip():
+        raise PromptError("can't read an empty duration; try advance 7d, 2d 4h or 90m")
+    try:
+        return timeexpr.parse_duration(text)
+    except TimeExprError as exc:
+        if "above zero" in str(exc):
+            raise PromptError("advance needs a duration above zero, e.g. advance 1h") from None
+        raise PromptError(
+            f"can't read {text.strip()!r} as a duration; try 7d, 2d 4h or 90m"
+        ) from None
 
 
-def _zone(token: str) -> tzinfo:
-    if token.upper() in _ZONE_ABBREVIATIONS:
-        return _ZONE_ABBREVIATIONS[token.upper()]
-    offset = _OFFSET.match(token)
-    if offset:
-        sign = -1 if offset.group(1) == "-" else 1
-        return timezone(sign * timedelta(hours=int(offset.group(2)), minutes=int(offset.group(3))))
-    if "/" in token:
-        try:
-            return ZoneInfo(token)
-        except (ZoneInfoNotFoundError, ValueError):
-            pass
-    raise PromptError(f"unknown time zone {token!r}; use KST, UTC, +09:00 or e.g. Asia/Seoul")
+def _read_zone(token: str) -> tzinfo:
+    try:
+        return timeexpr.zone(token)
+    except TimeExprError as exc:
+        raise PromptError(str(exc)) from None
 
 
 def parse_instant(text: str) -> datetime:
@@ -98,7 +91,7 @@ def parse_instant(text: str) -> datetime:
         raise PromptError("advance-to needs an instant, e.g. advance-to 2022-03-23 17:00 KST")
     zone: tzinfo | None = None
     if len(parts) > 1 and not re.fullmatch(r"\d{1,2}:\d{2}(:\d{2})?", parts[-1]):
-        zone = _zone(parts.pop())
+        zone = _read_zone(parts.pop())
     try:
         parsed = datetime.fromisoformat("T".join(parts))
     except ValueError:

@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import simcord
 import simcord.http.router as sim_router
 
 from bot.app import EXTENSIONS, KdramaBot
 from bot.clock import Clock
+from bot.domain.timeexpr import DEFAULT_ZONE, zone
 from bot.sandbox.echo import Echo
 from bot.sandbox.fanserver import FanServer, build_fan_server
 from bot.sandbox.simcord_gaps import forum_pin_routes
@@ -29,7 +29,7 @@ from bot.sandbox.timecog import SandboxTime
 from bot.store import Database
 from bot.store.guilds import update_settings
 
-KST = ZoneInfo("Asia/Seoul")
+KST = zone(DEFAULT_ZONE)
 # Three weeks before Soundtrack #1's premiere: the moment the bot is most worth watching.
 DEFAULT_START = datetime(2022, 3, 1, 9, 0, tzinfo=KST)
 # SimCord settles bot work within this many real seconds; a long `advance` walks
@@ -103,7 +103,7 @@ class Sandbox(FanServer):
             channel or self.general,
             viewers=list(viewers) or [self.member, self.moderator, self.admin],
             layout="channel",  # the layout with the slash-command composer
-            timezone="Asia/Seoul",
+            timezone=DEFAULT_ZONE,
             presentation_time=self.now(),
             port=port,
         )
@@ -191,7 +191,7 @@ async def _build_guild(
         notify_role_id=server.notify_role.id,
         moderator_role_id=server.moderator_role.id,
         admin_role_id=server.admin_role.id,
-        timezone="Asia/Seoul",
+        timezone=DEFAULT_ZONE,
     )
     return Sandbox(
         **vars(server), env=env, bot=bot, echo=echo, database_path=database_path, requests=requests

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Any
 
+from bot.domain.timeexpr import DEFAULT_ZONE
 from bot.store.db import Database
 
 
@@ -19,7 +20,7 @@ class GuildSettings:
     notify_role_id: int | None = None
     moderator_role_id: int | None = None
     admin_role_id: int | None = None
-    timezone: str = "Asia/Seoul"
+    timezone: str = DEFAULT_ZONE
     default_show: str | None = None
     catchup_seconds: int = 3600
     watchable_delay_seconds: int = 0

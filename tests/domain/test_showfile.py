@@ -62,7 +62,7 @@ CASES = [
     (
         'date = "2022-03-23"\nprecision',
         'date = "2022-03"\nprecision',
-        "show.premiere.date: “2022-03” does not look like YYYY-MM-DD",
+        "show.premiere.date: “2022-03” is a date to the month, not to the day",
     ),
     (
         'tz = "Asia/Seoul"\nsources',
@@ -182,3 +182,15 @@ def test_document_that_is_not_a_table_is_rejected() -> None:
 def test_missing_file_is_a_problem_not_a_crash(tmp_path) -> None:
     with pytest.raises(ShowFileError, match="cannot read"):
         load_show_file(tmp_path / "nope.toml")
+
+
+def test_a_release_without_precision_takes_the_one_its_date_shows(bundled_text):
+    text = bundled_text.replace(
+        'date = "2022-03-23"\nprecision = "day"\ntz = "Asia/Seoul"',
+        'date = "2022-03-23 20:00 KST"',
+        1,
+    )
+    assert text != bundled_text
+    premiere = parse_show_file(text).show.premiere
+    assert premiere.precision.value == "minute"
+    assert (premiere.text(), premiere.tz) == ("2022-03-23T20:00", "Asia/Seoul")

@@ -6,8 +6,9 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from typing import TYPE_CHECKING, Any
 
-from bot.domain.catalog_fields import FieldError, describe
+from bot.domain.catalog_fields import FieldError, describe, parse_release
 from bot.store.catalog_edit import Conflict, Editor, NotFound, RevertRefused, edit
+from bot.store.guilds import get_settings
 from bot.store.history import Actor
 from bot.ui.autocomplete import (  # noqa: F401 - re-exported for the admin modules
     complete_alias,
@@ -53,6 +54,18 @@ async def editing(interaction: Interaction) -> AsyncIterator[Editor]:
         raise UserFacingError.text(str(exc)) from exc
     except RevertRefused as exc:
         raise UserFacingError(f"admin.revert.{exc.reason}", **exc.fields) from exc
+
+
+async def server_zone(interaction: Interaction) -> str:
+    """The zone a release typed without one is read in: the server's (``/config set``)."""
+    return (await get_settings(interaction.client.db, guild_of(interaction))).timezone
+
+
+def read_release(text: str, precision: str | None, tz: str) -> dict[str, Any]:
+    """A typed release (``2022``, ``2022-03``, ``2022-03-23``, ``2022-03-23 18:00 KST``) as
+    the stored value; a bad one is answered like any bad value."""
+    with bad_value():
+        return parse_release(text, precision, tz)
 
 
 async def show_slug(interaction: Interaction, show: ChosenShow | None) -> str:

@@ -15,12 +15,14 @@ from bot.cogs.admin._base import (
     done,
     editing,
     premiere_changed,
+    read_release,
+    server_zone,
     short,
     show_slug,
 )  # fmt: skip
 from bot.cogs.admin._modal import edit_field
 from bot.cogs.admin._shows import _id, _text, current
-from bot.domain.catalog_fields import clean, clean_slug, parse_release, slugify
+from bot.domain.catalog_fields import clean, clean_slug, slugify
 from bot.store.catalog_edit import Editor, NotFound
 from bot.ui.errors import UserFacingError
 from bot.ui.options import ShowOption
@@ -103,7 +105,8 @@ class EpisodeGroup(AdminGroup, name="episode", description="Add, edit or remove 
     @app_commands.describe(
         number="The episode number", source="The source that reports it",
         title="The episode's title", release="When it is released, like 2022-03-23",
-        precision="How much of the release date is known", show=SHOW,
+        precision="Only to check: how much of the date is known (default: what you typed)",
+        show=SHOW,
     )  # fmt: skip
     @app_commands.autocomplete(source=complete_source)
     async def add(
@@ -113,15 +116,15 @@ class EpisodeGroup(AdminGroup, name="episode", description="Add, edit or remove 
         source: str,
         title: str | None = None,
         release: str | None = None,
-        precision: Literal["year", "month", "day", "minute"] = "day",
+        precision: Literal["year", "month", "day", "minute"] | None = None,
         show: ShowOption | None = None,
     ) -> None:
         """Create the episode row (with its release, if given)."""
         chosen = await show_slug(interaction, show)
         values: dict[str, object] = {"number": number, **_checked("episode", title=title)}
         if release:
-            when = _release(release, precision)
-            values |= {"release_at": when["at"], "release_precision": when["precision"]}
+            when = read_release(release, precision, await server_zone(interaction))
+            values |= {f"release_{key}": value for key, value in when.items()}
         async with editing(interaction) as ed:
             values["show_id"] = await ed.find("show", slug=chosen)
             await ed.create("episode", values, source=source)
@@ -134,7 +137,7 @@ class EpisodeGroup(AdminGroup, name="episode", description="Add, edit or remove 
         number="The episode number", field="The field to change",
         source="The source that reports the new value",
         value="The new value (leave out for the synopsis: a form opens)",
-        precision="For the release: how much of the date is known", show=SHOW,
+        precision="For the release, only to check (default: what you typed)", show=SHOW,
     )  # fmt: skip
     @app_commands.autocomplete(source=complete_source)
     async def edit(
@@ -144,17 +147,18 @@ class EpisodeGroup(AdminGroup, name="episode", description="Add, edit or remove 
         field: Literal["title", "synopsis", "release"],
         source: str,
         value: str | None = None,
-        precision: Literal["year", "month", "day", "minute"] = "day",
+        precision: Literal["year", "month", "day", "minute"] | None = None,
         show: ShowOption | None = None,
     ) -> None:
-        """Set one field; a release is parsed at ``precision`` in Korean time."""
+        """Set one field; a release is read in the server's zone unless it names one."""
         slug = await show_slug(interaction, show)
         key: dict[str, Any] = {"show": slug, "number": number}
         if field != "release":
             now = await current(interaction, "episode", field, **key)
             await edit_field(interaction, "episode", key, field, value, source, _text(now))
             return
-        when = _release(value, precision) if value else None
+        zone = await server_zone(interaction)
+        when = read_release(value, precision, zone) if value else None
         async with editing(interaction) as ed:
             show_id = await ed.find("show", slug=key["show"])
             episode_id = await ed.find("episode", show_id=show_id, number=number)
@@ -192,11 +196,6 @@ async def _remove_in_show(
         show_id = await ed.find("show", slug=slug)
         change = await ed.delete(kind, await ed.find(kind, show_id=show_id, **key))
     return slug, change
-
-
-def _release(text: str, precision: str) -> dict[str, object]:
-    with bad_value():
-        return parse_release(text, precision, "Asia/Seoul")
 
 
 class CastGroup(AdminGroup, name="cast", description="Add or remove a credit"):

@@ -16,11 +16,13 @@ from bot.cogs.admin._base import (
     done,
     editing,
     premiere_changed,
+    read_release,
+    server_zone,
     short,
     show_slug,
 )  # fmt: skip
 from bot.cogs.admin._modal import edit_field
-from bot.domain.catalog_fields import clean, clean_slug, parse_release, parse_row_id
+from bot.domain.catalog_fields import clean, clean_slug, parse_row_id
 from bot.store.catalog_edit import NotFound, read_value
 from bot.ui.checks import guild_of
 from bot.ui.errors import UserFacingError
@@ -119,24 +121,25 @@ class PremiereGroup(AdminGroup, name="premiere", description="Set a show's premi
         name="set", description="Set when a show premieres, as precisely as known"
     )
     @app_commands.describe(
-        when="2022, 2022-03, 2022-03-23 or 2022-03-23T18:00 (local to tz)",
-        precision="How much of the date is known", source="The source that reports it",
-        show="The show (default: the server's default show)", tz="IANA zone (default Asia/Seoul)",
+        when="2022, 2022-03, 2022-03-23 or 2022-03-23 18:00 (a zone may follow, like KST)",
+        precision="Only to check: how much of the date is known (default: what you typed)",
+        source="The source that reports it",
+        show="The show (default: the server's default show)",
+        tz="KST, UTC, +09:00 or an IANA zone (default: the server's zone)",
     )  # fmt: skip
     @app_commands.autocomplete(source=complete_source)
     async def set_(
         self,
         interaction: Interaction,
         when: str,
-        precision: Literal["year", "month", "day", "minute"],
         source: str,
+        precision: Literal["year", "month", "day", "minute"] | None = None,
         show: ShowOption | None = None,
-        tz: str = "Asia/Seoul",
+        tz: str | None = None,
     ) -> None:
         """Store the premiere, then tell the scheduler to re-plan its countdown."""
         slug = await show_slug(interaction, show)
-        with bad_value():
-            release = parse_release(when, precision, tz)
+        release = read_release(when, precision, tz or await server_zone(interaction))
         async with editing(interaction) as ed:
             show_id = await ed.find("show", slug=slug)
             old = await current(interaction, "show", "premiere", slug=slug)

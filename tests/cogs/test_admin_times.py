@@ -1,0 +1,83 @@
+"""/admin premiere and episode releases take the same times as /announce, in the server's zone."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.store.guilds import update_settings
+from bot.ui.errors import UserFacingError
+
+
+async def _premiere(bot, guild_id: int) -> tuple[int, str, str]:
+    row = await bot.db.fetchone(
+        "SELECT premiere_at, premiere_precision, premiere_tz FROM shows WHERE guild_id = ?",
+        (guild_id,),
+    )
+    return tuple(row)
+
+
+@pytest.mark.parametrize(
+    "when", ["2027-01-15 18:00 KST", "2027-01-15T18:00+09:00", "2027-01-15 09:00 UTC",
+             "2027-01-15 18:00 Asia/Seoul", "2027-01-15 18:00"],
+)  # fmt: skip
+async def test_premiere_set_takes_a_date_time_and_zone_and_infers_the_minute(world, when):
+    result = await world.admin.slash(
+        world.general, "admin premiere set", when=when, source="koreaherald"
+    )
+    assert "(minute)" in result.response.content, result.response.content
+    at, precision, _tz = await _premiere(world.env.bot, world.guild.id)
+    assert at == int(datetime(2027, 1, 15, 9, 0, tzinfo=UTC).timestamp())
+    assert precision == "minute"
+
+
+@pytest.mark.parametrize(
+    ("when", "precision"), [("2027", "year"), ("2027-01", "month"), ("2027-01-15", "day")]
+)
+async def test_premiere_precision_is_what_was_typed(world, when, precision):
+    await world.admin.slash(world.general, "admin premiere set", when=when, source="nme")
+    assert (await _premiere(world.env.bot, world.guild.id))[1] == precision
+
+
+async def test_a_precision_that_disagrees_with_the_date_is_refused_and_nothing_changes(world):
+    await world.env.bot.ensure_guild(world.guild.id)
+    before = await _premiere(world.env.bot, world.guild.id)
+    result = await world.admin.slash(
+        world.general, "admin premiere set", when="2027-01", precision="day", source="nme"
+    )
+    assert result.ephemeral
+    assert "a date to the month, not to the day" in result.response.content
+    assert await _premiere(world.env.bot, world.guild.id) == before
+    assert [type(getattr(e, "original", e)) for e in world.env.errors] == [UserFacingError]
+
+
+async def test_releases_without_a_zone_are_read_in_the_servers_zone(world):
+    bot = world.env.bot
+    await bot.ensure_guild(world.guild.id)
+    await update_settings(bot.db, world.guild.id, timezone="UTC")
+    result = await world.admin.slash(
+        world.general, "admin episode edit", number=2, field="release", source="nme",
+        value="2022-03-23 18:00",
+    )  # fmt: skip
+    assert "(minute)" in result.response.content, result.response.content
+    row = await bot.db.fetchone(
+        "SELECT release_at, release_precision, release_tz FROM episodes WHERE number = 2"
+    )
+    assert tuple(row) == (
+        int(datetime(2022, 3, 23, 18, 0, tzinfo=UTC).timestamp()),
+        "minute",
+        "UTC",
+    )
+    await world.admin.slash(
+        world.general, "admin episode edit", number=2, field="release", source="nme",
+        value="2022-03-24 +09:00",
+    )  # fmt: skip
+    row = await bot.db.fetchone(
+        "SELECT release_at, release_precision, release_tz FROM episodes WHERE number = 2"
+    )
+    assert tuple(row) == (
+        int(datetime(2022, 3, 23, 15, 0, tzinfo=UTC).timestamp()),
+        "day",
+        "+09:00",
+    )
