@@ -13,14 +13,15 @@ from typing import Any
 
 from bot.domain import _showfile_check as chk
 from bot.domain.echo import quote
-from bot.domain.release import Precision, Release, ReleaseError
+from bot.domain.errors import InputError
+from bot.domain.release import Precision, Release
 
 # What an edit may touch, per entity kind. A "long" field is typed in a modal.
 LONG_FIELDS = frozenset({"logline", "synopsis", "description"})
 KINDS = ("show", "person", "character", "credit", "episode", "media", "source", "alias")
 
 
-class FieldError(ValueError):
+class FieldError(InputError):
     """A value an admin typed that cannot be stored; the message says why."""
 
 
@@ -133,12 +134,10 @@ def slugify(name: str) -> str:
 
 
 def parse_release(when: str, precision: str | None, tz: str) -> dict[str, Any]:
-    """``when`` in ``tz`` as the stored release value, or FieldError. The precision is
-    what was typed (``2022-03`` is a month); ``precision``, when given, must agree."""
-    try:
-        release = Release.parse(when, precision, tz)
-    except ReleaseError as exc:
-        raise FieldError(str(exc)) from exc
+    """``when`` in ``tz`` as the stored release value, or the time module's InputError.
+    The precision is what was typed (``2022-03`` is a month); ``precision``, when given,
+    must agree."""
+    release = Release.parse(when, precision, tz)
     return {"at": release.at, "precision": release.precision.value, "tz": release.tz}
 
 

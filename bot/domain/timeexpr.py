@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.domain.echo import quote
+from bot.domain.errors import InputError
 
 if TYPE_CHECKING:
     from bot.domain.release import Release
@@ -56,7 +57,7 @@ _ATTACHED_OFFSET = re.compile(r"(\d:\d{2})(Z|[+-]\d{2}:?\d{2})$", re.IGNORECASE 
 _ISO_OFFSET = re.compile(r"(Z|[+-]\d{2}:?\d{2})$", re.IGNORECASE | re.ASCII)
 
 
-class TimeExprError(ValueError):
+class TimeExprError(InputError):
     """A time, duration, zone or date that cannot be understood or is not allowed; says why."""
 
 
@@ -77,6 +78,12 @@ class Precision(StrEnum):
 # --- zones -------------------------------------------------------------------------
 
 
+def _unknown_zone(typed: object) -> TimeExprError:
+    # The key says it in the user's language; the text is for show files and logs.
+    message = f"unknown time zone {quote(typed)} ({_ZONE_HINT})"
+    return TimeExprError(message, key="time.unknown_zone", zone=str(typed)[:64])
+
+
 def zone_name(text: str) -> str:
     """The stored name of the zone ``text`` names: IANA for abbreviations (``KST`` →
     ``Asia/Seoul``), ``+09:00`` for offsets, the IANA name itself otherwise.
@@ -85,14 +92,14 @@ def zone_name(text: str) -> str:
     lone surrogate are all just unknown zones (:class:`TimeExprError`).
     """
     if not isinstance(text, str) or not text.strip() or len(text) > _ZONE_NAME_MAX:
-        raise TimeExprError(f"unknown time zone {quote(text)} ({_ZONE_HINT})")
+        raise _unknown_zone(text)
     name = text.strip()
     name = _ABBREVIATIONS.get(name.upper(), name)
     offset = _OFFSET.match(name)
     if offset:
         sign, hours, minutes = offset.groups()
         if int(hours) > 23 or int(minutes) > 59:
-            raise TimeExprError(f"unknown time zone {quote(text)} ({_ZONE_HINT})")
+            raise _unknown_zone(text)
         return f"{sign}{hours}:{minutes}"
     _iana(name, text)
     return name
@@ -118,7 +125,7 @@ def _iana(name: str, typed: str) -> ZoneInfo:
     try:
         return _cached_zone(name)
     except (ZoneInfoNotFoundError, ValueError, TypeError, OSError) as exc:
-        raise TimeExprError(f"unknown time zone {quote(typed)} ({_ZONE_HINT})") from exc
+        raise _unknown_zone(typed) from exc
 
 
 # --- durations ---------------------------------------------------------------------

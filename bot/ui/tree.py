@@ -9,6 +9,7 @@ import discord
 from discord import app_commands
 
 from bot.domain.echo import echo, fit_content
+from bot.domain.errors import InputError
 from bot.i18n import t
 from bot.ui.errors import NotAdmin, NotModerator, UserFacingError
 from bot.ui.permissions import permission_names
@@ -33,7 +34,7 @@ def say(key: str, interaction: Interaction | str | None, /, **fields: object) ->
 
 def user_message(interaction: Interaction, error: BaseException) -> str | None:
     """The message for a known error, or None for a bug that should be logged."""
-    if isinstance(error, UserFacingError):
+    if isinstance(error, UserFacingError | InputError):
         return say(error.key, interaction, **error.fields)
     if isinstance(error, NotModerator):
         return t("error.not_moderator", interaction)
@@ -55,6 +56,8 @@ def user_message(interaction: Interaction, error: BaseException) -> str | None:
 async def reply_error(interaction: Interaction, error: BaseException) -> None:
     """Tell the user what went wrong (ephemeral), logging anything that is a bug."""
     original = getattr(error, "original", None) or error
+    if isinstance(original, app_commands.TransformerError) and original.__cause__ is not None:
+        original = original.__cause__  # a transformer's own refusal (an InputError)
     message = user_message(interaction, original)
     if message is None:
         command = interaction.command.qualified_name if interaction.command else None

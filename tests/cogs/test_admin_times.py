@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from bot.domain.timeexpr import TimeExprError
 from bot.store.guilds import update_settings
-from bot.ui.errors import UserFacingError
 
 
 async def _premiere(bot, guild_id: int) -> tuple[int, str, str]:
@@ -49,7 +49,7 @@ async def test_a_precision_that_disagrees_with_the_date_is_refused_and_nothing_c
     assert result.ephemeral
     assert "a date to the month, not to the day" in result.response.content
     assert await _premiere(world.env.bot, world.guild.id) == before
-    assert [type(getattr(e, "original", e)) for e in world.env.errors] == [UserFacingError]
+    assert [type(getattr(e, "original", e)) for e in world.env.errors] == [TimeExprError]
 
 
 async def test_releases_without_a_zone_are_read_in_the_servers_zone(world):
@@ -81,3 +81,19 @@ async def test_releases_without_a_zone_are_read_in_the_servers_zone(world):
         "day",
         "+09:00",
     )
+
+
+async def test_a_bad_zone_is_refused_in_the_admins_language(world, set_locale):
+    set_locale(world.admin, "ko")
+    result = await world.admin.slash(
+        world.general, "admin premiere set", when="2027-01-15 18:00 Mars/Olympus", source="nme"
+    )
+    assert result.ephemeral
+    assert result.response.content.startswith("“Mars/Olympus”(이)라는 시간대를 모르겠어요.")
+    english = await world.moderator.slash(
+        world.general, "announce add", show="Soundtrack #1", when="2027-01-15 18:00 Mars/Olympus",
+        text="hi",
+    )  # fmt: skip
+    assert english.response.content.startswith("Unknown time zone “Mars/Olympus”: use KST")
+    errors = [getattr(e, "original", e) for e in world.env.errors]
+    assert [(type(e), e.key) for e in errors] == [(TimeExprError, "time.unknown_zone")] * 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.domain.errors import InputError
 from bot.ui.errors import UserFacingError
 
 
@@ -20,10 +21,11 @@ async def open_to_everyone(world, *names: str) -> None:
 
 
 def user_errors(env) -> list[str]:
-    """The UserFacingError keys the bot raised (acknowledging them), failing on anything else."""
+    """The keys of the refusals the bot answered (UserFacingError or the domain's
+    InputError), acknowledging them; fails on anything else."""
     keys = []
     for error in env.errors:
         original = getattr(error, "original", error)
-        assert isinstance(original, UserFacingError), repr(original)
+        assert isinstance(original, UserFacingError | InputError), repr(original)
         keys.append(original.key)
     return keys

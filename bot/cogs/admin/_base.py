@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
-from bot.domain.catalog_fields import FieldError, describe, parse_release
+from bot.domain.catalog_fields import describe, parse_release
 from bot.store.catalog_edit import Conflict, Editor, NotFound, RevertRefused, edit
 from bot.store.guilds import get_settings
 from bot.store.history import Actor
@@ -31,15 +31,6 @@ def actor(interaction: Interaction) -> Actor:
     return Actor(guild_of(interaction), interaction.user.id, interaction.client.clock.timestamp())
 
 
-@contextmanager
-def bad_value() -> Iterator[None]:
-    """Turn a value the domain refuses into a clean message for the admin."""
-    try:
-        yield
-    except FieldError as exc:
-        raise UserFacingError.text(str(exc)) from exc
-
-
 @asynccontextmanager
 async def editing(interaction: Interaction) -> AsyncIterator[Editor]:
     """One edit transaction; store errors become clear messages and nothing is written."""
@@ -50,8 +41,6 @@ async def editing(interaction: Interaction) -> AsyncIterator[Editor]:
         raise UserFacingError("admin.not_found", what=str(exc)) from exc
     except Conflict as exc:
         raise UserFacingError("admin.conflict") from exc
-    except FieldError as exc:
-        raise UserFacingError.text(str(exc)) from exc
     except RevertRefused as exc:
         raise UserFacingError(f"admin.revert.{exc.reason}", **exc.fields) from exc
 
@@ -64,8 +53,7 @@ async def server_zone(interaction: Interaction) -> str:
 def read_release(text: str, precision: str | None, tz: str) -> dict[str, Any]:
     """A typed release (``2022``, ``2022-03``, ``2022-03-23``, ``2022-03-23 18:00 KST``) as
     the stored value; a bad one is answered like any bad value."""
-    with bad_value():
-        return parse_release(text, precision, tz)
+    return parse_release(text, precision, tz)
 
 
 async def show_slug(interaction: Interaction, show: ChosenShow | None) -> str:

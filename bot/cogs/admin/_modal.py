@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.cogs.admin._base import bad_value, done, editing, short
+from bot.cogs.admin._base import done, editing, short
 from bot.domain.catalog_fields import FIELDS, clean
 from bot.ui.errors import UserFacingError
 from bot.ui.views import Modal
@@ -28,8 +28,7 @@ async def apply_set(
     ``entity`` is the natural key (``{"slug": ...}``, ``{"show_id": .., "number": ..}``) as
     resolved inside the transaction, so the edit never reaches another guild's row.
     """
-    with bad_value():
-        value = clean(kind, field, raw)
+    value = clean(kind, field, raw)
     async with editing(interaction) as ed:
         key = dict(entity)
         if "show" in key:

@@ -8,7 +8,6 @@ from discord import app_commands
 
 from bot.cogs.admin._base import (
     AdminGroup,
-    bad_value,
     complete_in_show,
     complete_person,
     complete_source,
@@ -35,8 +34,7 @@ SHOW = "The show (default: the server's default show)"
 
 
 def _checked(kind: str, **values: str | None) -> dict[str, object]:
-    with bad_value():
-        return {field: clean(kind, field, value) for field, value in values.items()}
+    return {field: clean(kind, field, value) for field, value in values.items()}
 
 
 class CharacterGroup(AdminGroup, name="character", description="Add, edit or remove a character"):
@@ -58,8 +56,7 @@ class CharacterGroup(AdminGroup, name="character", description="Add, edit or rem
     ) -> None:
         """Create the character row."""
         chosen = await show_slug(interaction, show)
-        with bad_value():
-            slug = clean_slug(slug)
+        slug = clean_slug(slug)
         values = _checked("character", name=name)
         async with editing(interaction) as ed:
             values |= {"show_id": await ed.find("show", slug=chosen), "slug": slug}
@@ -285,8 +282,7 @@ class MediaGroup(AdminGroup, name="media", description="Add or remove trailers, 
     ) -> None:
         """Create the media row."""
         chosen = await show_slug(interaction, show)
-        with bad_value():
-            key = clean_slug(key)
+        key = clean_slug(key)
         values = {"key": key, "kind": kind} | _checked("media", url=url, title=title, artist=artist)
         async with editing(interaction) as ed:
             values["show_id"] = await ed.find("show", slug=chosen)

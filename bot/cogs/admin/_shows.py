@@ -8,7 +8,6 @@ from discord import app_commands
 
 from bot.cogs.admin._base import (
     AdminGroup,
-    bad_value,
     complete_alias,
     complete_in_show,
     complete_person,
@@ -65,9 +64,8 @@ class ShowGroup(AdminGroup, name="show", description="Add, edit or remove a show
         episode_count: app_commands.Range[int, 0, 1000] | None = None,
     ) -> None:
         """Create the show row, citing ``source``."""
-        with bad_value():
-            values = {"slug": clean_slug(slug), "title": clean("show", "title", title)}
-            values["platform"] = clean("show", "platform", platform)
+        values = {"slug": clean_slug(slug), "title": clean("show", "title", title)}
+        values["platform"] = clean("show", "platform", platform)
         values["episode_count"] = episode_count
         async with editing(interaction) as ed:
             await ed.create("show", values, source=source)
@@ -172,12 +170,11 @@ class SourceGroup(AdminGroup, name="source", description="Add a source that fact
         published: str | None = None,
     ) -> None:
         """Create the source row."""
-        with bad_value():
-            values = {
-                "key": clean_slug(key), "publisher": clean("source", "publisher", publisher),
-                "title": clean("source", "title", title) or "", "url": clean("source", "url", url),
-                "published": clean("source", "published", published),
-            }  # fmt: skip
+        values = {
+            "key": clean_slug(key), "publisher": clean("source", "publisher", publisher),
+            "title": clean("source", "title", title) or "", "url": clean("source", "url", url),
+            "published": clean("source", "published", published),
+        }  # fmt: skip
         async with editing(interaction) as ed:
             await ed.create("source", values)
         await done(interaction, "admin.created", what=f"source {values['key']}", name=publisher)
@@ -203,8 +200,7 @@ class AliasGroup(AdminGroup, name="alias", description="Other spellings of names
         show: ShowOption | None = None,
     ) -> None:
         """Create the alias and cite its source."""
-        with bad_value():
-            name = clean("alias", "name", name)
+        name = clean("alias", "name", name)
         if name is None or (target_kind != "show" and not target):
             raise UserFacingError("admin.alias.needs_target")
         slug = await show_slug(interaction, show) if target_kind != "person" else None

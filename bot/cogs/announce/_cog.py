@@ -12,7 +12,7 @@ from discord.ext import commands
 
 from bot.cogs.announce import _render as render
 from bot.cogs.announce._views import ConfirmView, toggle_notify
-from bot.domain.timeexpr import TimeExprError, check_window, korea_text, parse_when
+from bot.domain.timeexpr import check_window, korea_text, parse_when
 from bot.i18n import t
 from bot.services import announcer, events, releases
 from bot.store import announce as store
@@ -185,11 +185,9 @@ class Announce(commands.Cog):
             raise UserFacingError("announce.add.too_long", limit=MAX_TEXT)
         settings = await get_settings(self.bot.db, guild_of(interaction))
         now = self.bot.clock.timestamp()
-        try:
-            due = parse_when(when, now=now, guild_tz=settings.timezone, premiere=timing.premiere)
-            check_window(due, now=now)
-        except TimeExprError as exc:
-            raise UserFacingError.text(str(exc)) from exc
+        # A time that cannot be read raises TimeExprError: the tree answers it.
+        due = parse_when(when, now=now, guild_tz=settings.timezone, premiere=timing.premiere)
+        check_window(due, now=now)
         channel_id = channel.id if channel else None
         preview = t(
             "announce.add.preview",
