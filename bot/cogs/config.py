@@ -12,7 +12,7 @@ from discord import app_commands
 from bot.domain.echo import Markup
 from bot.domain.timeexpr import DEFAULT_ZONE, TimeExprError, zone_name
 from bot.i18n import t
-from bot.services import announcer, discussions
+from bot.services import announcer, discussions, follows
 from bot.store.guilds import GuildSettings, get_settings, update_settings
 from bot.ui.checks import AdminGroup, guild_of
 from bot.ui.errors import UserFacingError
@@ -198,6 +198,26 @@ class ConfigGroup(
             t("config.saved", interaction, names=", ".join(sorted(changes))),
             embed=_describe(interaction, settings), ephemeral=True, allowed_mentions=NO_MENTIONS,
         )  # fmt: skip
+
+    @app_commands.command(
+        name="follow_role", description="Pick the role that follows one show (none: forget it)"
+    )
+    @app_commands.describe(show="The show", role="The role its announcements ping")
+    async def follow_role(
+        self, interaction: Interaction, show: ShowOption, role: discord.Role | None = None
+    ) -> None:
+        """Set (or, without a role, forget) the show's follower role."""
+        if role is not None and (role.is_default() or role.managed):
+            raise UserFacingError("config.bad_role", role=role.mention)
+        title = await follows.pick_role(
+            interaction.client, guild_of(interaction), show.slug, role.id if role else None,
+            by=interaction.user.id,
+        )  # fmt: skip
+        if role is None:
+            text = t("follow.config.forgot", interaction, show=title)
+        else:
+            text = t("follow.config.saved", interaction, show=title, role=role.mention)
+        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     @app_commands.command(
         name="clear", description="Unset one setting (a channel, a role or the default show)"

@@ -14,12 +14,14 @@ notify role and never @everyone.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import discord
 
 from bot.domain.countdown import PlannedStage, plan_stages
 from bot.i18n import guild_locale, t
+from bot.services import follows
 from bot.services.modlog import tell_moderators
 from bot.services.scheduler import PermanentError, Scheduler, Timer
 from bot.store import announce as store
@@ -49,9 +51,17 @@ def stage_key(slug: str, stage: str) -> str:
 HISTORY_LOOKBACK = 100
 
 
-def notify_custom_id(marker: str | None = None) -> str:
-    """The "Notify me" button's custom_id, carrying ``marker`` (a timer's nonce) if given."""
-    return NOTIFY_CUSTOM_ID if marker is None else f"{NOTIFY_CUSTOM_ID}:{marker}"
+def notify_custom_id(marker: str | None = None, show: str | None = None) -> str:
+    """The "Notify me" button's custom_id, carrying ``marker`` (a timer's nonce) and the
+    show whose followers the button adds the member to, when given.
+
+    ``kdrama:notify:<marker>/<show>``; a show slug too long for Discord's 100 characters
+    is left out (the button then gives the server-wide notify role).
+    """
+    custom_id = NOTIFY_CUSTOM_ID if marker is None else f"{NOTIFY_CUSTOM_ID}:{marker}"
+    if show and len(custom_id) + 1 + len(show) <= 100:
+        custom_id += f"/{show}"
+    return custom_id
 
 
 class NotifyButton(discord.ui.View):
@@ -60,26 +70,28 @@ class NotifyButton(discord.ui.View):
     ``marker`` goes into the custom_id: how a re-run recognises its own earlier send.
     """
 
-    def __init__(self, locale: str = "en", *, marker: str | None = None) -> None:
+    def __init__(
+        self, locale: str = "en", *, marker: str | None = None, show: str | None = None
+    ) -> None:
         super().__init__(timeout=None)
         self.add_item(
             discord.ui.Button(
                 label=t("announce.notify_button", locale),
                 emoji="🔔",
                 style=discord.ButtonStyle.secondary,
-                custom_id=notify_custom_id(marker),
+                custom_id=notify_custom_id(marker, show),
             )
         )
 
 
 async def find_sent(
-    channel: discord.abc.Messageable, me: int, marker: str
+    channel: discord.abc.Messageable, me: int, marker: str, show: str | None = None
 ) -> discord.Message | None:
     """The bot's message in ``channel``'s recent history carrying ``marker``, if any.
 
     Unreadable history counts as not found (the nonce still guards a quick re-run).
     """
-    wanted = notify_custom_id(marker)
+    wanted = notify_custom_id(marker, show)
     try:
         async for message in channel.history(limit=HISTORY_LOOKBACK):
             if message.author.id != me:
@@ -106,13 +118,17 @@ async def send_once(
     ``timer.attempts`` above one means an earlier run may have reached Discord (a crash
     between Discord's answer and the outcome's commit, a lost answer): look first.
     """
+    show = timer.payload.get("show")
     if timer.attempts > 1 and bot.user is not None:  # logged in whenever timers fire
-        earlier = await find_sent(channel, bot.user.id, timer.nonce)
+        earlier = await find_sent(channel, bot.user.id, timer.nonce, show)
         if earlier is not None:
             log.info("timer %s was already sent as %s; not sending again", timer.key, earlier.id)
             return earlier
     return await channel.send(
-        content, nonce=timer.nonce, view=NotifyButton(locale, marker=timer.nonce), **kwargs
+        content,
+        nonce=timer.nonce,
+        view=NotifyButton(locale, marker=timer.nonce, show=show),
+        **kwargs,
     )
 
 
@@ -240,12 +256,15 @@ def _stage_text(show: store.ShowTiming, stage: str, locale: str) -> str:
     return t(f"announce.stage.{stage}", locale, **fields)
 
 
-def with_ping(body: str, role_id: int | None, ping: object) -> tuple[str, discord.AllowedMentions]:
-    """The body with the role's mention in front, and mentions allowing only that role."""
-    if not ping or role_id is None:
+def with_ping(
+    body: str, role_ids: Sequence[int], ping: object
+) -> tuple[str, discord.AllowedMentions]:
+    """The body with the roles' mentions in front, and mentions allowing only those roles."""
+    if not ping or not role_ids:
         return body, discord.AllowedMentions.none()
-    mentions = discord.AllowedMentions(everyone=False, users=False, roles=[discord.Object(role_id)])
-    return f"<@&{role_id}> {body}", mentions
+    roles = [discord.Object(role_id) for role_id in role_ids]
+    mentions = discord.AllowedMentions(everyone=False, users=False, roles=roles)
+    return " ".join(f"<@&{role_id}>" for role_id in role_ids) + f" {body}", mentions
 
 
 async def channel_for(bot: KdramaBot, channel_id: int, locale: str) -> discord.abc.Messageable:
@@ -276,7 +295,8 @@ async def send_announcement(bot: KdramaBot, timer: Timer, late: bool) -> str:
         body = _stage_text(show, payload["stage"], locale)
     else:
         body = payload["text"]
-    body, mentions = with_ping(body, settings.notify_role_id, payload.get("ping"))
+    roles = await follows.ping_roles(bot, timer.guild_id, payload.get("show"))
+    body, mentions = with_ping(body, roles, payload.get("ping"))
     if late:
         body += "\n" + t("announce.late_note", locale, due=f"<t:{timer.due}:R>")
     message = await send_once(

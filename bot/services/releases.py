@@ -22,7 +22,7 @@ import discord
 
 from bot.domain.releases import PlannedRelease, episodes_text, plan_releases
 from bot.i18n import guild_locale, t
-from bot.services import announcer
+from bot.services import announcer, follows
 from bot.services.scheduler import PermanentError, Timer
 from bot.store import announce as store
 from bot.store.discussions import discussion_links, show_episodes
@@ -161,7 +161,8 @@ async def send_release(bot: KdramaBot, timer: Timer, late: bool) -> str:
     if show is None:
         raise PermanentError(t("announce.error.show_gone", locale, show=slug))
     content = release_text(show.title, show.platform, numbers, locale)
-    body, mentions = announcer.with_ping(content, settings.notify_role_id, payload.get("ping"))
+    roles = await follows.ping_roles(bot, guild_id, slug)
+    body, mentions = announcer.with_ping(content, roles, payload.get("ping"))
     if late:
         body += "\n" + t("announce.release.late", locale)
     links = await discussion_links(bot.db, guild_id, slug)
@@ -194,14 +195,15 @@ async def link_discussions(bot: KdramaBot, guild_id: int, slug: str, numbers: Se
         if not unlinked:
             return 0
         links = await discussion_links(bot.db, guild_id, slug)
-        settings = await get_settings(bot.db, guild_id)
         locale = guild_locale(bot.get_guild(guild_id))
         for message_id in dict.fromkeys(m.message_id for m in unlinked):
             row = next(m for m in unlinked if m.message_id == message_id)
             named = await store.release_message_episodes(bot.db, guild_id, slug, message_id)
             if not any(n in links for n in named):
                 continue
-            _, mentions = announcer.with_ping("", settings.notify_role_id, True)
+            _, mentions = announcer.with_ping(
+                "", await follows.ping_roles(bot, guild_id, slug), True
+            )
             partial = bot.get_partial_messageable(row.channel_id, guild_id=guild_id)
             await partial.get_partial_message(message_id).edit(
                 content=_with_links(row.content, named, links, locale), allowed_mentions=mentions

@@ -18,7 +18,12 @@ REQUIRED: tuple[tuple[str, str], ...] = (
     ("manage_threads", "archive, lock and reopen discussions; find archived ones"),
     ("manage_channels", "create the Episode and Finale tags on a forum channel"),
     ("pin_messages", "pin the discussion index"),
-    ("manage_roles", "give and take the notify role when members opt in"),
+    ("manage_roles", "make each show's follower role; give and take it and the notify role"),
+    (
+        "mention_everyone",
+        "ping a show's follower role, which members cannot ping (every send still allows "
+        "only the roles it names: never @everyone or @here)",
+    ),
     ("manage_events", "create and update the premiere's scheduled event"),
     ("create_events", "create the premiere's scheduled event"),
 )

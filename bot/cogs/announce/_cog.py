@@ -11,6 +11,7 @@ from discord.app_commands import locale_str as _
 from discord.ext import commands
 
 from bot.cogs.announce import _render as render
+from bot.cogs.announce._follow import follow_show, list_follows
 from bot.cogs.announce._views import ConfirmView, toggle_notify
 from bot.domain.timeexpr import check_window, korea_text, parse_when
 from bot.i18n import t
@@ -31,25 +32,33 @@ MAX_TEXT = 1800
 
 
 class NotifyMe(
-    discord.ui.DynamicItem[discord.ui.Button], template=r"kdrama:notify(?::[0-9a-z.]+)?"
+    discord.ui.DynamicItem[discord.ui.Button],
+    template=r"kdrama:notify(?::[0-9a-z.]+)?(?:/(?P<show>[0-9a-z-]+))?",
 ):
     """The "Notify me" button on every announcement, working across restarts.
 
     Its custom_id may carry the announcing timer's nonce (how a re-run finds its own
-    earlier send); the button ignores it.
+    earlier send; ignored here) and the show announced: the button then makes the member
+    a follower of that show. Without a show it gives the server-wide notify role.
     """
 
-    def __init__(self) -> None:
-        super().__init__(discord.ui.Button(label="Notify me", custom_id=announcer.NOTIFY_CUSTOM_ID))
+    def __init__(self, show: str | None = None) -> None:
+        super().__init__(
+            discord.ui.Button(label="Notify me", custom_id=announcer.notify_custom_id(None, show))
+        )
+        self.show = show
 
     @classmethod
     async def from_custom_id(cls, interaction, item, match, /):
-        """Rebuild the button from its custom_id (it carries no state)."""
-        return cls()
+        """Rebuild the button from its custom_id: the show it follows, if any."""
+        return cls(match["show"])
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        """Toggle the member's notify role."""
-        await toggle_notify(interaction)
+        """Follow the announced show (or take the server's notify role)."""
+        if self.show:
+            await follow_show(interaction, self.show, on=True)
+        else:
+            await toggle_notify(interaction)
 
 
 async def _show_slug(interaction: Interaction, show: ChosenShow | None) -> str:
@@ -337,7 +346,23 @@ class Announce(commands.Cog):
     @app_commands.command(
         name=_("notify"), description=_("Get (or stop getting) pinged for announcements")
     )
+    @app_commands.describe(
+        show=_("Follow this show: only its announcements ping you"),
+        all_shows=_("Every show's announcements (the server's notify role)"),
+        stop=_("True to stop being pinged"),
+    )
     @app_commands.guild_only()
-    async def notify(self, interaction: Interaction) -> None:
-        """Toggle the guild's notify role."""
-        await toggle_notify(interaction)
+    async def notify(
+        self,
+        interaction: Interaction,
+        show: ShowOption | None = None,
+        all_shows: bool = False,
+        stop: bool = False,
+    ) -> None:
+        """Follow a show (or stop); with nothing chosen, list what the member follows."""
+        if show is not None:
+            await follow_show(interaction, show.slug, on=not stop)
+        elif all_shows or stop:
+            await toggle_notify(interaction)
+        else:
+            await list_follows(interaction)
