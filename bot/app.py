@@ -16,6 +16,7 @@ from bot.i18n import Translator
 from bot.services.scheduler import Scheduler
 from bot.store import Database
 from bot.ui.tree import BotTree
+from bot.ui.views import answer_unclaimed
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +87,8 @@ class KdramaBot(commands.Bot):
         await self.db.open()
         await self.db.migrate()
         await self.tree.set_translator(Translator())
+        # A press on an expired view (or a second press on a stopped one) gets an answer.
+        self.add_listener(answer_unclaimed, "on_interaction")
         # --- scheduler: built in __init__ (cogs register handlers in cog_load), started
         # after they load, so no timer fires before its handler is registered.
         for name in self.extensions_to_load:

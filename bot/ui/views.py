@@ -1,15 +1,60 @@
-"""Shared pieces for views and modals, so their errors take the one error path."""
+"""Shared pieces for views and modals, so their errors take the one error path, and the
+listener that answers a press nobody handles (an expired view, a second press)."""
 
 from __future__ import annotations
 
+import functools
+import logging
 from typing import Any
 
 import discord
 
-from bot.ui.tree import reply_error
+from bot.i18n import t
+from bot.ui.tree import NO_MENTIONS, reply_error
+
+log = logging.getLogger(__name__)
+
+# Set in ``interaction.extras`` by a view or modal that took the interaction.
+CLAIMED = "kdrama_claimed"
 
 
-class View(discord.ui.View):
+def _claiming(check: Any) -> Any:
+    """Wrap an ``interaction_check`` so it marks the interaction as taken, and answers a
+    refusal (discord.py drops a refused press silently: "This interaction failed")."""
+
+    @functools.wraps(check)
+    async def wrapper(self: Any, interaction: discord.Interaction, /) -> bool:
+        interaction.extras[CLAIMED] = True
+        allowed = await check(self, interaction)
+        if not allowed and not interaction.response.is_done():
+            await interaction.response.send_message(
+                t("error.not_yours", interaction), ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
+        return allowed
+
+    return wrapper
+
+
+class _Claims:
+    """Mixin: every subclass's ``interaction_check`` marks the interaction as handled.
+
+    discord.py runs the check first thing in the item's task, which starts before the
+    ``on_interaction`` listener's task: by the time :func:`answer_unclaimed` looks, a
+    live view has already said "mine".
+    """
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "interaction_check" in cls.__dict__:
+            cls.interaction_check = _claiming(cls.__dict__["interaction_check"])  # type: ignore[method-assign]
+
+    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+        """Anyone may use it unless a subclass says otherwise."""
+        interaction.extras[CLAIMED] = True
+        return True
+
+
+class View(_Claims, discord.ui.View):
     """A view whose callback errors are answered like command errors."""
 
     async def on_error(
@@ -19,7 +64,7 @@ class View(discord.ui.View):
         await reply_error(interaction, error)
 
 
-class Modal(discord.ui.Modal):
+class Modal(_Claims, discord.ui.Modal):
     """A modal whose submit errors are answered like command errors."""
 
     # discord.py's Modal.on_error drops BaseView's ``item`` argument; mypy flags any
@@ -29,3 +74,41 @@ class Modal(discord.ui.Modal):
     ) -> None:
         """Send the user a short ephemeral message instead of "Something went wrong"."""
         await reply_error(interaction, error)
+
+
+def _dynamic(interaction: discord.Interaction, custom_id: str) -> bool:
+    """Whether a registered DynamicItem (persistent, never expiring) handles ``custom_id``.
+
+    discord.py keeps the patterns in its view store and offers no public lookup; if that
+    internal ever moves, this says "handled", so nothing is ever answered twice.
+    """
+    store = getattr(getattr(interaction.client, "_connection", None), "_view_store", None)
+    patterns = getattr(store, "_dynamic_items", None)
+    if patterns is None:
+        return True
+    return any(pattern.fullmatch(custom_id) for pattern in patterns)
+
+
+async def answer_unclaimed(interaction: discord.Interaction) -> None:
+    """Answer a button press or modal submit that no live view took.
+
+    discord.py silently drops a press on a view that timed out or stopped (a Confirm
+    pressed twice): the user would see "This interaction failed". They get a short
+    ephemeral note instead.
+    """
+    if interaction.type not in (
+        discord.InteractionType.component,
+        discord.InteractionType.modal_submit,
+    ):
+        return
+    custom_id = str((interaction.data or {}).get("custom_id", ""))
+    if interaction.extras.get(CLAIMED) or interaction.response.is_done():
+        return
+    if interaction.type is discord.InteractionType.component and _dynamic(interaction, custom_id):
+        return
+    try:
+        await interaction.response.send_message(
+            t("error.expired", interaction), ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
+    except discord.HTTPException:
+        log.warning("could not answer the expired interaction %s", interaction.id)
