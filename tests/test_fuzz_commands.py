@@ -30,6 +30,7 @@ import pytest
 from discord import app_commands
 from simcord.backend.errors import BackendError, SetupError
 
+from bot.domain.errors import InputError
 from bot.ui.errors import NotAdmin, NotModerator, UserFacingError
 from tests.conftest import BUNDLED
 from tests.support.discord import open_to_everyone
@@ -63,11 +64,13 @@ ATTACHMENTS = [
 ]
 # What a refusal may look like: each of these is answered with a clear message.
 REFUSALS = (
-    UserFacingError, NotAdmin, NotModerator, app_commands.CheckFailure,
+    UserFacingError, InputError, NotAdmin, NotModerator, app_commands.CheckFailure,
     app_commands.CommandOnCooldown, app_commands.TransformerError,
 )  # fmt: skip
 # Tables each kind of user may change; derived search tables change on any read.
-DERIVED = {"search_dirty", "search_entries", "search_keys"}
+# /notify show:… makes the show's follower role once (show_roles, discord_creates), with
+# picked_by NULL; a role an admin picks carries the admin's id (checked below).
+DERIVED = {"search_dirty", "search_entries", "search_keys", "show_roles", "discord_creates"}
 MAY_CHANGE = {
     "member": DERIVED | {"member_progress", "episode_ratings"},
     "moderator": DERIVED
@@ -96,7 +99,7 @@ def hostile_text(rng: random.Random, limit: int) -> str:
     """A string of at most ``limit`` characters built from hostile pieces."""
     roll = rng.random()
     if roll < 0.15:
-        return rng.choice(["x", "가", "😀", "|", "@everyone "]) * limit
+        return (rng.choice(["x", "가", "😀", "|", "@everyone "]) * limit)[:limit]
     if roll < 0.3:
         return rng.choice(PIECES)[:limit]
     text = "".join(rng.choice(PIECES) for _ in range(rng.randint(1, 12)))
@@ -295,6 +298,8 @@ async def fuzz(world, rounds: int, caplog) -> Tally:
             after = await _snapshot(bot.db)
             changed = {t for t in after if after[t] != before.get(t)} - MAY_CHANGE[who]
             assert not changed, f"a {who} changed {sorted(changed)}"
+            pickers = await bot.db.fetchall("SELECT picked_by FROM show_roles")
+            assert all(p[0] in (None, world.admin.id) for p in pickers), pickers
     await env.advance_time(3 * 3600)  # every view has timed out by now
     await fuzzer.press_expired()
     for error in env.errors:

@@ -208,7 +208,7 @@ class ConfigGroup(
     ) -> None:
         """Set (or, without a role, forget) the show's follower role."""
         if role is not None and (role.is_default() or role.managed):
-            raise UserFacingError("config.bad_role", role=role.mention)
+            raise UserFacingError("config.bad_role", role=Markup(role.mention))
         title = await follows.pick_role(
             interaction.client, guild_of(interaction), show.slug, role.id if role else None,
             by=interaction.user.id,
