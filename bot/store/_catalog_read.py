@@ -9,7 +9,6 @@ from typing import Any
 
 import aiosqlite
 
-from bot.domain.release import Precision, Release
 from bot.domain.showfile import (
     Alias,
     Character,
@@ -25,6 +24,7 @@ from bot.domain.showfile import (
     ShowTitle,
     Source,
 )
+from bot.store._reads import release_of
 
 
 async def rows(conn: aiosqlite.Connection, sql: str, params: Sequence[Any] = ()) -> list[Any]:
@@ -106,10 +106,6 @@ async def read_people(
     return people
 
 
-def _release(at: int | None, precision: str | None, tz: str) -> Release | None:
-    return None if at is None or precision is None else Release(at, Precision(precision), tz)
-
-
 async def read_show(
     conn: aiosqlite.Connection, guild_id: int, slug: str, facts: Facts
 ) -> ShowFile | None:
@@ -130,7 +126,7 @@ async def read_show(
         slug=s["slug"], title=s["title"], sources=facts.of("show", sid),
         native_title=s["native_title"], platform=s["platform"], format=s["format"],
         episode_count=s["episode_count"],
-        premiere=_release(s["premiere_at"], s["premiere_precision"], s["premiere_tz"]),
+        premiere=release_of(s["premiere_at"], s["premiere_precision"], s["premiere_tz"]),
         premiere_sources=facts.of("show", sid, "premiere"), logline=s["logline"],
         synopsis=s["synopsis"], genres=tuple(json.loads(s["genres"])), poster_url=s["poster_url"],
         field_sources=facts.fields("show", sid, skip=("premiere",)),
@@ -138,7 +134,7 @@ async def read_show(
             ShowTitle(t["title"], t["kind"], facts.of("show_title", t["id"])) for t in titles
         ),
         release_reports=tuple(
-            ReleaseReport(_release(r["at"], r["precision"], r["tz"]),  # type: ignore[arg-type]
+            ReleaseReport(release_of(r["at"], r["precision"], r["tz"]),  # type: ignore[arg-type]
                           facts.of("release_report", r["id"]), r["episode"])
             for r in reports
         ),
@@ -162,7 +158,7 @@ async def read_show(
     episodes = tuple(
         Episode(
             e["number"], facts.of("episode", e["id"]), e["title"],
-            _release(e["release_at"], e["release_precision"], e["release_tz"]),
+            release_of(e["release_at"], e["release_precision"], e["release_tz"]),
             facts.of("episode", e["id"], "release"), e["synopsis"],
             facts.fields("episode", e["id"], skip=("release",)),
         )

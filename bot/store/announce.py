@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.domain.release import Precision, Release
+from bot.store._reads import release_of
 from bot.store.db import Database
 
 
@@ -29,10 +30,6 @@ class Plan:
     releases: bool = False  # also announce each episode's release
 
 
-def _release(at: int | None, precision: str | None, tz: str) -> Release | None:
-    return None if at is None or precision is None else Release(at, Precision(precision), tz)
-
-
 async def show_timing(db: Database, guild_id: int, slug: str) -> ShowTiming | None:
     """The guild's show ``slug`` with its premiere, or None."""
     row = await db.fetchone(
@@ -42,7 +39,7 @@ async def show_timing(db: Database, guild_id: int, slug: str) -> ShowTiming | No
     )
     if row is None:
         return None
-    return ShowTiming(row[0], row[1], row[2], _release(row[3], row[4], row[5]))
+    return ShowTiming(row[0], row[1], row[2], release_of(row[3], row[4], row[5]))
 
 
 async def next_episode(

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.domain.release import Precision, Release
-from bot.store._reads import fetch_all, fetch_one, fetch_value
+from bot.store._reads import fetch_all, fetch_one, fetch_value, release_of
 from bot.store.db import Database
 
 
@@ -104,11 +104,6 @@ class MediaInfo:
     quotes: tuple[QuoteInfo, ...]
 
 
-def release(at: int | None, precision: str | None, tz: str) -> Release | None:
-    """A Release from its three columns, or None when unknown."""
-    return None if at is None or precision is None else Release(at, Precision(precision), tz)
-
-
 def sources_json(kind: str, entity_id: str) -> str:
     """SQL for the sources behind an entity's row, as one JSON array (one per row read).
 
@@ -194,7 +189,7 @@ async def show_info(db: Database, guild_id: int, show_id: int) -> ShowInfo | Non
     return ShowInfo(
         id=s["id"], slug=s["slug"], title=s["title"], native_title=s["native_title"],
         platform=s["platform"], format=s["format"], episode_count=s["episode_count"],
-        premiere=release(s["premiere_at"], s["premiere_precision"], s["premiere_tz"]),
+        premiere=release_of(s["premiere_at"], s["premiere_precision"], s["premiere_tz"]),
         logline=s["logline"], synopsis=s["synopsis"], genres=tuple(json.loads(s["genres"])),
         poster_url=s["poster_url"],
         former_titles=tuple(
@@ -214,7 +209,7 @@ async def episodes(db: Database, show_id: int) -> list[EpisodeInfo]:
     sql = """SELECT number, title, release_at, release_precision, release_tz, synopsis
              FROM episodes WHERE show_id = ? ORDER BY number"""
     return [
-        EpisodeInfo(r[0], r[1], release(r[2], r[3], r[4]), r[5])
+        EpisodeInfo(r[0], r[1], release_of(r[2], r[3], r[4]), r[5])
         for r in await fetch_all(db, sql, (show_id,))
     ]
 

@@ -8,18 +8,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.domain.release import Precision, Release
+from bot.store._reads import release_of
+from bot.store.catalog import EpisodeInfo  # the one EpisodeInfo (re-exported here)
 from bot.store.db import Database
 
-
-@dataclass(frozen=True, slots=True)
-class EpisodeInfo:
-    """One episode as the opener needs it."""
-
-    number: int
-    title: str | None
-    release: Release | None
-    synopsis: str | None
+__all__ = ["Discussion", "EpisodeInfo", "ShowEpisodes"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,9 +81,7 @@ async def show_episodes(db: Database, guild_id: int, slug: str) -> ShowEpisodes 
         EpisodeInfo(
             r["number"],
             r["title"],
-            None
-            if r["release_at"] is None
-            else Release(r["release_at"], Precision(r["release_precision"]), r["release_tz"]),
+            release_of(r["release_at"], r["release_precision"], r["release_tz"]),
             r["synopsis"],
         )
         for r in rows
