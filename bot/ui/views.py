@@ -101,7 +101,7 @@ async def answer_unclaimed(interaction: discord.Interaction) -> None:
         discord.InteractionType.modal_submit,
     ):
         return
-    custom_id = str((interaction.data or {}).get("custom_id", ""))
+    custom_id = str(interaction.data.get("custom_id", "")) if interaction.data else ""
     if interaction.extras.get(CLAIMED) or interaction.response.is_done():
         return
     if interaction.type is discord.InteractionType.component and _dynamic(interaction, custom_id):
