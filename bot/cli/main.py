@@ -74,7 +74,9 @@ def _make_bot(settings: Settings) -> KdramaBot:
     from bot.app import KdramaBot
     from bot.store import Database
 
-    return KdramaBot(database=Database(settings.database_path), dev_guild_id=settings.dev_guild_id)
+    # read_beside: a write waiting on another process's lock never holds up the reads.
+    database = Database(settings.database_path, read_beside=True)
+    return KdramaBot(database=database, dev_guild_id=settings.dev_guild_id)
 
 
 async def _run(settings: Settings) -> int:

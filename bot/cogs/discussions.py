@@ -19,7 +19,7 @@ from bot.store.guilds import get_settings
 from bot.ui.checks import guild_of, moderator_only
 from bot.ui.errors import UserFacingError
 from bot.ui.options import ShowOption, chosen_show
-from bot.ui.tree import NO_MENTIONS
+from bot.ui.tree import NO_MENTIONS, answer
 
 if TYPE_CHECKING:
     from bot.app import Interaction, KdramaBot
@@ -142,7 +142,7 @@ class Discussions(commands.Cog):
         info = await service.load_show(self.bot, guild_of(interaction), slug)
         key = "discussion.reply.opened" if result.created else "discussion.reply.already_open"
         text = t(key, interaction, show=info.title, number=episode, link=result.url)
-        await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        await answer(interaction, text)
 
     @group.command(
         name=_("close"), description=_("Close and lock an episode's discussion (moderators)")
@@ -175,7 +175,7 @@ class Discussions(commands.Cog):
         done = await action(self.bot, guild_of(interaction), show.slug, episode)
         info = await service.load_show(self.bot, guild_of(interaction), show.slug)
         text = t(reply, interaction, show=info.title, number=episode, link=done.jump_url)
-        await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        await answer(interaction, text)
 
 
 async def setup(bot: KdramaBot) -> None:

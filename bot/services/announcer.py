@@ -13,6 +13,7 @@ notify role and never @everyone.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -234,9 +235,14 @@ async def add_custom(
     channel_id: int | None,
     ping: bool,
 ) -> int:
-    """Schedule a moderator's own announcement; returns the timer id."""
-    now = bot.clock.timestamp()
-    key = f"custom:{show}:{now}:{due}:{abs(hash(text)) % 10**8}"
+    """Schedule a moderator's own announcement; returns the timer id.
+
+    The key is the announcement itself (show, instant, channel, text): a second Confirm,
+    or the same announcement added again, finds the timer already there instead of
+    scheduling a second one.
+    """
+    digest = hashlib.sha256(f"{channel_id}\n{ping}\n{text}".encode()).hexdigest()[:16]
+    key = f"custom:{show}:{due}:{digest}"
     payload = {"show": show, "text": text, "channel_id": channel_id, "ping": ping, "minor": False}
     return await _scheduler(bot).schedule(
         guild_id=guild_id, kind=CUSTOM, key=key, due=due, payload=payload

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import json
 import logging
 import re
@@ -23,6 +24,11 @@ log = logging.getLogger(__name__)
 
 # How long a write waits for another process's write lock before it fails (see open()).
 BUSY_TIMEOUT_MS = 2000
+# Set while the current task is inside one of our write transactions: its reads must go
+# to the writer, which holds its own uncommitted rows.
+_IN_TRANSACTION: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "kb_in_transaction", default=False
+)
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
@@ -70,20 +76,29 @@ def bundled_migrations() -> list[Migration]:
 
 
 class Database:
-    """A single aiosqlite connection: WAL, foreign keys, serialised write transactions.
+    """One writer connection (WAL, foreign keys, serialised write transactions) and one
+    read-only connection beside it.
 
-    Reads go straight through; every write goes through :meth:`transaction`, which
-    holds a lock so two coroutines never interleave statements of two transactions on
-    the one connection.
+    Every write goes through :meth:`transaction`, which holds a lock so two coroutines
+    never interleave statements of two transactions on the writer. With ``read_beside``
+    a read made while a write is under way goes to the reader: aiosqlite runs each
+    connection's statements one at a time on its own thread, so with one connection a
+    write waiting for another process's lock (a backup, a CLI import) held up every read
+    behind it; WAL lets the reader see every committed row meanwhile. Other reads stay
+    on the writer, as before. ``kdrama-bot run`` turns it on; SimCord-driven runs (tests,
+    the sandbox) keep one connection, since SimCord's virtual-time settling was seen to
+    lose track of work on a second aiosqlite thread. (``:memory:`` has no second one.)
     """
 
     # How long a read cache may go on trusting that no other process committed (a CLI
     # import while the bot runs): see :meth:`version`.
     OTHER_WRITERS_CHECK_SECONDS = 1.0
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, read_beside: bool = False) -> None:
         self.path = str(path)
+        self.read_beside = read_beside
         self._conn: aiosqlite.Connection | None = None
+        self._reader: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
         self._data_version: int | None = None
         self._data_version_at = float("-inf")
@@ -138,9 +153,23 @@ class Database:
             # Close each cursor: a PRAGMA that returns a row left unread keeps a statement
             # open, and SQLite then refuses to COMMIT the next transaction.
             await _run(self._conn, pragma)
+        if self.read_beside and self.path != ":memory:":
+            self._reader = await aiosqlite.connect(self.path, isolation_level=None)
+            self._reader.row_factory = sqlite3.Row
+            for name, func in SQL_FUNCTIONS.items():
+                await self._reader.create_function(name, 1, func, deterministic=True)
+            for pragma in (
+                "PRAGMA query_only=1",
+                "PRAGMA foreign_keys=ON",
+                f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
+            ):
+                await _run(self._reader, pragma)
 
     async def close(self) -> None:
-        """Close the connection (aiosqlite's thread keeps the process alive otherwise)."""
+        """Close both connections (aiosqlite's threads keep the process alive otherwise)."""
+        if self._reader is not None:
+            reader, self._reader = self._reader, None
+            await reader.close()
         if self._conn is not None:
             conn, self._conn = self._conn, None
             await conn.close()
@@ -158,13 +187,23 @@ class Database:
         async with self._lock:
             conn = self.conn
             await _run(conn, "BEGIN IMMEDIATE")
+            inside = _IN_TRANSACTION.set(True)
             try:
                 yield conn
             except BaseException:
-                await _run(conn, "ROLLBACK")
+                await _rollback(conn)
                 raise
             else:
-                await _run(conn, "COMMIT")
+                try:
+                    await _run(conn, "COMMIT")
+                except BaseException:
+                    # A COMMIT refused (disk full, I/O) leaves the transaction open: roll it
+                    # back, or every later BEGIN fails and the store stays dead after the
+                    # disk has room again.
+                    await _rollback(conn)
+                    raise
+            finally:
+                _IN_TRANSACTION.reset(inside)
 
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> None:
         """Run one write statement in its own transaction."""
@@ -174,7 +213,12 @@ class Database:
     async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
         """Run a read query and return every row."""
         # One trip to aiosqlite's thread (~0.3 ms each), not three (execute, fetch, close).
-        return list(await self.conn.execute_fetchall(sql, tuple(params)))
+        conn = self.conn
+        if self._reader is not None and self._lock.locked() and not _IN_TRANSACTION.get():
+            # A write is under way, perhaps waiting for another process's lock: the
+            # writer's thread is taken, so read the committed rows beside it.
+            conn = self._reader
+        return list(await conn.execute_fetchall(sql, tuple(params)))
 
     async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
         """Run a read query and return its first row, if any (meant for one-row queries)."""
@@ -216,6 +260,15 @@ class Database:
             log.info("applied migration %s", migration.name)
             applied.append(migration.version)
         return applied
+
+
+async def _rollback(conn: aiosqlite.Connection) -> None:
+    """Roll back whatever is open; SQLite may already have (a full disk does), so a
+    failing ROLLBACK is no news and must not hide the error that caused it."""
+    try:
+        await _run(conn, "ROLLBACK")
+    except sqlite3.Error as exc:
+        log.debug("rollback after a failed transaction: %s", exc)
 
 
 async def _run(conn: aiosqlite.Connection, sql: str, params: Iterable[Any] = ()) -> None:

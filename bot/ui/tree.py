@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+import sqlite3
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
@@ -20,6 +21,21 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 NO_MENTIONS = discord.AllowedMentions.none()
+# "Interaction has already been acknowledged": a callback discord.py sent again after a
+# 5xx had in fact arrived. The member has the answer; nothing is wrong.
+ALREADY_ACKNOWLEDGED = 40060
+
+
+def store_trouble(error: BaseException) -> str | None:
+    """``busy`` or ``full`` when ``error`` is the store refusing a write, else None."""
+    if not isinstance(error, sqlite3.OperationalError):
+        return None
+    text = str(error).lower()
+    if "locked" in text or "busy" in text:
+        return "busy"
+    if "full" in text:
+        return "full"
+    return None
 
 
 def say(key: str, interaction: Interaction | str | None, /, **fields: object) -> str:
@@ -30,6 +46,37 @@ def say(key: str, interaction: Interaction | str | None, /, **fields: object) ->
     :class:`~bot.domain.echo.Markup` (a mention, link or sentence the bot composed).
     """
     return fit_content(t(key, interaction, **{k: echo(v) for k, v in fields.items()}))
+
+
+async def defer(interaction: discord.Interaction[Any], **kwargs: Any) -> None:
+    """``interaction.response.defer(**kwargs)``, where a 40060 means it already arrived.
+
+    discord.py sends a callback again after a 5xx; when the first had in fact reached
+    Discord, the repeat gets 40060. The interaction is acknowledged either way: go on.
+    """
+    try:
+        await interaction.response.defer(**kwargs)
+    except discord.HTTPException as exc:
+        if exc.code != ALREADY_ACKNOWLEDGED:
+            raise
+        log.info("interaction %s: the defer had arrived (40060)", interaction.id)
+
+
+async def answer(interaction: discord.Interaction[Any], content: str, **kwargs: Any) -> None:
+    """Answer once, ephemeral: the response itself, or after a defer the deferred message
+    edited in place.
+
+    An edit is a PATCH discord.py may safely repeat after a 5xx; a followup is a POST
+    that, repeated, posts the answer twice.
+    """
+    kwargs.setdefault("allowed_mentions", NO_MENTIONS)
+    response = interaction.response
+    if not response.is_done():
+        await response.send_message(content, ephemeral=True, **kwargs)
+    elif response.type == discord.InteractionResponseType.deferred_channel_message:
+        await interaction.edit_original_response(content=content, **kwargs)
+    else:
+        await interaction.followup.send(content, ephemeral=True, **kwargs)
 
 
 def user_message(interaction: Interaction, error: BaseException) -> str | None:
@@ -50,6 +97,10 @@ def user_message(interaction: Interaction, error: BaseException) -> str | None:
         return t("error.bot_missing_permissions", interaction, permissions=perms)
     if isinstance(error, app_commands.CommandOnCooldown):
         return t("error.cooldown", interaction, seconds=f"{error.retry_after:.0f}")
+    trouble = store_trouble(error)
+    if trouble is not None:
+        # Nothing was saved (the transaction rolled back): say so, and that it is not them.
+        return t(f"error.store_{trouble}", interaction)
     return None
 
 
@@ -58,6 +109,11 @@ async def reply_error(interaction: Interaction, error: BaseException) -> None:
     original = getattr(error, "original", None) or error
     if isinstance(original, app_commands.TransformerError) and original.__cause__ is not None:
         original = original.__cause__  # a transformer's own refusal (an InputError)
+    if isinstance(original, discord.HTTPException) and original.code == ALREADY_ACKNOWLEDGED:
+        log.info("interaction %s was already answered (a retried callback)", interaction.id)
+        return
+    if store_trouble(original) is not None:
+        log.warning("store refused a write for interaction %s: %s", interaction.id, original)
     message = user_message(interaction, original)
     if message is None:
         command = interaction.command.qualified_name if interaction.command else None
@@ -72,12 +128,7 @@ async def reply_error(interaction: Interaction, error: BaseException) -> None:
         message = t("error.generic", interaction)
     message = fit_content(message)
     try:
-        if interaction.response.is_done():
-            await interaction.followup.send(message, ephemeral=True, allowed_mentions=NO_MENTIONS)
-        else:
-            await interaction.response.send_message(
-                message, ephemeral=True, allowed_mentions=NO_MENTIONS
-            )
+        await answer(interaction, message)
     except discord.HTTPException:
         # The interaction expired or was answered elsewhere; nothing more to tell anyone.
         log.warning("could not deliver an error message for interaction %s", interaction.id)

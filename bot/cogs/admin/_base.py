@@ -19,7 +19,7 @@ from bot.ui.autocomplete import (  # noqa: F401 - re-exported for the admin modu
 from bot.ui.checks import AdminGroup, guild_of  # noqa: F401 - AdminGroup re-exported
 from bot.ui.errors import UserFacingError
 from bot.ui.options import chosen_show
-from bot.ui.tree import NO_MENTIONS, say
+from bot.ui.tree import answer, say
 
 if TYPE_CHECKING:
     from bot.app import Interaction
@@ -72,11 +72,7 @@ async def done(interaction: Interaction, key: str, **fields: Any) -> None:
 
     Every field is echoed safely (see :func:`bot.ui.tree.say`): bounded, no markup.
     """
-    text = say(key, interaction, **fields)
-    if interaction.response.is_done():
-        await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
-    else:
-        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+    await answer(interaction, say(key, interaction, **fields))
 
 
 def premiere_changed(interaction: Interaction, slug: str | None) -> None:

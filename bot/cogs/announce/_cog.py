@@ -12,7 +12,7 @@ from discord.ext import commands
 
 from bot.cogs.announce import _render as render
 from bot.cogs.announce._follow import follow_show, list_follows
-from bot.cogs.announce._views import ConfirmView, toggle_notify
+from bot.cogs.announce._views import ConfirmView, set_notify
 from bot.domain.timeexpr import check_window, korea_text, parse_when
 from bot.i18n import t
 from bot.services import announcer, events, releases
@@ -22,7 +22,7 @@ from bot.store.guilds import get_settings
 from bot.ui.checks import guild_of, moderator_only
 from bot.ui.errors import UserFacingError
 from bot.ui.options import ShowOption, chosen_show
-from bot.ui.tree import NO_MENTIONS
+from bot.ui.tree import NO_MENTIONS, answer
 
 if TYPE_CHECKING:
     from bot.app import Interaction, KdramaBot
@@ -54,11 +54,12 @@ class NotifyMe(
         return cls(match["show"])
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        """Follow the announced show (or take the server's notify role)."""
+        """Follow the announced show (or take the server's notify role): the button means
+        "notify me", never "stop", so a repeated press changes nothing."""
         if self.show:
             await follow_show(interaction, self.show, on=True)
         else:
-            await toggle_notify(interaction)
+            await set_notify(interaction, on=True)
 
 
 async def _show_slug(interaction: Interaction, show: ChosenShow | None) -> str:
@@ -319,9 +320,7 @@ class Announce(commands.Cog):
             ),
         )
         key = "announce.event.created" if created else "announce.event.updated"
-        await interaction.followup.send(
-            t(key, interaction, title=timing.title, url=event.url), ephemeral=True
-        )
+        await answer(interaction, t(key, interaction, title=timing.title, url=event.url))
 
     @app_commands.command(
         name=_("countdown"), description=_("How long until the next premiere or episode")
@@ -359,10 +358,13 @@ class Announce(commands.Cog):
         all_shows: bool = False,
         stop: bool = False,
     ) -> None:
-        """Follow a show (or stop); with nothing chosen, list what the member follows."""
+        """Follow a show (or stop); with nothing chosen, list what the member follows.
+
+        Every choice is an intent (on, or ``stop``), never a toggle: a retry changes nothing.
+        """
         if show is not None:
             await follow_show(interaction, show.slug, on=not stop)
         elif all_shows or stop:
-            await toggle_notify(interaction)
+            await set_notify(interaction, on=not stop)
         else:
             await list_follows(interaction)

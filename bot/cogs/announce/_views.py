@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -9,7 +10,7 @@ import discord
 
 from bot.i18n import t
 from bot.store.guilds import get_settings
-from bot.ui.tree import NO_MENTIONS
+from bot.ui.tree import NO_MENTIONS, defer
 from bot.ui.views import View
 
 if TYPE_CHECKING:
@@ -17,7 +18,13 @@ if TYPE_CHECKING:
 
 
 class ConfirmView(View):
-    """Confirm / Cancel under an ephemeral preview; only its author may press them."""
+    """Confirm / Cancel under an ephemeral preview; only its author may press them.
+
+    Confirm is idempotent: it defers before the write, saves at most once (a second
+    press, even one racing the first, waits and gets the same answer), and a press
+    whose save failed (the store was busy: nothing saved) leaves the preview there to
+    press again. ``on_confirm`` itself must be safe to repeat after a failure.
+    """
 
     def __init__(
         self, author_id: int, on_confirm: Callable[[discord.Interaction], Awaitable[str]]
@@ -25,6 +32,8 @@ class ConfirmView(View):
         super().__init__(timeout=600)
         self.author_id = author_id
         self.on_confirm = on_confirm
+        self._saving = asyncio.Lock()
+        self._saved: str | None = None
 
     async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
         """Only the moderator who asked may confirm."""
@@ -36,11 +45,14 @@ class ConfirmView(View):
     async def confirm(
         self, interaction: Interaction, button: discord.ui.Button[ConfirmView]
     ) -> None:
-        """Save and say what was scheduled."""
-        self.stop()
-        text = await self.on_confirm(interaction)
-        await interaction.response.edit_message(
-            content=text, embed=None, view=None, allowed_mentions=NO_MENTIONS
+        """Save (once) and say what was scheduled."""
+        # Answer Discord first: a write waiting on a busy store must not cost the 3 s.
+        await defer(interaction)
+        async with self._saving:
+            if self._saved is None:
+                self._saved = await self.on_confirm(interaction)  # raises: nothing saved
+        await interaction.edit_original_response(
+            content=self._saved, embed=None, view=None, allowed_mentions=NO_MENTIONS
         )
 
     @discord.ui.button(
@@ -56,29 +68,34 @@ class ConfirmView(View):
         )
 
 
-async def toggle_notify(interaction: Interaction) -> None:
-    """Give or take the guild's notify role, answering ephemerally."""
+async def set_notify(interaction: Interaction, *, on: bool) -> None:
+    """Give (``on``) or take the guild's notify role, answering ephemerally.
+
+    The member's intent, not a toggle: a press or command Discord delivers twice, or a
+    member's retry after a slow answer, leaves the role as they asked. Deferred first,
+    since the role call can be slow.
+    """
     guild = interaction.guild
     member = interaction.user
     if guild is None or not isinstance(member, discord.Member):
         await interaction.response.send_message(t("error.guild_only", interaction), ephemeral=True)
         return
+    await defer(interaction, ephemeral=True, thinking=True)
     settings = await get_settings(interaction.client.db, guild.id)
     role = guild.get_role(settings.notify_role_id) if settings.notify_role_id else None
     if role is None:
-        await interaction.response.send_message(
-            t("announce.notify_unset", interaction), ephemeral=True
-        )
+        await interaction.edit_original_response(content=t("announce.notify_unset", interaction))
         return
+    has = any(r.id == role.id for r in member.roles)
     try:
-        if any(r.id == role.id for r in member.roles):
-            await member.remove_roles(role, reason="/notify: opted out")
-            key = "announce.notify_off"
-        else:
+        if on and not has:
             await member.add_roles(role, reason="/notify: opted in")
-            key = "announce.notify_on"
+        elif not on and has:
+            await member.remove_roles(role, reason="/notify: opted out")
+        key = "announce.notify_on" if on else "announce.notify_off"
     except discord.Forbidden:
         key = "announce.notify_forbidden"
-    await interaction.response.send_message(
-        t(key, interaction, role=role.name), ephemeral=True, allowed_mentions=NO_MENTIONS
+    # Editing the deferred answer (not a followup): repeating it never shows two.
+    await interaction.edit_original_response(
+        content=t(key, interaction, role=role.name), allowed_mentions=NO_MENTIONS
     )

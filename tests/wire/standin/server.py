@@ -69,6 +69,7 @@ class Recorded:
     body: Any
     status: int = 0
     at: float = field(default_factory=time.monotonic)
+    lost: bool = False  # performed, but its answer replaced by a fault (fail_after)
 
 
 class StandIn:
@@ -211,6 +212,7 @@ class StandIn:
                     # Discord does the work, then the answer is lost (500) or held back.
                     done = await self._perform(request, record)
                     fault.performed += 1
+                    record.lost = bool(fault.status)
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(fault.released.wait(), fault.delay)
                     return self._fault_response(fault) if fault.status else done
