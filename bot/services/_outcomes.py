@@ -42,7 +42,8 @@ class OutcomeQueue:
         # on_ok hears that a batch committed. Without on_error a failed batch fails.
         self._on_error = on_error
         self._on_ok = on_ok
-        self._queued: list[tuple[store.Outcome, asyncio.Future[None]]] = []
+        # Each with the future its writer awaits (None: submitted, nobody waits).
+        self._queued: list[tuple[store.Outcome, asyncio.Future[None] | None]] = []
         self._flusher: asyncio.Task[None] | None = None
 
     async def record(self, outcome: store.Outcome) -> None:
@@ -55,6 +56,16 @@ class OutcomeQueue:
         if self._flusher is None or self._flusher.done():
             self._flusher = asyncio.create_task(self._flush(), name="scheduler-outcomes")
         await asyncio.shield(future)
+
+    def submit(self, outcome: store.Outcome) -> None:
+        """Queue ``outcome`` without waiting for it: it is written until it commits.
+
+        For the scheduler's handlers, which have nothing to do after their outcome: a
+        store that stays full for an hour holds the outcome here, not a handler's task.
+        """
+        self._queued.append((outcome, None))
+        if self._flusher is None or self._flusher.done():
+            self._flusher = asyncio.create_task(self._flush(), name="scheduler-outcomes")
 
     async def drain(self) -> None:
         """Wait until everything queued so far is written (at shutdown)."""
@@ -77,7 +88,7 @@ class OutcomeQueue:
                 continue
             except BaseException as error:
                 for _, future in batch:
-                    if not future.done():
+                    if future is not None and not future.done():
                         if isinstance(error, Exception):
                             future.set_exception(error)
                         else:
@@ -89,11 +100,13 @@ class OutcomeQueue:
             if self._on_ok is not None:
                 self._on_ok()
             for _, future in batch:
-                if not future.done():
+                if future is not None and not future.done():
                     future.set_result(None)
 
     @staticmethod
-    def _fail(batch: list[tuple[store.Outcome, asyncio.Future[None]]], error: Exception) -> None:
+    def _fail(
+        batch: list[tuple[store.Outcome, asyncio.Future[None] | None]], error: Exception
+    ) -> None:
         for _, future in batch:
-            if not future.done():
+            if future is not None and not future.done():
                 future.set_exception(error)

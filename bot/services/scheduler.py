@@ -404,7 +404,7 @@ class Scheduler:
                 ).catchup_seconds
             if overdue > 0 and overdue > windows[timer.guild_id]:
                 outcome = store.Outcome(timer.id, "missed", now, error=f"missed by {overdue}s")
-                self._spawn(self._outcomes.record(outcome))
+                self._outcomes.submit(outcome)
                 log.info("timer %s (%s) missed by %ss", timer.key, timer.kind, overdue)
                 continue
             # Dispatch and move on: the handler waits for a slot in its own task, so the
@@ -450,8 +450,9 @@ class Scheduler:
             self.clock.timestamp(),
             result=None if result is None else str(result),
         )
-        # The queue writes it until it commits (a locked or full store only delays it).
-        await self._outcomes.record(outcome)
+        # The queue writes it until it commits (a locked or full store only delays it);
+        # until then the timer is running in the store, and a restart looks before re-running.
+        self._outcomes.submit(outcome)
 
     async def _failed(self, timer: Timer, kind: _Kind, error: Exception) -> None:
         reason = describe(error)
@@ -476,7 +477,7 @@ class Scheduler:
             return
         if transient:
             reason = f"{reason} (gave up after {timer.attempts} attempts)"
-        await self._outcomes.record(
+        self._outcomes.submit(
             store.Outcome(timer.id, "failed", self.clock.timestamp(), error=reason)
         )
         log.warning("timer %s (%s) failed: %s", timer.key, timer.kind, reason)
@@ -503,5 +504,5 @@ class Scheduler:
             self._wake()
             return
         why = f"{reason} (rate limited past the catch-up window)"
-        await self._outcomes.record(store.Outcome(timer.id, "missed", int(now), error=why))
+        self._outcomes.submit(store.Outcome(timer.id, "missed", int(now), error=why))
         log.warning("timer %s (%s) missed: %s", timer.key, timer.kind, why)

@@ -11,8 +11,12 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import discord
+
+from bot.services.once import thread_from_message
 from tests.wire.standin import StandIn
 from tests.wire.standin.botproc import BotProcess
+from tests.wire.test_standin_discordpy import NO_MENTIONS, client  # noqa: F401 (a fixture)
 
 SHOW = "soundtrack-1"
 
@@ -64,6 +68,7 @@ async def test_a_forum_post_and_its_index_answered_500_after_discord_made_them_e
     assert recorded == [(int(post["id"]),)]
     creates = [r for r in standin.requests if r.method == "POST" and r.path.endswith("/threads")]
     assert len(creates) == 2  # each sent once: the retry looked and found it
+    print("forum post and index, 500 after Discord made each: 1 opening, 1 post + 1 index")
 
 
 async def test_a_premiere_event_answered_500_after_discord_made_it_exists_once(
@@ -82,6 +87,7 @@ async def test_a_premiere_event_answered_500_after_discord_made_it_exists_once(
     assert event["id"] in first
     assert event["id"] in again
     assert rows(bot.database, "SELECT event_id FROM show_events") == [(int(event["id"]),)]
+    print("scheduled event, 500 after Discord made it, then the command again: 1 event")
 
 
 async def test_a_premiere_event_accepted_just_before_a_sigkill_is_found_after_the_restart(
@@ -109,6 +115,7 @@ async def test_a_premiere_event_accepted_just_before_a_sigkill_is_found_after_th
     creates = [r for r in standin.requests if r.method == "POST" and "scheduled-events" in r.path]
     assert len(creates) == 1  # found by creator, name and start; never sent again
     assert asked.answered  # deferred before the kill: the first member saw "thinking…"
+    print("scheduled event, SIGKILL before the store recorded it: 1 event")
 
 
 async def test_a_text_index_sent_but_not_pinned_before_a_sigkill_is_found_and_pinned(
@@ -140,6 +147,7 @@ async def test_a_text_index_sent_but_not_pinned_before_a_sigkill_is_found_and_pi
     assert len(threads) == 2  # episodes 1 and 2, one thread each
     assert all(t["id"] in index[0]["content"] for t in threads)  # the index links both
     assert opened.answered
+    print("text index sent, SIGKILL before its pin: 1 index, pinned")
 
 
 def _index_heading(standin: StandIn, channel: str) -> str:
@@ -168,3 +176,21 @@ async def _premiere_at_a_minute(standin: StandIn) -> None:
 async def _event(standin: StandIn) -> str:
     asked = await standin.slash("moderator", "general", "announce event", show=SHOW)
     return (await asked.wait(within=20))["content"]
+
+
+async def test_a_second_thread_on_a_starter_message_adopts_the_first_on_160004(
+    standin: StandIn,
+    client: discord.Client,  # noqa: F811 (the fixture imported above)
+) -> None:
+    guild = client.get_guild(int(standin.world.id("guild")))
+    channel = guild.get_channel(int(standin.world.id("general")))
+    message = await channel.send("**Soundtrack #1 — Episode 1**", allowed_mentions=NO_MENTIONS)
+    first = await message.create_thread(name="Episode 1 discussion", auto_archive_duration=1440)
+    # What a repeated create (or a look that missed the thread) meets: Discord says 160004.
+    again = await thread_from_message(
+        client, message, name="Episode 1 discussion", auto_archive_duration=1440
+    )
+    assert again.id == first.id
+    assert len(standin.world.threads(str(channel.id))) == 1
+    refused = [r for r in standin.requests if r.path.endswith("/threads") and r.status == 400]
+    assert len(refused) == 1  # Discord's 160004 was met, and answered by adopting
