@@ -33,6 +33,10 @@ EXTENSIONS: tuple[str, ...] = (
 )
 
 
+# How long close() lets running event handlers finish before cancelling them.
+SHUTDOWN_GRACE = 3.0
+
+
 def intents() -> discord.Intents:
     """Only what the features need: guild events. No message content, no members."""
     return discord.Intents(guilds=True)
@@ -69,6 +73,10 @@ class KdramaBot(commands.Bot):
         # setup_hook starts it after they have loaded.
         self.scheduler = Scheduler(self.db, self._clock)
         self.scheduler.on_store_trouble = self._store_trouble
+        # Event handlers discord.py runs as tasks (on_guild_seeded, …): tracked so that
+        # close() lets them finish, or cancels them, before the store closes.
+        self._events: set[asyncio.Task[Any]] = set()
+        self._closing = False
 
     @property
     def clock(self) -> Clock:
@@ -99,19 +107,27 @@ class KdramaBot(commands.Bot):
         # --- end scheduler
 
     async def close(self) -> None:
-        """Unload cogs (stopping their loops), stop background work, then close the store."""
+        """Stop taking work, let in-flight work finish (briefly), then close the store.
+
+        The order matters: the scheduler and every background task and event handler
+        stop while the store is still open, so none of them dies on a closed database;
+        a timer interrupted here stays ``running`` and runs again at the next start.
+        """
+        if self._closing:
+            await super().close()
+            return
+        self._closing = True
         # --- scheduler: stop firing before the cogs that handle timers go away.
         await self.scheduler.stop()
         # --- end scheduler
+        await self._finish(self._events, grace=SHUTDOWN_GRACE)
+        await self._finish(self._background, grace=0.0)
         for name in list(self.extensions):
             try:
                 await self.unload_extension(name)
             except Exception:
                 log.exception("error while unloading %s", name)
-        for task in list(self._background):
-            task.cancel()
-        if self._background:
-            await asyncio.gather(*self._background, return_exceptions=True)
+        await self._finish(self._background, grace=0.0)  # anything a cog_unload started
         await super().close()
         await self.db.close()
 
@@ -123,6 +139,26 @@ class KdramaBot(commands.Bot):
             await tell_all_moderators(self, "modlog.store_back")
         else:
             await tell_all_moderators(self, "modlog.store_trouble", reason=reason)
+
+    @staticmethod
+    async def _finish(tasks: set[asyncio.Task[Any]], *, grace: float) -> None:
+        """Give ``tasks`` up to ``grace`` seconds to end by themselves, then cancel them."""
+        pending = {task for task in tasks if not task.done() and task is not asyncio.current_task()}
+        if not pending:
+            return
+        if grace > 0:
+            _, pending = await asyncio.wait(pending, timeout=grace)
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+
+    def _schedule_event(self, coro: Any, event_name: str, *args: Any, **kwargs: Any) -> Any:
+        # discord.py runs each listener as a bare task; keep a reference so close() can
+        # wait for it (see close()).
+        task = super()._schedule_event(coro, event_name, *args, **kwargs)
+        self._events.add(task)
+        task.add_done_callback(self._events.discard)
+        return task
 
     def spawn(self, coro: Coroutine[Any, Any, Any], *, name: str) -> asyncio.Task[Any]:
         """Run background work with a strong reference and its exceptions logged."""

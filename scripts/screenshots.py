@@ -4,7 +4,7 @@
 
 Starts the sandbox world (the same one ``kdrama-bot sandbox`` runs), plays the README's
 tour through SimCord's actors, focuses the page on each result and captures it with
-``chromium --headless --screenshot``. Driving the page's composer from a headless
+headless Chromium once the page reports it has settled. Driving the page's composer from a headless
 browser is not needed: the page renders exactly the state the actors produced, as the
 viewer who ran the command. Steps whose command has not landed yet are skipped, and
 said so, so the script can be re-run as features arrive.
@@ -37,7 +37,6 @@ CHROMIUM_FLAGS = (
     "--disable-sync",
     "--hide-scrollbars",
     "--window-size=1280,900",
-    "--virtual-time-budget=4000",  # let the page fetch its state and render
 )
 
 
@@ -74,19 +73,76 @@ def _tour() -> list[Step]:
 
 
 async def _capture(chromium: str, url: str, path: Path) -> None:
+    """Load ``url`` in headless Chromium and capture it once the page says it settled.
+
+    ``chromium --screenshot`` captures at a fixed moment, which caught the page
+    mid-render ("Updating viewport…", greyed buttons, a blank band). Instead this
+    drives Chromium over its DevTools protocol and waits for the page's own signal,
+    ``window.simcordPreview.ready`` (what SimCord's managed capture waits for), before
+    capturing.
+    """
+    import aiohttp
+
     with tempfile.TemporaryDirectory(prefix="kdrama-shot-") as profile:
         process = await asyncio.create_subprocess_exec(
             chromium,
             *CHROMIUM_FLAGS,
             f"--user-data-dir={profile}",
-            f"--screenshot={path}",
-            url,
+            "--remote-debugging-port=0",
+            "about:blank",
             stdout=asyncio.subprocess.DEVNULL,
             stderr=asyncio.subprocess.DEVNULL,
         )
-        # The loop keeps serving the page while Chromium loads it.
-        await asyncio.wait_for(process.wait(), timeout=60)
+        try:
+            port = await _devtools_port(Path(profile) / "DevToolsActivePort")
+            async with aiohttp.ClientSession() as http:
+                async with http.get(f"http://127.0.0.1:{port}/json/list") as listed:
+                    target = next(t for t in await listed.json() if t["type"] == "page")
+                async with http.ws_connect(target["webSocketDebuggerUrl"], max_msg_size=0) as ws:
+                    png = await _settled_screenshot(ws, url)
+            await asyncio.to_thread(path.write_bytes, png)
+        finally:
+            process.terminate()
+            await asyncio.wait_for(process.wait(), timeout=30)
     print(f"  saved {path}")
+
+
+async def _devtools_port(port_file: Path) -> str:
+    """The DevTools port Chromium chose (it writes it into its profile once listening)."""
+    for _ in range(300):
+        text = await asyncio.to_thread(lambda: port_file.read_text() if port_file.exists() else "")
+        if text.strip():
+            return text.split()[0]
+        await asyncio.sleep(0.1)
+    raise TimeoutError("Chromium did not open its DevTools port")
+
+
+async def _settled_screenshot(ws: Any, url: str) -> bytes:
+    import base64
+
+    counter = iter(range(1, 1_000_000))
+
+    async def call(method: str, **params: Any) -> dict[str, Any]:
+        ident = next(counter)
+        await ws.send_json({"id": ident, "method": method, "params": params})
+        while True:
+            message = await ws.receive_json(timeout=60)
+            if message.get("id") == ident:
+                return message.get("result", {})
+
+    await call("Page.enable")
+    await call("Page.navigate", url=url)
+    ready = "Boolean(window.simcordPreview && window.simcordPreview.ready === true)"
+    for _ in range(300):  # up to 30 s
+        answer = await call("Runtime.evaluate", expression=ready, returnByValue=True)
+        if answer.get("result", {}).get("value") is True:
+            break
+        await asyncio.sleep(0.1)
+    else:
+        raise TimeoutError(f"the page never settled: {url.split('#')[0]}")
+    await asyncio.sleep(0.3)  # one more frame for fonts and images already loaded
+    shot = await call("Page.captureScreenshot", format="png")
+    return base64.b64decode(shot["data"])
 
 
 def _viewers(sandbox: Sandbox, first: str) -> list[Any]:

@@ -28,7 +28,7 @@ from bot.sandbox.prompt import (
     execute,
     parse_command,
 )
-from bot.sandbox.world import DEFAULT_START, sandbox_world
+from bot.sandbox.world import DEFAULT_START, PAGE_TIMEZONE, sandbox_world
 from bot.store.guilds import get_settings
 
 KST = ZoneInfo("Asia/Seoul")
@@ -116,7 +116,7 @@ async def test_the_page_renders_times_against_the_sandbox_clock_after_advancing(
     await execute(sandbox, "advance 7d")
     profile = (await preview.snapshot())["profile"]
     assert datetime.fromisoformat(profile["presentationTime"]) == DEFAULT_START + timedelta(days=7)
-    assert profile["timezone"] == "Asia/Seoul"
+    assert profile["timezone"] == PAGE_TIMEZONE  # a viewer's own zone, not the server's
 
 
 async def test_leaving_the_sandbox_unloads_cogs_and_closes_the_store(tmp_path: Path):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
+import os
 import sys
 import threading
 import time
@@ -14,7 +16,7 @@ import simcord
 
 from bot.sandbox import INSTALL_HINT
 from bot.sandbox.prompt import Quit, describe, execute
-from bot.sandbox.world import Sandbox, sandbox_world
+from bot.sandbox.world import PAGE_TIMEZONE, Sandbox, sandbox_world
 
 PROMPT = "sandbox> "
 
@@ -24,22 +26,45 @@ class _StdinLines:
 
     A daemon thread, not the loop's executor: asyncio.run waits for executor threads at
     exit, so a pending input() there would hang Ctrl-C until Enter was pressed.
+
+    When stdin is not a terminal (a pipe, a file, a service manager), lines are read
+    with ``os.read`` on the descriptor rather than through ``sys.stdin``: a daemon
+    thread parked inside ``sys.stdin``'s buffered reader holds its lock, and the
+    interpreter's exit then aborts with "Fatal Python error: _enter_buffered_busy".
     """
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
         self._lines: asyncio.Queue[str | None] = asyncio.Queue()
         self._wanted = threading.Event()  # ask for the next line only once output is done
+        self._fd = _raw_descriptor(sys.stdin)
+        self._pending = b""
         threading.Thread(target=self._read, name="sandbox-stdin", daemon=True).start()
+
+    def _read_line(self) -> str | None:
+        if self._fd is None:
+            try:
+                return input(PROMPT)
+            except (EOFError, OSError):
+                return None
+        print(PROMPT, end="", flush=True)
+        while b"\n" not in self._pending:
+            try:
+                chunk = os.read(self._fd, 4096)
+            except OSError:
+                chunk = b""
+            if not chunk:
+                line, self._pending = self._pending, b""
+                return line.decode("utf-8", "replace") if line else None
+            self._pending += chunk
+        line, _, self._pending = self._pending.partition(b"\n")
+        return line.decode("utf-8", "replace").rstrip("\r")
 
     def _read(self) -> None:
         while True:
             self._wanted.wait()
             self._wanted.clear()
-            try:
-                line: str | None = input(PROMPT)
-            except (EOFError, OSError):
-                line = None
+            line = self._read_line()
             try:
                 self._loop.call_soon_threadsafe(self._lines.put_nowait, line)
             except RuntimeError:  # the sandbox already stopped (page or Ctrl-C)
@@ -53,6 +78,15 @@ class _StdinLines:
         return await self._lines.get()
 
 
+def _raw_descriptor(stream: object) -> int | None:
+    """stdin's file descriptor when it is not a terminal (see _StdinLines), else None."""
+    try:
+        fd = stream.fileno()  # type: ignore[attr-defined]
+    except (AttributeError, OSError, ValueError):
+        return None  # a stand-in stream (tests): its readline holds no process-wide lock
+    return None if os.isatty(fd) else fd
+
+
 def _banner(sandbox: Sandbox, url: str, started: float, keep: bool) -> str:
     db = sandbox.database_path if keep else f"{sandbox.database_path} (temporary)"
     return "\n".join(
@@ -62,8 +96,10 @@ def _banner(sandbox: Sandbox, url: str, started: float, keep: bool) -> str:
             "            (the link is the key to the session: keep it to yourself)",
             "  server    K-drama Fans: #general on the page; #announcements, the #discussion "
             "forum and #mod-log are echoed here",
-            "  viewers   minji (member), mod_hana (Moderator), admin_joon (Admin): "
-            'switch with "Viewing as"',
+            "  viewers   minji (member), jiwoo (member, Korean client), sam_london (member), "
+            'mod_hana (Moderator), admin_joon (Admin): switch with "Viewing as"',
+            f"            (the page shows Discord's times in {PAGE_TIMEZONE}, a viewer's own "
+            "time; the server's is Korea's)",
             f"  time      {describe(sandbox.now())}",
             "            (move it with advance 7d here, or /sandbox-time on the page)",
             f"  database  {db}",
@@ -110,19 +146,39 @@ async def _serve(args: argparse.Namespace, started: float) -> None:
                 reading.cancel()
 
 
+def _port_problem(port: int, error: BaseException) -> str:
+    """One line naming why the page could not listen on ``port``."""
+    cause = error.__cause__ if isinstance(error.__cause__, OSError) else error
+    if isinstance(cause, OSError) and cause.errno == errno.EADDRINUSE:
+        return f"port {port} is already in use; pick another --port, or leave it out for a free one"
+    if isinstance(cause, OSError) and cause.errno == errno.EACCES:
+        return f"port {port} needs privileges this user lacks; pick a port above 1023"
+    reason = getattr(cause, "strerror", None) or str(cause)
+    return f"the page could not listen on 127.0.0.1 port {port}: {reason}"
+
+
 def run(args: argparse.Namespace) -> int:
     """Run the sandbox; returns the process exit status."""
+    if not 0 <= args.port <= 65535:
+        print(
+            f"kdrama-bot: --port {args.port} is not a port number (1-65535, or 0 for a free one)",
+            file=sys.stderr,
+        )
+        return 2
     started = time.perf_counter()
     try:
         asyncio.run(_serve(args, started))
     except KeyboardInterrupt:
         print("\nsandbox stopped")
     except simcord.SetupError as exc:
-        print(f"kdrama-bot: {exc} ({INSTALL_HINT})", file=sys.stderr)
+        if "could not bind port" in str(exc):  # SimCord's words for a failed listen
+            print(f"kdrama-bot: {_port_problem(args.port, exc)}", file=sys.stderr)
+        else:
+            print(f"kdrama-bot: {exc} ({INSTALL_HINT})", file=sys.stderr)
         return 2
-    except OSError as exc:  # the port is taken, most likely
-        print(f"kdrama-bot: the sandbox could not start its page: {exc}", file=sys.stderr)
-        return 1
+    except OSError as exc:
+        print(f"kdrama-bot: {_port_problem(args.port, exc)}", file=sys.stderr)
+        return 2
     else:
         print("sandbox stopped")
     return 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import simcord.http.router as sim_router
+import simcord.interactions as sim_interactions
 
 
 def forum_pin_routes(pinned: dict[int, bool]) -> list[Any]:
@@ -33,3 +34,22 @@ def forum_pin_routes(pinned: dict[int, bool]) -> list[Any]:
     patched = list(routes)
     patched[index] = (template, edit_channel)
     return patched
+
+
+def client_locales(locales: dict[int, str]) -> Any:
+    """SimCord's interaction payload builder, sending each listed user's client locale.
+
+    SimCord sends ``locale: en-US`` for everyone; a Korean Discord client sends ``ko``,
+    and the bot answers in the interaction's locale. Install the returned function over
+    ``simcord.interactions.base_payload``; ``locales`` maps user id → locale.
+    """
+    original = sim_interactions.base_payload
+
+    def base_payload(backend: Any, **kwargs: Any) -> Any:
+        record, payload = original(backend, **kwargs)
+        locale = locales.get(kwargs["user_id"])
+        if locale is not None:
+            payload["locale"] = locale
+        return record, payload
+
+    return base_payload

@@ -18,16 +18,19 @@ from typing import Any
 
 import simcord
 import simcord.http.router as sim_router
+import simcord.interactions as sim_interactions
 
 from bot.app import EXTENSIONS, KdramaBot
 from bot.clock import Clock
 from bot.domain.timeexpr import DEFAULT_ZONE, zone
 from bot.sandbox.echo import Echo
 from bot.sandbox.fanserver import FanServer, build_fan_server
-from bot.sandbox.simcord_gaps import forum_pin_routes
+from bot.sandbox.simcord_gaps import client_locales, forum_pin_routes
 from bot.sandbox.timecog import SandboxTime
 from bot.store import Database
 from bot.store.guilds import update_settings
+from bot.store.sandbox_clock import store_now, stored_now
+from bot.store.timers import next_pending_at
 
 KST = zone(DEFAULT_ZONE)
 # Three weeks before Soundtrack #1's premiere: the moment the bot is most worth watching.
@@ -36,6 +39,9 @@ DEFAULT_START = datetime(2022, 3, 1, 9, 0, tzinfo=KST)
 # through every timer on the way, so it gets far more room than a test does.
 SETTLE_SECONDS = 120.0
 BOT_NAME = "kdrama-bot"
+# SimCord's page renders every <t:…> stamp in one zone for all viewers: a viewer's "own
+# time". Not Korea's, so the bot's "Korea time and your own" shows two different clocks.
+PAGE_TIMEZONE = "Europe/London"
 
 
 class SandboxBusy(Exception):
@@ -49,6 +55,9 @@ class Sandbox(FanServer):
     env: simcord.Env = None  # type: ignore[assignment]
     bot: KdramaBot = None  # type: ignore[assignment]
     echo: Echo = None  # type: ignore[assignment]
+    # Two more viewers: a member whose Discord client is Korean, and one abroad.
+    korean_member: Any = None
+    abroad_member: Any = None
     database_path: Path = None  # type: ignore[assignment]
     preview: Any = None
     # Prompt lines queued from the page's /sandbox-time, run by the terminal's loop.
@@ -67,9 +76,11 @@ class Sandbox(FanServer):
         (the progress made so far stays).
         """
         async with self._lock:
+            target = self.now().timestamp() + seconds
             for _ in range(50):  # a page action takes milliseconds; wait a little for it
                 try:
                     await self.env.advance_time(seconds)
+                    await self._fire_due(target)
                 except simcord.SetupError as exc:
                     if "overlaps" not in str(exc):
                         raise
@@ -79,8 +90,30 @@ class Sandbox(FanServer):
                     await self._refresh_page()  # the progress made so far is real
                     raise
                 await self._refresh_page()
+                await store_now(self.bot.db, int(self.now().timestamp()))
                 return
             raise SandboxBusy("the page is busy; try again in a moment")
+
+    async def _fire_due(self, target: float) -> None:
+        """Run every timer due at or before ``target`` before the jump counts as done.
+
+        SimCord stops a jump at its target, but the scheduler's sleep toward a timer due
+        exactly then ends a float rounding later (and a timer fired on the way leaves
+        the clock a microsecond off whole seconds), so a timer due at the target itself
+        would wait for the next advance. Wake the loop at the target and let it settle;
+        a timer still not due by the bot's clock gets the last microseconds of the jump.
+        """
+        scheduler = self.bot.scheduler
+        if scheduler is None:
+            return
+        for _ in range(10):
+            due = await next_pending_at(self.bot.db)
+            if due is None or due > target:
+                return
+            if due > self.now().timestamp():
+                await self.env.advance_time(max(due - self.now().timestamp(), 1e-6))
+            scheduler.wake()
+            await self.env.settle()
 
     async def _refresh_page(self) -> None:
         # Once per advance, never periodically: a refresh makes the page's current view
@@ -101,9 +134,10 @@ class Sandbox(FanServer):
             await self.preview.close()
         preview = self.env.preview(
             channel or self.general,
-            viewers=list(viewers) or [self.member, self.moderator, self.admin],
+            viewers=list(viewers)
+            or [self.member, self.korean_member, self.abroad_member, self.moderator, self.admin],
             layout="channel",  # the layout with the slash-command composer
-            timezone=DEFAULT_ZONE,
+            timezone=PAGE_TIMEZONE,
             presentation_time=self.now(),
             port=port,
         )
@@ -128,8 +162,9 @@ async def sandbox_world(
 ) -> AsyncIterator[Sandbox]:
     """Start the real bot inside SimCord with the demo guild; stop it cleanly after.
 
-    ``database`` keeps the SQLite file (a fresh temporary one by default, deleted after).
-    ``write`` receives the terminal echo lines.
+    ``database`` keeps the SQLite file (a fresh temporary one by default, deleted after);
+    a kept file that already lived later than ``start`` resumes at its stored time, so
+    time only ever moves forward. ``write`` receives the terminal echo lines.
     """
     with contextlib.ExitStack() as stack:
         # SimCord cannot pin forum posts yet; the discussion index pins one.
@@ -137,9 +172,15 @@ async def sandbox_world(
         original_patch = routes["PATCH"]
         routes["PATCH"] = forum_pin_routes({})
         stack.callback(routes.__setitem__, "PATCH", original_patch)
+        # The Korean viewer's interactions carry a Korean client's locale.
+        locales: dict[int, str] = {}
+        original_payload = sim_interactions.base_payload
+        sim_interactions.base_payload = client_locales(locales)
+        stack.callback(setattr, sim_interactions, "base_payload", original_payload)
         if database is None:
             folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="kdrama-sandbox-"))
             database = Path(folder) / "sandbox.sqlite3"
+        start = max(start, await _stored_start(Path(database)) or start)
         bot = KdramaBot(database=Database(database), extensions=EXTENSIONS)
         # check_errors=False: bot errors are logged with their traceback as they happen
         # (the tree's one error path); nothing is re-raised at exit.
@@ -153,9 +194,20 @@ async def sandbox_world(
         try:
             await env.start()  # login → setup_hook: store, migrations, translator, cogs
             sandbox = await _build_guild(env, bot, Path(database), write)
+            locales[sandbox.korean_member.id] = "ko"
             yield sandbox
         finally:
             await _shutdown(env, bot, sandbox)
+
+
+async def _stored_start(database: Path) -> datetime | None:
+    """Where a kept sandbox database stopped, or None for a new one."""
+    if not await asyncio.to_thread(database.exists):
+        return None
+    async with Database(database) as db:
+        await db.migrate()
+        stored = await stored_now(db)
+    return None if stored is None else datetime.fromtimestamp(stored, UTC)
 
 
 async def _build_guild(
@@ -173,6 +225,8 @@ async def _build_guild(
         shown_channel_id=general.id,
     )
     env.backend.subscribers.append(echo)
+    korean = server.guild.add_member(env.create_user("jiwoo"))
+    abroad = server.guild.add_member(env.create_user("sam_london"))
     # SimCord names every bot "TestBot"; the page should say whose bot this is.
     assert bot.user is not None  # logged in by now
     await bot.user.edit(username=BOT_NAME)
@@ -194,7 +248,14 @@ async def _build_guild(
         timezone=DEFAULT_ZONE,
     )
     return Sandbox(
-        **vars(server), env=env, bot=bot, echo=echo, database_path=database_path, requests=requests
+        **vars(server),
+        env=env,
+        bot=bot,
+        echo=echo,
+        korean_member=korean,
+        abroad_member=abroad,
+        database_path=database_path,
+        requests=requests,
     )
 
 
@@ -207,6 +268,9 @@ async def _shutdown(env: simcord.Env, bot: KdramaBot, sandbox: Sandbox | None) -
     """Close the page, detach the bot from SimCord, then close the bot and its store."""
     if sandbox is not None and sandbox.preview is not None:
         await sandbox.preview.close()
+    if sandbox is not None:
+        with contextlib.suppress(RuntimeError):  # the store never opened
+            await store_now(bot.db, int(sandbox.now().timestamp()))
     with contextlib.suppress(simcord.SetupError):
         await env.shutdown()
     # SimCord's detach marks the client closed without running its close(); ours

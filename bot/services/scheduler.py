@@ -275,6 +275,10 @@ class Scheduler:
     def _now(self) -> float:
         return self.clock.now().timestamp()
 
+    def wake(self) -> None:
+        """Look at the store again now: the clock jumped (the sandbox) or rows changed."""
+        self._wake()
+
     def _wake(self) -> None:
         self._wake_pending = True
         if self._sleeper is not None and not self._sleeper.done():

@@ -134,8 +134,53 @@ async def reply_error(interaction: Interaction, error: BaseException) -> None:
         log.warning("could not deliver an error message for interaction %s", interaction.id)
 
 
+def is_refusal(error: BaseException) -> bool:
+    """Whether ``error`` is an expected refusal (bad input, a check) rather than a bug."""
+    original = getattr(error, "original", None) or error
+    return isinstance(
+        original, UserFacingError | app_commands.CheckFailure | app_commands.CommandOnCooldown
+    )
+
+
 class BotTree(app_commands.CommandTree["KdramaBot"]):
     """Seeds a guild's catalog before its first command; routes every error one way."""
+
+    async def _call(self, interaction: Interaction) -> None:
+        """discord.py's dispatch for slash commands, with refusals answered as answers.
+
+        discord.py hands every exception a command raises to :meth:`on_error`, and tools
+        that watch a bot (SimCord's preview page, error trackers hooked there) count
+        each one as a failed interaction: "Action outcome uncertain", a red badge. A
+        refusal such as ``when:yesterday`` is the command doing its job, so it is
+        answered here and never reaches ``on_error``; bugs still do. Autocomplete,
+        context menus and everything else keep discord.py's own path.
+        """
+        data: dict[str, Any] = interaction.data or {}  # type: ignore[assignment]
+        if (
+            interaction.type is not discord.InteractionType.application_command
+            or data.get("type", 1) != 1
+        ):
+            await super()._call(interaction)
+            return
+        if not await self.interaction_check(interaction):
+            interaction.command_failed = True
+            return
+        command, options = self._get_app_command_options(data)  # type: ignore[arg-type]
+        interaction._cs_command = command
+        namespace = app_commands.Namespace(interaction, data.get("resolved", {}), options)
+        interaction._cs_namespace = namespace
+        try:
+            await command._invoke_with_namespace(interaction, namespace)
+        except app_commands.AppCommandError as error:
+            interaction.command_failed = True
+            if is_refusal(error):
+                await reply_error(interaction, error)
+                return
+            await command._invoke_error_handlers(interaction, error)
+            await self.on_error(interaction, error)
+        else:
+            if not interaction.command_failed:
+                self.client.dispatch("app_command_completion", interaction, command)
 
     async def interaction_check(self, interaction: Interaction, /) -> bool:
         """Make sure the guild's catalog exists before any command or autocomplete reads it."""
