@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -112,6 +112,9 @@ class World(FanServer):
     """The demo fan server (see bot.sandbox.fanserver) with the SimCord env around it."""
 
     env: object = None
+    # Refusals the bot answered (UserFacingError, NotAdmin, …): the tree answers them
+    # itself, so they never reach SimCord's env.errors; it dispatches them instead.
+    refusals: list = field(default_factory=list)
 
 
 @pytest.fixture
@@ -119,7 +122,13 @@ async def world(simcord_env) -> World:
     """The fan server with commands synced; no bot settings (each test sets its own)."""
     server = build_fan_server(simcord_env)
     await simcord_env.bot.tree.sync()
-    return World(**vars(server), env=simcord_env)
+    world = World(**vars(server), env=simcord_env)
+
+    async def on_app_command_refusal(_interaction, error) -> None:
+        world.refusals.append(error)
+
+    simcord_env.bot.add_listener(on_app_command_refusal)
+    return world
 
 
 @pytest.fixture

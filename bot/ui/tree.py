@@ -175,6 +175,9 @@ class BotTree(app_commands.CommandTree["KdramaBot"]):
             interaction.command_failed = True
             if is_refusal(error):
                 await reply_error(interaction, error)
+                # Listeners (metrics, tests) still hear of it, as a refusal, not an error.
+                original = getattr(error, "original", None) or error
+                self.client.dispatch("app_command_refusal", interaction, original)
                 return
             await command._invoke_error_handlers(interaction, error)
             await self.on_error(interaction, error)

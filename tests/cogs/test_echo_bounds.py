@@ -20,7 +20,8 @@ HOSTILE = "@everyone <@&1> <t:0:R> `code` ||secret|| [click](https://evil.exampl
 def clean_refusals(world, since: int = 0) -> list[str]:
     """The keys of the refusals the bot answered; fails on any error that is a bug."""
     keys = []
-    for error in world.env.errors[since:]:
+    assert not world.env.errors  # a refusal is an answer; only bugs are counted as failures
+    for error in world.refusals[since:]:
         original = getattr(error, "original", error)
         assert isinstance(original, UserFacingError | InputError | NotAdmin), repr(original)
         keys.append(getattr(original, "key", type(original).__name__))
