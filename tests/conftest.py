@@ -128,6 +128,7 @@ async def world(simcord_env) -> World:
         world.refusals.append(error)
 
     simcord_env.bot.add_listener(on_app_command_refusal)
+    simcord_env.refusals = world.refusals  # for helpers that are handed the env
     return world
 
 

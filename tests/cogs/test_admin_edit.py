@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from bot.domain.errors import InputError
 from bot.ui.errors import NotAdmin, UserFacingError
-from tests.support.discord import open_to_everyone
+from tests.support.discord import answered_refusals, open_to_everyone
 
 
 def refusals(world) -> list[type]:
     """Acknowledge the errors the bot answered as clean refusals; fail on any bug."""
     kinds = []
-    for error in world.env.errors:
-        original = getattr(error, "original", error)
+    for original in answered_refusals(world.env):
         assert isinstance(original, (UserFacingError, InputError, NotAdmin)), repr(original)
         # A value the domain refuses (InputError) reaches the tree as it is, answered
         # through the same path as a cog's own UserFacingError: both are clean refusals.

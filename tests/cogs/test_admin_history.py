@@ -7,6 +7,7 @@ import json
 import discord
 
 from bot.ui.errors import UserFacingError
+from tests.support.discord import answered_refusals
 
 SHOW = "SELECT title, platform FROM shows WHERE guild_id = ? AND slug = 'soundtrack-1'"
 
@@ -14,8 +15,7 @@ SHOW = "SELECT title, platform FROM shows WHERE guild_id = ? AND slug = 'soundtr
 def refusals(world) -> list[type]:
     """Acknowledge the errors the bot answered as clean refusals; fail on any bug."""
     kinds = []
-    for error in world.env.errors:
-        original = getattr(error, "original", error)
+    for original in answered_refusals(world.env):
         assert isinstance(original, UserFacingError), repr(original)
         kinds.append(type(original))
     return kinds

@@ -11,7 +11,7 @@ from bot.domain.release import Precision, Release
 from bot.services.announcer import replan_show
 from bot.store.announce import set_premiere
 from bot.store.guilds import update_settings
-from tests.support.discord import open_to_everyone
+from tests.support.discord import answered_refusals, open_to_everyone
 from tests.support.paths import KST
 
 SLUG = "soundtrack-1"
@@ -242,7 +242,7 @@ async def test_member_cannot_plan_announcements_even_when_discord_shows_the_comm
     result = await world.member.slash(world.general, "announce plan", show=SLUG)
     assert result.ephemeral
     assert "Only moderators" in result.response.content
-    assert [type(e).__name__ for e in world.env.errors] == ["NotModerator"]
+    assert [type(e).__name__ for e in answered_refusals(world.env)] == ["NotModerator"]
     assert await world.env.bot.scheduler.list(guild_id=world.guild.id) == []
 
 
@@ -253,7 +253,7 @@ async def test_add_refuses_a_past_time_and_saves_nothing(fan_server):
     )
     assert result.ephemeral
     assert "already past" in result.response.content
-    assert len(world.env.errors) == 1  # the refusal, acknowledged: not a bug
+    assert len(answered_refusals(world.env)) == 1  # the refusal, acknowledged: not a bug
     assert await world.env.bot.scheduler.list(guild_id=world.guild.id) == []
 
 

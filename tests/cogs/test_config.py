@@ -6,12 +6,12 @@ import discord
 
 from bot.store.guilds import get_settings
 from bot.ui.errors import NotAdmin, UserFacingError
-from tests.support.discord import open_to_everyone
+from tests.support.discord import answered_refusals, open_to_everyone
 
 
 def refusals(world) -> list[type]:
     """Acknowledge the errors the bot answered as clean refusals; fail on any bug."""
-    return [type(getattr(e, "original", e)) for e in world.env.errors]
+    return [type(e) for e in answered_refusals(world.env)]
 
 
 async def test_admin_sets_channels_roles_zone_and_knobs(world):

@@ -15,6 +15,7 @@ from tests.cogs.discussion_harness import (
     pin_forum_posts,
     use_channel,
 )
+from tests.support.discord import answered_refusals
 
 pytestmark = pytest.mark.parametrize("kind", ["forum", "text"])
 
@@ -219,7 +220,7 @@ async def test_a_member_is_refused_the_moderator_commands(world, kind):
         assert "Only moderators" in result.response.content
     assert discussion_threads(channel) == []
     # The refusals went through the one error path (SimCord records each one).
-    assert {type(e) for e in world.env.errors} == {NotModerator}
+    assert {type(e) for e in answered_refusals(world.env)} == {NotModerator}
 
 
 async def test_bad_input_gets_a_clear_message_and_creates_nothing(world, kind):
@@ -235,7 +236,7 @@ async def test_bad_input_gets_a_clear_message_and_creates_nothing(world, kind):
     result = await mod.slash(world.general, "discussion open", show=SHOW, episode=1)
     assert "No discussion channel is set" in said(result)
     assert discussion_threads(channel) == []
-    assert all(isinstance(e.__cause__ or e, UserFacingError) for e in world.env.errors)
+    assert all(isinstance(e.__cause__ or e, UserFacingError) for e in answered_refusals(world.env))
 
 
 async def test_a_member_asking_early_learns_when_the_discussion_opens(world, kind):
@@ -253,7 +254,7 @@ async def test_a_member_asking_early_learns_when_the_discussion_opens(world, kin
     links = await discussion_links(world.env.bot.db, world.guild.id, SHOW)
     assert result.response.content == f"Soundtrack #1, episode 1: {links[1]}"
     # The "none yet" answer went through the one error path, as a user-facing message.
-    assert all(isinstance(e.__cause__ or e, UserFacingError) for e in world.env.errors)
+    assert all(isinstance(e.__cause__ or e, UserFacingError) for e in answered_refusals(world.env))
 
 
 async def test_a_deleted_channel_fails_the_timer_with_the_reason_and_is_fixable(world, kind):

@@ -10,6 +10,7 @@ import discord
 
 import bot.cogs.admin._history as history_cog
 from bot.ui.errors import UserFacingError
+from tests.support.discord import answered_refusals
 
 
 def said(result) -> str:
@@ -21,8 +22,7 @@ def said(result) -> str:
 
 def refusals(world) -> list[str]:
     keys = []
-    for error in world.env.errors:
-        original = getattr(error, "original", error)
+    for original in answered_refusals(world.env):
         assert isinstance(original, UserFacingError), repr(original)
         keys.append(original.key)
     return keys

@@ -20,12 +20,19 @@ async def open_to_everyone(world, *names: str) -> None:
             )
 
 
+def answered_refusals(env) -> list[BaseException]:
+    """Every refusal the bot answered, each unwrapped: what buttons and modals refused
+    (still in SimCord's ``env.errors``), then the slash-command refusals the tree
+    answered itself and dispatched as ``app_command_refusal`` (see tests/conftest.py)."""
+    dispatched = list(getattr(env, "refusals", []))
+    return [getattr(e, "original", e) for e in env.errors] + dispatched
+
+
 def user_errors(env) -> list[str]:
     """The keys of the refusals the bot answered (UserFacingError or the domain's
     InputError), acknowledging them; fails on anything else."""
     keys = []
-    for error in env.errors:
-        original = getattr(error, "original", error)
+    for original in answered_refusals(env):
         assert isinstance(original, UserFacingError | InputError), repr(original)
         keys.append(original.key)
     return keys
