@@ -166,9 +166,11 @@ class BotTree(app_commands.CommandTree["KdramaBot"]):
             interaction.command_failed = True
             return
         command, options = self._get_app_command_options(data)  # type: ignore[arg-type]
-        interaction._cs_command = command
+        # As discord.py's own _call does: pre-fill the cached properties (slots that the
+        # stubs do not declare), so interaction.command and .namespace need no recompute.
+        interaction._cs_command = command  # type: ignore[attr-defined]
         namespace = app_commands.Namespace(interaction, data.get("resolved", {}), options)
-        interaction._cs_namespace = namespace
+        interaction._cs_namespace = namespace  # type: ignore[attr-defined]
         try:
             await command._invoke_with_namespace(interaction, namespace)
         except app_commands.AppCommandError as error:
