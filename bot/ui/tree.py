@@ -104,11 +104,17 @@ def user_message(interaction: Interaction, error: BaseException) -> str | None:
     return None
 
 
-async def reply_error(interaction: Interaction, error: BaseException) -> None:
-    """Tell the user what went wrong (ephemeral), logging anything that is a bug."""
+def unwrap(error: BaseException) -> BaseException:
+    """The error a command, check or transformer actually raised."""
     original = getattr(error, "original", None) or error
     if isinstance(original, app_commands.TransformerError) and original.__cause__ is not None:
         original = original.__cause__  # a transformer's own refusal (an InputError)
+    return original
+
+
+async def reply_error(interaction: Interaction, error: BaseException) -> None:
+    """Tell the user what went wrong (ephemeral), logging anything that is a bug."""
+    original = unwrap(error)
     if isinstance(original, discord.HTTPException) and original.code == ALREADY_ACKNOWLEDGED:
         log.info("interaction %s was already answered (a retried callback)", interaction.id)
         return
@@ -136,9 +142,9 @@ async def reply_error(interaction: Interaction, error: BaseException) -> None:
 
 def is_refusal(error: BaseException) -> bool:
     """Whether ``error`` is an expected refusal (bad input, a check) rather than a bug."""
-    original = getattr(error, "original", None) or error
     return isinstance(
-        original, UserFacingError | app_commands.CheckFailure | app_commands.CommandOnCooldown
+        unwrap(error),
+        UserFacingError | InputError | app_commands.CheckFailure | app_commands.CommandOnCooldown,
     )
 
 
@@ -178,8 +184,7 @@ class BotTree(app_commands.CommandTree["KdramaBot"]):
             if is_refusal(error):
                 await reply_error(interaction, error)
                 # Listeners (metrics, tests) still hear of it, as a refusal, not an error.
-                original = getattr(error, "original", None) or error
-                self.client.dispatch("app_command_refusal", interaction, original)
+                self.client.dispatch("app_command_refusal", interaction, unwrap(error))
                 return
             await command._invoke_error_handlers(interaction, error)
             await self.on_error(interaction, error)

@@ -8,6 +8,7 @@ import pytest
 
 from bot.domain.timeexpr import TimeExprError
 from bot.store.guilds import update_settings
+from tests.support.discord import answered_refusals
 
 
 async def _premiere(bot, guild_id: int) -> tuple[int, str, str]:
@@ -49,7 +50,7 @@ async def test_a_precision_that_disagrees_with_the_date_is_refused_and_nothing_c
     assert result.ephemeral
     assert "a date to the month, not to the day" in result.response.content
     assert await _premiere(world.env.bot, world.guild.id) == before
-    assert [type(getattr(e, "original", e)) for e in world.env.errors] == [TimeExprError]
+    assert [type(e) for e in answered_refusals(world.env)] == [TimeExprError]
 
 
 async def test_releases_without_a_zone_are_read_in_the_servers_zone(world):

@@ -17,6 +17,7 @@ from bot.store.catalog_io import import_show
 from bot.store.guilds import update_settings
 from bot.ui.errors import UserFacingError
 from bot.ui.options import ShowTransformer
+from tests.support.discord import answered_refusals
 
 NOT_FOUND = "couldn't find a show called"
 
@@ -97,7 +98,7 @@ async def test_typing_the_title_works_in_every_command_with_a_show_option(world)
         assert NOT_FOUND not in said, (command.qualified_name, said)
         ran.append(command.qualified_name)
     # Whatever else each refused ("x" is rarely a good value), it was never the show.
-    errors = [getattr(e, "original", e) for e in world.env.errors]
+    errors = answered_refusals(world.env)
     assert all(
         not isinstance(e, UserFacingError) or e.key != "members.not_found.show" for e in errors
     )
@@ -146,7 +147,7 @@ async def test_an_empty_show_option_is_the_only_show_and_a_bad_one_says_did_you_
     assert result.ephemeral
     assert result.response.content.startswith(f"I {NOT_FOUND} “Soundtrak #1”.")
     assert "Did you mean: Soundtrack #1?" in result.response.content
-    assert [e.key for e in world.env.errors] == ["members.not_found.show"]
+    assert [e.key for e in answered_refusals(world.env)] == ["members.not_found.show"]
 
 
 async def test_no_show_chosen_is_one_message_in_every_command(world):
@@ -161,4 +162,4 @@ async def test_no_show_chosen_is_one_message_in_every_command(world):
         result = await actor.slash(world.general, name)
         assert result.ephemeral, name
         assert result.response.content.startswith("Which show?"), (name, result.response.content)
-    assert {e.key for e in world.env.errors} == {"show.none_chosen"}
+    assert {e.key for e in answered_refusals(world.env)} == {"show.none_chosen"}
