@@ -54,6 +54,10 @@ class KdramaBot(commands.Bot):
         dev_guild_id: int | None = None,
         data_dir: Path | None = None,
     ) -> None:
+        # The bot never joins voice: discord.py's "PyNaCl / davey is not installed, voice
+        # will NOT be supported" warnings would only alarm whoever reads the log.
+        discord.VoiceClient.warn_nacl = False
+        discord.VoiceClient.warn_dave = False
         super().__init__(
             command_prefix=commands.when_mentioned,  # no prefix commands; slash only
             intents=intents(),

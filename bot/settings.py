@@ -84,15 +84,26 @@ def load_settings(
     token = _optional(env, "DISCORD_TOKEN") or ""
     if require_token:
         if not token:
+            where = (
+                "paste your bot's token after DISCORD_TOKEN= in .env"
+                if Path(".env").is_file()
+                else "copy .env.example to .env and paste your bot's token"
+            )
             raise SettingsError(
-                "DISCORD_TOKEN is not set: copy .env.example to .env and paste your bot's token "
+                f"DISCORD_TOKEN is not set: {where} "
                 "(Developer Portal → your application → Bot → Reset Token)"
             )
         if token.lower().startswith("bot "):
             raise SettingsError("DISCORD_TOKEN must be the bare token, without the 'Bot ' prefix")
         if not _TOKEN_SHAPE.match(token):
+            parts = token.split(".")
+            why = (
+                f"a bot token has three dot-separated parts, this has {len(parts)}"
+                if len(parts) != 3
+                else "its parts are too short or hold characters a token never has"
+            )
             raise SettingsError(
-                "DISCORD_TOKEN does not look like a bot token (three dot-separated parts); "
+                f"DISCORD_TOKEN does not look like a bot token ({why}); "
                 "copy it again from the Developer Portal → Bot → Reset Token"
             )
     level = (_optional(env, "LOG_LEVEL") or "INFO").upper()
@@ -128,6 +139,8 @@ class _RedactToken(logging.Filter):
 def setup_logging(settings: Settings, *, stream: TextIO | None = None) -> None:
     """One logging setup: a stream (stdout by default) plus an optional rotating file.
 
+    Raises :class:`SettingsError` (one line naming LOG_FILE) when the file cannot be opened.
+
     The token is redacted from every record. CLI commands whose stdout is data (an
     export) pass ``sys.stderr``.
     """
@@ -136,11 +149,21 @@ def setup_logging(settings: Settings, *, stream: TextIO | None = None) -> None:
     fmt = logging.Formatter("%(asctime)s %(levelname)-8s %(name)s: %(message)s")
     handlers: list[logging.Handler] = [logging.StreamHandler(stream or sys.stdout)]
     if settings.log_file:
-        handlers.append(
-            RotatingFileHandler(
-                settings.log_file, maxBytes=5_000_000, backupCount=3, encoding="utf-8"
+        folder = Path(settings.log_file).parent
+        if not folder.is_dir():
+            raise SettingsError(
+                f"LOG_FILE {settings.log_file}: no folder {folder}; create it first"
             )
-        )
+        try:
+            handlers.append(
+                RotatingFileHandler(
+                    settings.log_file, maxBytes=5_000_000, backupCount=3, encoding="utf-8"
+                )
+            )
+        except OSError as exc:
+            raise SettingsError(
+                f"LOG_FILE {settings.log_file} cannot be opened: {exc.strerror}"
+            ) from exc
     root = logging.getLogger()
     root.setLevel(settings.log_level)
     # Calling this again (tests, the sandbox) replaces our handlers instead of stacking them.

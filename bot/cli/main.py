@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
+import sqlite3
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -38,9 +40,15 @@ def _build_parser() -> argparse.ArgumentParser:
     db_sub.add_parser("migrate", help="apply pending schema migrations")
     backup = db_sub.add_parser("backup", help="copy the database safely, even while the bot runs")
     backup.add_argument("path", help="where to write the copy")
+    restore = db_sub.add_parser(
+        "restore", help="replace the database with a backup (the bot must be stopped)"
+    )
+    restore.add_argument("path", help="the backup to restore")
     invite = sub.add_parser("invite", help="print the URL that adds the bot to a server")
     invite.add_argument(
-        "--application-id", type=int, help="skip logging in; use this application ID"
+        "--application-id",
+        type=int,
+        help="use this application ID instead of the one in DISCORD_TOKEN (no token needed)",
     )
     from bot.cli import data as cli_data
 
@@ -79,11 +87,84 @@ def _make_bot(settings: Settings) -> KdramaBot:
     return KdramaBot(database=database, dev_guild_id=settings.dev_guild_id)
 
 
+# Waits between login attempts while Discord cannot be reached: doubled each time, capped.
+RETRY_FIRST = 2.0
+RETRY_CAP = 60.0
+
+
+async def _login_until_reachable(bot: KdramaBot, token: str, stopping: asyncio.Event) -> bool:
+    """Log in, retrying with backoff while the network or Discord is down.
+
+    A service started before the network is up (or during a Discord outage) should wait,
+    not exit: each failed attempt logs one line with the reason and the next wait.
+    A rejected token is not retried. Returns False if asked to stop while waiting.
+    """
+    import discord
+    from discord.utils import MISSING
+
+    delay, attempt = RETRY_FIRST, 1
+    while True:
+        try:
+            await bot.login(token)
+            return True
+        except (OSError, TimeoutError, discord.DiscordServerError) as exc:
+            reason = str(exc) or type(exc).__name__
+        log.warning(
+            "could not reach Discord (attempt %d: %s); retrying in %.0f s", attempt, reason, delay
+        )
+        # The failed login opened an HTTP session; a new one (and connector) comes next time.
+        await bot.http.close()
+        bot.http.connector = MISSING
+        try:
+            await asyncio.wait_for(stopping.wait(), timeout=delay)
+            return False
+        except TimeoutError:
+            pass
+        delay, attempt = min(RETRY_CAP, delay * 2), attempt + 1
+
+
 async def _run(settings: Settings) -> int:
+    """Run until Discord closes us or SIGTERM / SIGINT (Ctrl-C) asks us to stop.
+
+    A stop signal stops taking work and closes the bot the one way (close(): the
+    scheduler and background work stop, then the store closes), and exits 0: a timer
+    interrupted mid-send stays ``running`` and is re-run, once, at the next start.
+    """
+    import signal
+
     _apply_endpoints(settings)
     bot = _make_bot(settings)
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+
+    def stop(name: str) -> None:
+        if not stopping.is_set():
+            log.info("%s received: stopping", name)
+        stopping.set()
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # Windows: Ctrl-C only
+            loop.add_signal_handler(sig, stop, sig.name)
+    from bot.store.backup import run_lock
+
+    with run_lock(settings.database_path):  # `db restore` refuses while this is held
+        return await _serve(bot, settings, stopping)
+
+
+async def _serve(bot: KdramaBot, settings: Settings, stopping: asyncio.Event) -> int:
     async with bot:
-        await bot.start(settings.token)
+        if not await _login_until_reachable(bot, settings.token, stopping):
+            log.info("stopped before connecting")
+            return 0
+        running = asyncio.create_task(bot.connect(), name="gateway")
+        asked = asyncio.create_task(stopping.wait(), name="stop-signal")
+        await asyncio.wait({running, asked}, return_when=asyncio.FIRST_COMPLETED)
+        if asked.done():
+            await bot.close()
+        asked.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await running  # re-raises what ended the gateway, if it was not our stop
+    log.info("stopped")
     return 0
 
 
@@ -105,6 +186,24 @@ async def _sync(settings: Settings, guild_id: int | None) -> int:
     return 0
 
 
+async def _restore(settings: Settings, path: str) -> int:
+    from bot.store import bundled_migrations
+    from bot.store.backup import BotRunning, RestoreError, restore
+
+    try:
+        version = await restore(
+            path, settings.database_path, latest=bundled_migrations()[-1].version
+        )
+    except (BotRunning, RestoreError, OSError, sqlite3.Error) as exc:
+        print(f"kdrama-bot: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"restored {settings.database_path} from {path} (schema version {version}; "
+        "the next start or `kdrama-bot db migrate` brings it up to date)"
+    )
+    return 0
+
+
 async def _db(settings: Settings, args: argparse.Namespace) -> int:
     from bot.store import Database
     from bot.store.backup import backup
@@ -115,27 +214,46 @@ async def _db(settings: Settings, args: argparse.Namespace) -> int:
             version = await db.user_version()
         print(f"applied {applied or 'nothing'}; schema version {version}")
         return 0
+    if args.db_command == "restore":
+        return await _restore(settings, args.path)
     try:
         await backup(settings.database_path, args.path)
-    except (FileNotFoundError, FileExistsError) as exc:
+    except (OSError, sqlite3.Error) as exc:  # BackupError and FileExistsError name the path
         print(f"kdrama-bot: {exc}", file=sys.stderr)
         return 1
     print(f"backed up {settings.database_path} to {args.path}")
     return 0
 
 
+def application_id_from_token(token: str) -> int | None:
+    """The bot's id, read from its token: the first part is that id, base64-encoded.
+
+    A bot's user id is its application's id, so ``invite`` needs no call to Discord.
+    None when the first part does not decode to an id.
+    """
+    import base64
+    import binascii
+
+    first = token.split(".", 1)[0]
+    try:
+        text = base64.urlsafe_b64decode(first + "=" * (-len(first) % 4)).decode("ascii")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
+    return int(text) if text.isdigit() and 15 <= len(text) <= 21 else None
+
+
 async def _invite(settings: Settings, application_id: int | None) -> int:
     from bot.ui.permissions import REQUIRED, invite_url, required_permissions
 
     if application_id is None:
-        _apply_endpoints(settings)
-        import discord
-
-        client = discord.Client(intents=discord.Intents.none())
-        async with client:
-            await client.login(settings.token)
-            info = await client.application_info()
-            application_id = info.id
+        application_id = application_id_from_token(settings.token)
+        if application_id is None:
+            print(
+                "kdrama-bot: DISCORD_TOKEN's first part is not a bot id; copy the token "
+                "again, or pass --application-id (Developer Portal → General Information)",
+                file=sys.stderr,
+            )
+            return 2
     print(invite_url(application_id))
     print(f"permissions integer: {required_permissions().value}")
     for name, why in REQUIRED:
@@ -155,7 +273,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"kdrama-bot: {exc}", file=sys.stderr)
         return 2
     # Only the bot itself logs to stdout; the maintenance commands keep stdout for output.
-    setup_logging(settings, stream=sys.stdout if args.command == "run" else sys.stderr)
+    try:
+        setup_logging(settings, stream=sys.stdout if args.command == "run" else sys.stderr)
+    except SettingsError as exc:
+        print(f"kdrama-bot: {exc}", file=sys.stderr)
+        return 2
     if args.command == "sandbox":
         from bot import sandbox
 

@@ -63,6 +63,15 @@ def t(key: str, locale: str | discord.Interaction | None = "en", /, **fields: An
     return text.format(**fields) if fields else text
 
 
+def counted(key: str, count: int) -> str:
+    """``key``, or its ``.one`` form when ``count`` is 1 ("1 change", not "1 changes").
+
+    Every catalog has the ``.one`` form wherever the English one exists (a language
+    without plurals repeats its text there), so a Korean reader never falls back to English.
+    """
+    return f"{key}.one" if count == 1 and f"{key}.one" in _catalog("en")[0] else key
+
+
 def command_translation(text: str, locale: str) -> str | None:
     """The translation of a command name or description, if the catalog has one."""
     if locale not in LOCALES or locale == "en":

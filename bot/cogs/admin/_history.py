@@ -23,7 +23,7 @@ from bot.cogs.admin._base import (
 from bot.domain.echo import Markup, echo
 from bot.domain.showfile import MAX_PROBLEMS, ShowFileError, parse_show_file
 from bot.domain.toml_writer import dumps
-from bot.i18n import t
+from bot.i18n import counted, t
 from bot.store import history
 from bot.store.catalog_edit import import_with_history
 from bot.store.catalog_io import ShowNotFound, export_show
@@ -70,7 +70,13 @@ async def history_page(
         title=t("admin.history.title", interaction), description="\n".join(lines)[:4096]
     )
     embed.set_footer(
-        text=t("admin.history.footer", interaction, page=page_no + 1, pages=pages, total=total)
+        text=t(
+            counted("admin.history.footer", total),
+            interaction,
+            page=page_no + 1,
+            pages=pages,
+            total=total,
+        )
     )
     return embed, pages
 
@@ -199,7 +205,9 @@ class AdminRoot(
         lines = report.lines()
         shown = "\n".join(f"- {echo(line, 150)}" for line in lines[:20])
         more = t("admin.import.more", interaction, count=len(lines) - 20) if len(lines) > 20 else ""
-        key = "admin.import.dry_run" if dry_run else "admin.import.done"
+        key = counted(
+            "admin.import.dry_run" if dry_run else "admin.import.done", len(report.changes)
+        )
         await done(
             interaction,
             key,

@@ -215,7 +215,10 @@ class AliasGroup(AdminGroup, name="alias", description="Other spellings of names
                 )
             values = {"entity_kind": target_kind, "entity_id": owner, "name": name}
             await ed.create("alias", values, source=source)
-        await done(interaction, "admin.created", what="alias", name=name)
+            row = await ed.row(target_kind, owner)
+        # Say whose spelling it is: "Eunsu Lee" alone does not tell which character got it.
+        whose = row.get("title") or row.get("name") or ""
+        await done(interaction, "admin.alias.added", name=name, owner=whose)
 
     @app_commands.command(name="remove", description="Remove a spelling")
     @app_commands.describe(alias="The spelling to remove")
