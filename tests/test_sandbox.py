@@ -173,15 +173,23 @@ async def test_the_first_episode_discussion_opens_when_the_premiere_passes(sandb
     assert not any("Could not open" in line for line in sandbox.echo.lines)
 
 
-async def test_a_release_announcement_is_echoed_when_time_passes_an_episodes_release(sandbox):
+async def test_four_weeks_of_the_sandbox_announce_each_episode_once_linked_with_its_poll(sandbox):
     shown = await sandbox.moderator.slash(sandbox.general, "announce plan", show="soundtrack-1")
     await sandbox.moderator.click(shown.response, label="Confirm")
-    await execute(sandbox, "advance-to 2022-03-23 00:05 KST")
-    echoed = [line for line in sandbox.echo.lines if "Episode 1 is out on Disney+" in line]
-    assert len(echoed) == 1
-    assert "posted in #announcements" in echoed[0]
-    thread = next(t for t in sandbox.discussion.threads if "Episode 1 discussion" in t.name)
-    assert str(thread.id) in sandbox.announcements.last_message.content
+    await execute(sandbox, "advance-to 2022-04-13 00:05 KST")
+    for number in range(1, 5):
+        echoed = [line for line in sandbox.echo.lines if f"Episode {number} is out on" in line]
+        assert len(echoed) == 1, number
+        assert "posted in #announcements" in echoed[0]
+    posts = [m for m in sandbox.announcements.history() if "is out on Disney+" in m.content]
+    assert len(posts) == 4
+    threads = {t.name: t for t in sandbox.discussion.threads}
+    for number, post in enumerate(posts, start=1):
+        name = f"[Spoilers] Soundtrack #1 — Episode {number} discussion"
+        thread = threads[name + (" — Finale" if number == 4 else "")]
+        assert str(thread.id) in post.content
+        polls = [m.poll for m in thread.history() if m.poll is not None]
+        assert [p.question for p in polls] == [f"How was episode {number}?"]
 
 
 # --- the prompt, against a live sandbox ------------------------------------------------
