@@ -49,8 +49,10 @@ class Discussions(commands.Cog):
         self.bot.spawn(self._start_up(), name="discussions.start_up")
 
     async def _start_up(self) -> None:
-        await service.plan_all(self.bot)
+        # Planning checks the bot's permissions in each channel ahead: that needs the
+        # guilds cached (before READY a fetched channel has no member for the bot).
         await self.bot.wait_until_ready()
+        await service.plan_all(self.bot)
         await service.reopen_after_downtime(self.bot)
 
     @commands.Cog.listener()
@@ -78,6 +80,9 @@ class Discussions(commands.Cog):
         from bot.services.scheduler import PermanentError
 
         slug, number = timer.payload["show"], int(timer.payload["episode"])
+        # The scheduler starts before READY, and a timer overdue at start-up must not meet
+        # a cold cache (a fetched channel then has no guild member for the bot).
+        await self.bot.wait_until_ready()
         try:
             opened = await service.open_episodes(self.bot, timer.guild_id, slug, [number])
         except service.DiscussionError as exc:

@@ -17,8 +17,16 @@ from bot.store.db import Database
 from bot.store.guilds import update_settings
 from tests.wire.standin import StandIn
 from tests.wire.standin.botproc import BotProcess
-from tests.wire.standin.crash import by_nonce, crash_cycles, store_problems, timer_outcome
+from tests.wire.standin.crash import (
+    Deliveries,
+    by_nonce,
+    by_request_nonce,
+    crash_cycles,
+    store_problems,
+    timer_outcome,
+)
 from tests.wire.standin.rest import install_commands
+from tests.wire.standin.server import Recorded
 from tests.wire.standin.world import FORUM, fan_server
 
 GUILDS = 12
@@ -87,6 +95,29 @@ def per_timer(standin: StandIn):
     return key
 
 
+def per_attempt(record: Recorded) -> str | None:
+    """A request's timer: an announcement's nonce, or the episode a forum post opens."""
+    body = record.body if isinstance(record.body, dict) else {}
+    if record.method == "POST" and record.path.endswith("/threads"):
+        found = EPISODE.search(str(body.get("name", "")))
+        return f"post:{found.group(1)}" if found else None
+    return by_request_nonce(record)
+
+
+def discussion_threads(database: Path) -> dict[int, int]:
+    """The thread the bot's store records for each episode's discussion."""
+    with sqlite3.connect(database, timeout=5) as conn:
+        return dict(conn.execute("SELECT episode, thread_id FROM discussions").fetchall())
+
+
+def timer_rows(database: Path) -> list[tuple]:
+    """Every timer as the store has it (for a failure message)."""
+    with sqlite3.connect(database, timeout=5) as conn:
+        return conn.execute(
+            "SELECT key, status, attempts, due, last_error, result FROM timers ORDER BY due"
+        ).fetchall()
+
+
 def timer_statuses(database: Path) -> dict[str, int]:
     """How many timers the bot's store holds in each status."""
     with sqlite3.connect(database, timeout=5) as conn:
@@ -100,11 +131,13 @@ async def _run(
     # happening across the kills instead of only in the first cycle.
     async with StandIn(fan_server(guild_count=GUILDS)) as standin:
         install_commands(standin, "global", command_bodies)
-        # Sends and posts take a while to reach "Discord", so kills land in the middle of
-        # them: Discord then keeps what the dead process sent, and the re-run must not
-        # repeat it (the nonce for messages, adopting the post for forum openings).
-        standin.slow(0.3, "POST", "/channels/*/messages")
-        standin.slow(0.3, "POST", "/channels/*/threads")
+        # Sends and posts take a while to reach "Discord" and to come back, so kills land
+        # in the middle of them. Killed on the way there, the request is lost with the
+        # process (as on a real network) and only a re-run after the restart delivers it;
+        # killed on the way back, Discord kept it, and the re-run must not repeat it (the
+        # nonce for messages, adopting the post for forum openings).
+        for path in ("/channels/*/messages", "/channels/*/threads"):
+            standin.slow(0.3, "POST", path, hold=0.3, drop_if_gone=True)
         bot = BotProcess(standin.api_base, standin.gateway_url, standin.token, tmp_path)
         # Work falls due all through the kills: some while up, some while dead.
         span = cycles * max_uptime * 0.35  # a cycle lasts max_uptime / 2 + a restart
@@ -121,17 +154,29 @@ async def _run(
                 # Each post carries its poll, once, however the kills fell.
                 expected_timers=[*expected, *(f"poll:{n}" for n in range(1, 5))],
                 timer_key=per_timer(standin),
+                attempt_key=per_attempt,
+                # An adopted post is found in the thread list, not sent again: the store's
+                # record of the discussion (checked below) shows that re-run instead.
+                resend_visible=lambda key: not key.startswith("post:"),
                 # and the ledger has caught up with Discord (a stop cancels a send in flight)
                 settled=lambda: timer_statuses(bot.database) == {"sent": len(expected)},
+                settle_within=30.0,  # only waited for when something is missing
             )
         finally:
             await bot.kill()
         print(report.summary())
         assert report.store_problems == []
+        # Every send a kill cut off was run again by a later process (and there were some).
+        assert report.not_rerun == {}, timer_rows(bot.database)
+        assert report.interrupted > 0
         assert report.duplicated == {}
-        assert report.lost == []
+        assert report.lost == [], timer_rows(bot.database)
         assert timer_statuses(bot.database) == {"sent": len(expected)}
-        assert len(standin.world.threads(standin.world.id("discussion"))) == 4 + 1  # + index
+        threads = standin.world.threads(standin.world.id("discussion"))
+        assert len(threads) == 4 + 1  # + index
+        posts = {int(EPISODE.search(t["name"]).group(1)): int(t["id"]) for t in threads
+                 if EPISODE.search(t["name"])}  # fmt: skip
+        assert discussion_threads(bot.database) == posts  # each opening recorded, adopted or not
         assert report.killed_while_connected > 0  # kills really landed while it was working
         assert report.guilds_seeded > 0
         standin.assert_clean()
@@ -174,3 +219,33 @@ def test_per_timer_counts_catch_a_lost_and_a_duplicated_announcement() -> None:
     duplicated, lost = timer_outcome(standin, ["episode-1", "episode-2", "episode-3"])
     assert duplicated == {"episode-2": 2}
     assert lost == ["episode-3"]
+
+
+def test_a_send_cut_off_by_a_kill_counts_as_re_run_only_when_a_later_run_did_it() -> None:
+    # Dropped on the way in run 2: only a later run's delivery will do.
+    assert (
+        Deliveries(delivered_by=[3], attempts=[2, 3], dropped=[2]).problem(resend_visible=True)
+        is None
+    )
+    assert "dropped in run 2 and never delivered" in (
+        Deliveries(delivered_by=[], attempts=[2], dropped=[2]).problem(resend_visible=True) or ""
+    )
+    # Landed, but its answer was cut off in run 2 (or it landed in run 1, and run 2's
+    # repeat was dropped): a later run must send it again, and Discord collapse it by
+    # nonce; nobody trying again is a missing re-run.
+    assert (
+        Deliveries(delivered_by=[2], attempts=[2, 3], unanswered=[2]).problem(resend_visible=True)
+        is None
+    )
+    assert "never sent again" in (
+        Deliveries(delivered_by=[2], attempts=[2], unanswered=[2]).problem(resend_visible=True)
+        or ""
+    )
+    assert (
+        Deliveries(delivered_by=[1], attempts=[1, 2, 3], dropped=[2]).problem(resend_visible=True)
+        is None
+    )
+    assert "never sent again" in (
+        Deliveries(delivered_by=[1], attempts=[1, 2], dropped=[2]).problem(resend_visible=True)
+        or ""
+    )

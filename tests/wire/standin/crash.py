@@ -10,6 +10,13 @@ And at the end, per timer, in the stand-in's world: every expected timer's messa
 exactly once (0 lost, 0 duplicated). A message belongs to a timer through ``timer_key``
 (by default its ``nonce``: a scheduled send that survives a crash must carry a stable nonce
 with ``enforce_nonce``, and the stand-in collapses repeats exactly as Discord does).
+
+Which process did it: every run gets a number (``StandIn.sender``), which the stand-in
+stamps on each request and on each message it creates. A send a kill interrupted (its
+client gone before it was carried out, or before its answer was written: see
+``Fault.drop_if_gone``) must then be delivered by a later run, or, when it had already
+landed, be sent again by a later run and collapsed by its nonce. Every other cycle kills
+while such a send is in flight, so each run of the test interrupts some.
 """
 
 from __future__ import annotations
@@ -26,15 +33,76 @@ from pathlib import Path
 from typing import Any
 
 from tests.wire.standin.botproc import BotProcess
-from tests.wire.standin.server import StandIn
+from tests.wire.standin.server import Recorded, StandIn
 
 TimerKey = Callable[[dict[str, Any]], str | None]
+AttemptKey = Callable[[Recorded], str | None]
 
 
 def by_nonce(message: dict[str, Any]) -> str | None:
     """The default timer key: the nonce the bot sent the message with."""
     nonce = message.get("nonce")
     return str(nonce) if nonce is not None else None
+
+
+def by_request_nonce(record: Recorded) -> str | None:
+    """The default attempt key: the nonce of a message the bot tried to create."""
+    body = record.body if isinstance(record.body, dict) else {}
+    if record.method != "POST" or not record.path.endswith("/messages"):
+        return None
+    nonce = body.get("nonce")
+    return str(nonce) if nonce is not None else None
+
+
+@dataclass
+class Deliveries:
+    """One timer, across the runs: who delivered its message, who tried, who was cut off."""
+
+    delivered_by: list[int] = field(default_factory=list)  # run of each message it created
+    attempts: list[int] = field(default_factory=list)  # run of each request for it
+    dropped: list[int] = field(default_factory=list)  # runs killed before it was carried out
+    unanswered: list[int] = field(default_factory=list)  # runs killed before its answer
+
+    def problem(self, *, resend_visible: bool) -> str | None:
+        """Why a send a kill interrupted was not run again (``None`` when it was).
+
+        ``resend_visible``: whether a re-run shows as a request (a nonce'd message does;
+        a forum opening that adopts its post from the thread list does not)."""
+        cut_off = self.dropped + self.unanswered
+        if not cut_off:
+            return None
+        cut = max(cut_off)
+        if any(run > cut for run in self.delivered_by):
+            return None  # the restarted process delivered it
+        if not self.delivered_by:
+            how = "dropped" if cut in self.dropped else "cut off"
+            return f"{how} in run {cut} and never delivered"
+        # It had landed already (an earlier run, or this one before its answer was lost):
+        # a re-run sends it again, and Discord collapses the repeat by its nonce.
+        if resend_visible and not any(run > cut for run in self.attempts):
+            return f"cut off in run {cut} and never sent again by a later run"
+        return None
+
+
+def deliveries(
+    standin: StandIn, key: TimerKey = by_nonce, attempt_key: AttemptKey = by_request_nonce
+) -> dict[str, Deliveries]:
+    """Per timer: the runs that delivered it and the runs that tried, from the world and
+    the stand-in's request log."""
+    found: dict[str, Deliveries] = {}
+    for message in standin.world.all_messages():
+        if (k := key(message)) is not None:
+            found.setdefault(k, Deliveries()).delivered_by.append(int(message.get("_sender", 0)))
+    for record in standin.requests:
+        if (k := attempt_key(record)) is None:
+            continue
+        entry = found.setdefault(k, Deliveries())
+        entry.attempts.append(record.sender)
+        if record.dropped:
+            entry.dropped.append(record.sender)
+        elif record.unanswered:
+            entry.unanswered.append(record.sender)
+    return found
 
 
 def count_per_timer(standin: StandIn, key: TimerKey = by_nonce) -> Counter[str]:
@@ -87,7 +155,10 @@ class CrashReport:
     guilds_seeded: int = 0
     restart_to_ready: list[float] = field(default_factory=list)
     store_problems: list[str] = field(default_factory=list)
-    timers_rerun: int = 0  # timers a kill interrupted mid-send, run again after restart
+    timers_rerun: int = 0  # the scheduler's own count ("re-running N timers"), for the log
+    interrupted: int = 0  # timers whose send a kill cut off (dropped or unanswered)
+    delivered_after_restart: int = 0  # of those, delivered by a later run
+    not_rerun: dict[str, str] = field(default_factory=dict)  # interrupted, never run again
     duplicated: dict[str, int] = field(default_factory=dict)
     lost: list[str] = field(default_factory=list)
 
@@ -100,8 +171,10 @@ class CrashReport:
             f"{self.killed_while_connected} while connected), {self.interactions_answered}/"
             f"{self.interactions_sent} interactions answered, {self.guilds_seeded} guilds "
             f"seeded, restart-to-READY p50 {p50:.2f}s, store problems "
-            f"{len(self.store_problems)}, {self.timers_rerun} timers re-run after a kill, "
-            f"lost {len(self.lost)}, duplicated {len(self.duplicated)}"
+            f"{len(self.store_problems)}, {self.interrupted} sends cut off by a kill "
+            f"({self.delivered_after_restart} delivered by a later run, "
+            f"{len(self.not_rerun)} never re-run), lost {len(self.lost)}, "
+            f"duplicated {len(self.duplicated)}"
         )
 
 
@@ -128,9 +201,16 @@ async def crash_cycles(
     timer_key: TimerKey = by_nonce,
     settle_within: float = 15.0,
     settled: Callable[[], bool] = lambda: True,
+    attempt_key: AttemptKey = by_request_nonce,
+    resend_visible: Callable[[str], bool] = lambda key: True,
+    interrupt_every: int = 2,
+    interrupt_within: float = 20.0,
 ) -> CrashReport:
     """Start, run for a random while under traffic, SIGKILL, check the store; repeat.
 
+    Every ``interrupt_every``-th cycle from the first (0: never) kills while a slowed send
+    is in flight (at a random point of it; waiting up to ``interrupt_within`` for one, so
+    a slow start on a busy machine still gets there), instead of at a random moment.
     The last run is left up until every expected timer has been seen and ``settled()``
     holds (or ``settle_within`` has passed: what is still missing then is reported as lost).
     """
@@ -139,11 +219,20 @@ async def crash_cycles(
     traffic_rng = random.Random(seed + 1)
     report = CrashReport()
     sent: list[Any] = []
-    for _ in range(cycles):
+    for cycle in range(cycles):
         identified = standin.gw.identifies
         await bot.start()
+        standin.sender = bot.runs
         traffic = asyncio.create_task(_traffic(standin, traffic_rng, report, sent))
-        await asyncio.sleep(rng.uniform(0.0, max_uptime))
+        if interrupt_every and cycle % interrupt_every == 0:
+            # Alternately on the way there (lost with the process) and on the way back.
+            there = cycle % (2 * interrupt_every) == 0
+            await _until_a_send_is_in_flight(
+                standin, rng, interrupt_within, there=there,
+                of=lambda r: attempt_key(r) in expected_timers,
+            )  # fmt: skip
+        else:
+            await asyncio.sleep(rng.uniform(0.0, max_uptime))
         if standin.gw.identifies > identified:
             report.killed_while_connected += 1
         else:
@@ -155,6 +244,7 @@ async def crash_cycles(
         report.store_problems += store_problems(bot.database, bundled_shows)
     # The last start must come up and answer as if nothing had happened.
     await bot.start()
+    standin.sender = bot.runs
     report.restart_to_ready.append(await bot.wait_ready())
     final = await standin.slash("owner", "general", "ping")
     await final.wait()
@@ -174,7 +264,37 @@ async def crash_cycles(
         ).fetchone()[0]
     report.duplicated, report.lost = timer_outcome(standin, expected_timers, timer_key)
     report.timers_rerun = sum(int(found.group(1)) for found in _RERUN.finditer(bot.output()))
+    for key, entry in deliveries(standin, timer_key, attempt_key).items():
+        if key not in expected_timers or not (entry.dropped or entry.unanswered):
+            continue
+        report.interrupted += 1
+        cut = max(entry.dropped + entry.unanswered)
+        report.delivered_after_restart += any(run > cut for run in entry.delivered_by)
+        if (problem := entry.problem(resend_visible=resend_visible(key))) is not None:
+            report.not_rerun[key] = problem
     return report
+
+
+async def _until_a_send_is_in_flight(
+    standin: StandIn,
+    rng: random.Random,
+    within: float,
+    *,
+    there: bool,
+    of: Callable[[Recorded], bool],
+) -> None:
+    """Wait until a slowed request for an expected timer (``of``) is on its way, then a
+    random part of its way there (the kill lands before it is carried out) or of its way
+    back (after, before its answer); or give up after ``within``."""
+    fault = next((f for f in standin.faults if f.status == 0 and f.drop_if_gone), None)
+    delay, after = (fault.delay, fault.hold) if fault else (0.0, 0.0)
+    deadline = asyncio.get_running_loop().time() + within
+    while asyncio.get_running_loop().time() < deadline:
+        if any(r.in_flight and of(r) for r in standin.requests[-200:]):
+            wait = rng.uniform(0.1, 0.7) * delay if there else delay + rng.uniform(0.2, 0.8) * after
+            await asyncio.sleep(wait)
+            return
+        await asyncio.sleep(0.01)
 
 
 def timer_outcome(

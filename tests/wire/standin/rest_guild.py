@@ -36,7 +36,7 @@ async def create_message(standin: StandIn, params: dict, req: Recorded) -> tuple
         for message in standin.world.messages.get(channel["id"], []):
             if message.get("nonce") == nonce and message.get("_created", 0) >= horizon:
                 return 200, message
-    message = _message_obj(standin, channel["id"], body, _created=time.time())
+    message = _message_obj(standin, channel["id"], body, _created=time.time(), _sender=req.sender)
     reference = body.get("message_reference")
     if reference:
         message["message_reference"] = reference
@@ -128,10 +128,11 @@ async def edit_channel(standin: StandIn, params: dict, req: Recorded) -> tuple[i
                 if key == "archived":
                     meta["archive_timestamp"] = now_iso()
     if isinstance(body.get("available_tags"), list):
-        # Discord gives a new tag its id (and fills the fields left out).
+        # Discord gives a new tag its id (and fills the fields left out); ids always come
+        # back as strings, though discord.py sends a kept tag's id as a number.
         body["available_tags"] = [
             {"moderated": False, "emoji_id": None, "emoji_name": None, **tag}
-            | ({} if tag.get("id") else {"id": standin.world.snowflake()})
+            | {"id": str(tag["id"]) if tag.get("id") else standin.world.snowflake()}
             for tag in body["available_tags"]
         ]
     channel.update({k: v for k, v in body.items() if k != "position" or v is not None})
@@ -190,7 +191,12 @@ async def start_thread(standin: StandIn, params: dict, req: Recorded) -> tuple[i
         thread = await _new_thread(standin, parent, body)
         # A forum post's starter message has the thread's id.
         starter = _message_obj(
-            standin, thread["id"], body["message"], id=thread["id"], _created=time.time()
+            standin,
+            thread["id"],
+            body["message"],
+            id=thread["id"],
+            _created=time.time(),
+            _sender=req.sender,
         )
         await _store_message(standin, thread["id"], starter)
         return 201, {**thread, "message": starter}

@@ -32,6 +32,10 @@ class Fault:
     and then serves the failure (after ``delay``): Discord committed, the answer was lost.
     ``performed`` counts the requests an ``after`` fault let through to the world;
     ``released.set()`` ends a hold early (once the bot it was held from is dead).
+    A slow fault (status 0) holds the real answer ``hold`` more seconds after doing the
+    work; with ``drop_if_gone`` a request whose client died during ``delay`` is never
+    carried out, as a real network loses a request still on its way (one that dies
+    during ``hold`` was carried out, and its answer never arrives).
     """
 
     method: str
@@ -47,6 +51,8 @@ class Fault:
     released: asyncio.Event = field(default_factory=asyncio.Event)
     hits: int = 0
     performed: int = 0
+    hold: float = 0.0
+    drop_if_gone: bool = False
 
     def matches(self, method: str, path: str, body: Any = None) -> bool:
         """Whether this fault still applies to the request (``body_has``: only requests
@@ -70,6 +76,12 @@ class Recorded:
     status: int = 0
     at: float = field(default_factory=time.monotonic)
     lost: bool = False  # performed, but its answer replaced by a fault (fail_after)
+    # StandIn.sender when the request arrived (which bot process sent it), and whether
+    # its client was gone before it was carried out (dropped) or before its answer.
+    sender: int = 0
+    dropped: bool = False
+    unanswered: bool = False
+    in_flight: bool = False
 
 
 class StandIn:
@@ -98,6 +110,9 @@ class StandIn:
         self.requests: list[Recorded] = []
         self.faults: list[Fault] = []
         self.interactions: dict[str, interactions.InteractionRecord] = {}
+        # A label for whichever bot process is talking to "Discord" now (crash tests
+        # count which run delivered what); requests and created messages carry it.
+        self.sender = 0
         self.gw = gateway.Gateway(self)
         self._runner: web.AppRunner | None = None
         self.port = 0
@@ -157,9 +172,10 @@ class StandIn:
         the answer was lost); with ``status`` 0 and a ``delay``, hold the real answer."""
         return self.fail(method, path, status, after=True, **kwargs)
 
-    def slow(self, seconds: float, method: str = "*", path: str = "*") -> Fault:
-        """Answer matching requests correctly, but only after ``seconds``."""
-        return self.fail(method, path, status=0, delay=seconds, times=-1)
+    def slow(self, seconds: float, method: str = "*", path: str = "*", **kwargs: Any) -> Fault:
+        """Answer matching requests correctly, but only after ``seconds`` (see :class:`Fault`
+        for ``hold`` and ``drop_if_gone``)."""
+        return self.fail(method, path, status=0, delay=seconds, times=-1, **kwargs)
 
     def failure(self, text: str) -> None:
         """Record something the bot did that real Discord would reject or a user would see."""
@@ -195,7 +211,7 @@ class StandIn:
         method = request.method
         query = dict(parse_qsl(request.query_string))
         body = await self._body(request)
-        record = Recorded(method, path, query, body)
+        record = Recorded(method, path, query, body, sender=self.sender)
         self.requests.append(record)
         response = await self._answer(request, record)
         record.status = response.status
@@ -203,6 +219,7 @@ class StandIn:
 
     async def _answer(self, request: web.Request, record: Recorded) -> web.Response:
         method, path, body = record.method, record.path, record.body
+        slowed: Fault | None = None
         for fault in self.faults:
             if fault.matches(method, path, body):
                 fault.hits += 1
@@ -216,12 +233,25 @@ class StandIn:
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(fault.released.wait(), fault.delay)
                     return self._fault_response(fault) if fault.status else done
+                if fault.delay or fault.hold:
+                    record.in_flight = True
                 if fault.delay:
                     await asyncio.sleep(fault.delay)
                 if fault.status:
+                    record.in_flight = False
                     return self._fault_response(fault)
+                slowed = fault
                 break
-        return await self._perform(request, record)
+        if slowed is not None and slowed.drop_if_gone and request.transport is None:
+            record.dropped, record.in_flight = True, False  # never reached "Discord"
+            return self._json(503, {"message": "client gone", "code": 0})
+        try:
+            return await self._perform(request, record)
+        finally:
+            if slowed is not None and slowed.hold:
+                await asyncio.sleep(slowed.hold)
+            record.in_flight = False
+            record.unanswered = request.transport is None
 
     async def _perform(self, request: web.Request, record: Recorded) -> web.Response:
         method, path, body = record.method, record.path, record.body
