@@ -140,6 +140,28 @@ async def test_a_thread_created_before_a_crash_is_adopted_not_duplicated(world, 
     assert links[1].endswith(f"/{made.id}")
 
 
+async def test_an_archived_thread_left_by_a_crash_is_adopted_and_reopened(world, kind):
+    # Discord created the thread, the bot died before recording it, and the thread was
+    # archived (by hand or by Discord's auto-archive) before the bot came back: it is
+    # no longer among the guild's active threads, only in the channel's archived list.
+    bot = world.env.bot
+    channel = await use_channel(world, kind)
+    name = "[Spoilers] Soundtrack #1 — Episode 1 discussion"
+    discord_channel = bot.get_channel(channel.id)
+    if kind == "forum":
+        made = (await discord_channel.create_thread(name=name, content="starter")).thread
+    else:
+        made = await (await discord_channel.send("starter")).create_thread(name=name)
+    await made.edit(archived=True)
+    assert made.id not in [t.id for t in await discord_channel.guild.active_threads()]
+    await advance_to(world, kst_midnight(RELEASES[1]) + 5)
+    threads = discussion_threads(channel)
+    assert [t.id for t in threads] == [made.id]  # adopted, not a second thread
+    assert bot.get_channel(made.id).archived is False  # and open for the discussion
+    links = await discussion_links(bot.db, world.guild.id, SHOW)
+    assert links[1].endswith(f"/{made.id}")
+
+
 async def test_restart_keeps_the_plan_and_unarchives_what_closed_while_down(world, kind, make_bot):
     env = world.env
     channel = await use_channel(world, kind)
