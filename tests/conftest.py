@@ -17,6 +17,24 @@ from bot.store import Database
 from tests.support.paths import BUNDLED, DEFAULT_START, SHARED, clock_at
 
 
+def missing_shared() -> str | None:
+    """What this run does without ``../shared`` (``None`` when it is there)."""
+    if (SHARED / "discord-api-spec" / "openapi.json").is_file():
+        return None
+    return (
+        f"{SHARED} is absent: the wire tests ran without checking the bot's request bodies "
+        "against Discord's OpenAPI spec, and the tests that read the seed articles or the "
+        "spec were skipped. Put the shared folder beside this checkout for a full run."
+    )
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Say once per run what a missing ``../shared`` left out (not once per test)."""
+    if (notice := missing_shared()) is not None:
+        terminalreporter.section("../shared missing", sep="-", yellow=True)
+        terminalreporter.write_line(notice)
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     """A fresh SQLite file for one test."""

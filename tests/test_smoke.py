@@ -49,3 +49,13 @@ async def test_first_command_seeds_the_guild_at_the_bots_clock(world):
     # The bot lives on 2022-03-01 09:00 KST in tests, not in SimCord's 2026.
     assert settings.seeded_at == int(world.env.bot.clock.timestamp())
     assert settings.default_show == "soundtrack-1"
+
+
+def test_a_missing_shared_folder_is_named_in_one_notice(monkeypatch, tmp_path) -> None:
+    from tests import conftest
+
+    monkeypatch.setattr(conftest, "SHARED", tmp_path / "shared")
+    notice = conftest.missing_shared()
+    assert notice is not None
+    assert str(tmp_path / "shared") in notice
+    assert "without checking the bot's request bodies" in notice

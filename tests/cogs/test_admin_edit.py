@@ -29,6 +29,7 @@ async def _history_count(bot) -> int:
 
 
 async def test_admin_edits_show_title_with_a_source_and_it_is_recorded(world):
+    before = world.env.bot.clock.timestamp()
     result = await world.admin.slash(
         world.general, "admin show edit", field="title", value="Soundtrack No. 1", source="nme"
     )
@@ -38,7 +39,7 @@ async def test_admin_edits_show_title_with_a_source_and_it_is_recorded(world):
     assert await _title(bot, world.guild.id) == "Soundtrack No. 1"
     row = await bot.db.fetchone("SELECT * FROM history ORDER BY id DESC LIMIT 1")
     assert (row["actor_id"], row["field"], row["source_key"]) == (world.admin.id, "title", "nme")
-    assert row["at"] == bot.clock.timestamp() or row["at"] <= bot.clock.timestamp()
+    assert before <= row["at"] <= bot.clock.timestamp()  # stamped when the edit was made
     cited = await bot.db.fetchall(
         """SELECT s.key FROM fact_sources f JOIN sources s ON s.id = f.source_id
            WHERE f.entity_kind = 'show' AND f.field = 'title'"""
@@ -89,11 +90,34 @@ async def test_synopsis_edit_opens_a_modal_and_the_submission_is_stored(world):
 
 
 async def test_logline_modal_is_capped_at_the_logline_limit(world):
+    bot = world.env.bot
     shown = await world.admin.slash(world.general, "admin show edit", field="logline", source="nme")
+    # Discord caps the box at the limit (1,000 characters) ...
+    assert shown.modal["components"][0]["components"][0]["max_length"] == 1000
+    # ... (SimCord, like Discord, will not submit more); typed as the value option instead,
+    # a longer logline is refused by the bot itself, and nothing changes.
+    before = await bot.db.fetchval(
+        "SELECT logline FROM shows WHERE guild_id = ?", (world.guild.id,)
+    )
+    refused = await world.admin.slash(
+        world.general, "admin show edit", field="logline", value="x" * 1001, source="nme"
+    )
+    assert refused.response.ephemeral
+    assert "change #" not in refused.response.content
+    assert "1000" in refused.response.content.replace(",", "")
+    assert await _history_count(bot) == 0
+    logline = await bot.db.fetchval(
+        "SELECT logline FROM shows WHERE guild_id = ?", (world.guild.id,)
+    )
+    assert logline == before
+    assert refusals(world) == [UserFacingError]
+    # Exactly at the limit is accepted.
     result = await world.admin.submit_modal(shown, {"logline": "x" * 1000})
     assert "change #" in result.response.content
-    # Discord caps the box at the limit; a client that sends more is still refused.
-    assert shown.modal["components"][0]["components"][0]["max_length"] == 1000
+    logline = await bot.db.fetchval(
+        "SELECT logline FROM shows WHERE guild_id = ?", (world.guild.id,)
+    )
+    assert logline == "x" * 1000
 
 
 async def test_poster_url_must_be_http(world):

@@ -8,7 +8,7 @@ import discord
 import pytest
 
 from bot.app import EXTENSIONS
-from bot.services.scheduler import PermanentError, Scheduler, TransientError
+from bot.services.scheduler import PermanentError, TransientError
 from bot.store import timers as store
 from bot.store.guilds import update_settings
 from tests.services.probe_state import PROBE, Probe
@@ -96,7 +96,7 @@ async def test_transient_failures_retry_with_backoff_then_fail(world, probe):
     timer = await bot.scheduler.get(guild_id=world.guild.id, key="t")
     assert (timer.status, timer.last_error) == ("pending", "503 upstream")
     await world.env.advance_time(3600)
-    limit = bot.scheduler.retry_limit
+    limit = 5  # the README: "five attempts", then failed
     assert len(probe.calls) == limit
     moments = [at for _, _, at in probe.calls]
     gaps = [b - a for a, b in itertools.pairwise(moments)]
@@ -170,9 +170,33 @@ def test_discord_errors_are_classified():
     assert classify(TimeoutError()) is TransientError
 
 
-async def test_scheduler_constructor_takes_the_documented_knobs(db):
-    scheduler = Scheduler(db, object(), max_sleep=5.0, retry_limit=2)  # type: ignore[arg-type]
-    assert (scheduler.max_sleep, scheduler.retry_limit) == (5.0, 2)
+async def test_the_retry_limit_knob_sets_how_many_attempts_before_giving_up(world, probe):
+    bot = world.env.bot
+    bot.scheduler.retry_limit = 2
+    probe.fail = lambda t: TransientError("503 upstream")
+    await plan(bot, world.guild.id, "r", bot.clock.timestamp() + 10)
+    await world.env.advance_time(3600)
+    assert len(probe.calls) == 2
+    timer = await bot.scheduler.get(guild_id=world.guild.id, key="r")
+    assert timer.status == "failed"
+    assert "gave up after 2 attempts" in timer.last_error
+
+
+async def test_the_max_sleep_knob_caps_how_long_the_loop_trusts_its_last_look(world, probe):
+    # A timer written behind the scheduler's back (no wake-up) is found when the loop
+    # next looks: after max_sleep (60 s here) when the next timer is 100 s away.
+    bot = world.env.bot
+    bot.scheduler.max_sleep = 60.0
+    now = bot.clock.timestamp()
+    await plan(bot, world.guild.id, "near", now + 100)
+    await world.env.settle()  # the loop has looked, and sleeps toward "near"
+    await store.upsert(bot.db, guild_id=world.guild.id, kind=KIND, key="quiet", due=now + 5,
+                       payload={}, now=now)  # fmt: skip
+    await world.env.advance_time(58)
+    assert probe.calls == []  # asleep for the full 60 s: nobody woke it
+    await world.env.advance_time(4)
+    assert [k for k, _, _ in probe.calls] == ["quiet"]
+    assert probe.calls[0][2] - now in (60, 61)
 
 
 async def burst(bot, guild_id: int, count: int, due: int) -> list[str]:
