@@ -36,10 +36,11 @@ EPISODE = re.compile(r"Episode (\d+) discussion")
 
 async def plant_timers(
     database: Path, standin: StandIn, *, announcements: int, episodes: int, span: float
-) -> list[str]:
+) -> dict[str, str]:
     """Before the first start, schedule work due over the next ``span`` seconds of real
     time, through the store's own functions: announcements in #announcements and the
-    opening of each episode's forum post. Returns the expected timer keys."""
+    opening of each episode's forum post. Returns each timer's key with the name it is
+    counted under (an announcement's nonce, ``post:N``)."""
     guild_id = int(standin.world.id("guild"))
     channel_id = int(standin.world.id("announcements"))
     now = int(time.time())
@@ -51,7 +52,7 @@ async def plant_timers(
         await update_settings(
             db, guild_id, discussion_channel_id=int(standin.world.id("discussion"))
         )
-        expected = []
+        expected = {}
         for n in range(announcements):
             key = f"custom:{SHOW}:crash:{n}"
             payload = {"show": SHOW, "text": f"Crash-test announcement {n}",
@@ -59,7 +60,7 @@ async def plant_timers(
             due = now + 1 + round(span * n / max(1, announcements - 1))
             await timers.upsert(db, guild_id=guild_id, kind=announcer.CUSTOM, key=key, due=due,
                                 payload=payload, now=now)  # fmt: skip
-            expected.append((await timers.get(db, guild_id, key)).nonce)  # type: ignore[union-attr]
+            expected[key] = (await timers.get(db, guild_id, key)).nonce  # type: ignore[union-attr]
         for number in range(1, episodes + 1):
             due = now + 2 + round(span * (number - 1) / max(1, episodes - 1))
             # The catalog must agree, or the bot's planner cancels an opening that its
@@ -73,7 +74,7 @@ async def plant_timers(
             await timers.upsert(db, guild_id=guild_id, kind=discussions.TIMER_KIND,
                                 key=discussions.timer_key(SHOW, number), due=due,
                                 payload={"show": SHOW, "episode": number}, now=now)  # fmt: skip
-            expected.append(f"post:{number}")
+            expected[discussions.timer_key(SHOW, number)] = f"post:{number}"
     finally:
         await db.close()
     return expected
@@ -102,6 +103,39 @@ def per_attempt(record: Recorded) -> str | None:
         found = EPISODE.search(str(body.get("name", "")))
         return f"post:{found.group(1)}" if found else None
     return by_request_nonce(record)
+
+
+def stored_results(database: Path, keys: dict[str, str]) -> dict[str, str | None]:
+    """Each planted timer's result in the store, by the name the test counts it under
+    (``keys``: timer key -> nonce or ``post:N``)."""
+    with sqlite3.connect(database, timeout=5) as conn:
+        rows = dict(conn.execute("SELECT key, result FROM timers").fetchall())
+    return {name: rows.get(key) for key, name in keys.items()}
+
+
+def delivered_results(standin: StandIn, key) -> dict[str, str]:
+    """What each timer's result must say, from what Discord has: an announcement's
+    ``channel/message``, a discussion's ``episode:thread``."""
+    found = {}
+    for message in standin.world.all_messages():
+        name = key(message)
+        if name is None:
+            continue
+        if name.startswith("post:"):
+            found[name] = f"{name.removeprefix('post:')}:{message['channel_id']}"
+        else:
+            found[name] = f"{message['channel_id']}/{message['id']}"
+    return found
+
+
+def result_problems(stored: dict[str, str | None], delivered: dict[str, str]) -> list[str]:
+    """Timers whose stored result does not name the message Discord has: marked sent by
+    a restart that never ran them again, or run again without finding the earlier send."""
+    return [
+        f"{name}: the store says {stored.get(name)}, Discord has {want}"
+        for name, want in sorted(delivered.items())
+        if name in stored and stored[name] != want
+    ]
 
 
 def discussion_threads(database: Path) -> dict[int, int]:
@@ -141,9 +175,10 @@ async def _run(
         bot = BotProcess(standin.api_base, standin.gateway_url, standin.token, tmp_path)
         # Work falls due all through the kills: some while up, some while dead.
         span = cycles * max_uptime * 0.35  # a cycle lasts max_uptime / 2 + a restart
-        expected = await plant_timers(
+        planted = await plant_timers(
             bot.database, standin, announcements=max(6, cycles), episodes=4, span=span
         )
+        expected = list(planted.values())
         try:
             report = await crash_cycles(
                 standin,
@@ -155,9 +190,6 @@ async def _run(
                 expected_timers=[*expected, *(f"poll:{n}" for n in range(1, 5))],
                 timer_key=per_timer(standin),
                 attempt_key=per_attempt,
-                # An adopted post is found in the thread list, not sent again: the store's
-                # record of the discussion (checked below) shows that re-run instead.
-                resend_visible=lambda key: not key.startswith("post:"),
                 # and the ledger has caught up with Discord (a stop cancels a send in flight)
                 settled=lambda: timer_statuses(bot.database) == {"sent": len(expected)},
                 settle_within=30.0,  # only waited for when something is missing
@@ -177,6 +209,10 @@ async def _run(
         posts = {int(EPISODE.search(t["name"]).group(1)): int(t["id"]) for t in threads
                  if EPISODE.search(t["name"])}  # fmt: skip
         assert discussion_threads(bot.database) == posts  # each opening recorded, adopted or not
+        # A timer is sent because its run delivered or found its message: the store's
+        # result names it (a restart that marked it sent without running it has none).
+        delivered = delivered_results(standin, per_timer(standin))
+        assert result_problems(stored_results(bot.database, planted), delivered) == []
         assert report.killed_while_connected > 0  # kills really landed while it was working
         assert report.guilds_seeded > 0
         standin.assert_clean()
@@ -221,31 +257,22 @@ def test_per_timer_counts_catch_a_lost_and_a_duplicated_announcement() -> None:
     assert lost == ["episode-3"]
 
 
-def test_a_send_cut_off_by_a_kill_counts_as_re_run_only_when_a_later_run_did_it() -> None:
+def test_a_send_cut_off_by_a_kill_must_be_delivered_by_a_later_run() -> None:
     # Dropped on the way in run 2: only a later run's delivery will do.
-    assert (
-        Deliveries(delivered_by=[3], attempts=[2, 3], dropped=[2]).problem(resend_visible=True)
-        is None
+    assert Deliveries(delivered_by=[3], attempts=[2, 3], dropped=[2]).problem() is None
+    assert Deliveries(delivered_by=[], attempts=[2], dropped=[2]).problem() == (
+        "dropped in run 2 and never delivered"
     )
-    assert "dropped in run 2 and never delivered" in (
-        Deliveries(delivered_by=[], attempts=[2], dropped=[2]).problem(resend_visible=True) or ""
+    assert Deliveries(delivered_by=[], attempts=[2], unanswered=[2]).problem() == (
+        "cut off in run 2 and never delivered"
     )
-    # Landed, but its answer was cut off in run 2 (or it landed in run 1, and run 2's
-    # repeat was dropped): a later run must send it again, and Discord collapse it by
-    # nonce; nobody trying again is a missing re-run.
-    assert (
-        Deliveries(delivered_by=[2], attempts=[2, 3], unanswered=[2]).problem(resend_visible=True)
-        is None
-    )
-    assert "never sent again" in (
-        Deliveries(delivered_by=[2], attempts=[2], unanswered=[2]).problem(resend_visible=True)
-        or ""
-    )
-    assert (
-        Deliveries(delivered_by=[1], attempts=[1, 2, 3], dropped=[2]).problem(resend_visible=True)
-        is None
-    )
-    assert "never sent again" in (
-        Deliveries(delivered_by=[1], attempts=[1, 2], dropped=[2]).problem(resend_visible=True)
-        or ""
-    )
+    # It had landed: the re-run finds it (checked through the store's result).
+    assert Deliveries(delivered_by=[2], attempts=[2], unanswered=[2]).problem() is None
+
+
+def test_the_store_check_catches_a_timer_marked_sent_without_its_message() -> None:
+    delivered = {"kb1.x": "10/11", "post:1": "1:12"}
+    assert result_problems({"kb1.x": "10/11", "post:1": "1:12"}, delivered) == []
+    assert result_problems({"kb1.x": None, "post:1": "1:12"}, delivered) == [
+        "kb1.x: the store says None, Discord has 10/11"
+    ]

@@ -14,9 +14,9 @@ with ``enforce_nonce``, and the stand-in collapses repeats exactly as Discord do
 Which process did it: every run gets a number (``StandIn.sender``), which the stand-in
 stamps on each request and on each message it creates. A send a kill interrupted (its
 client gone before it was carried out, or before its answer was written: see
-``Fault.drop_if_gone``) must then be delivered by a later run, or, when it had already
-landed, be sent again by a later run and collapsed by its nonce. Every other cycle kills
-while such a send is in flight, so each run of the test interrupts some.
+``Fault.drop_if_gone``) must then be delivered by a later run; one that had landed
+already is found again by the re-run (the caller checks the store's result for it). The
+first cycle and every other one kill while such a send is in flight.
 """
 
 from __future__ import annotations
@@ -63,25 +63,19 @@ class Deliveries:
     dropped: list[int] = field(default_factory=list)  # runs killed before it was carried out
     unanswered: list[int] = field(default_factory=list)  # runs killed before its answer
 
-    def problem(self, *, resend_visible: bool) -> str | None:
-        """Why a send a kill interrupted was not run again (``None`` when it was).
+    def problem(self) -> str | None:
+        """Why a send a kill interrupted was never delivered (``None`` when it was).
 
-        ``resend_visible``: whether a re-run shows as a request (a nonce'd message does;
-        a forum opening that adopts its post from the thread list does not)."""
+        One that had landed already (its answer lost, or a repeat of an earlier send
+        dropped) is found again by the re-run (its nonce, its marker in the channel's
+        history, its post in the thread list) without a new request: the caller checks
+        that the store's result names the message Discord has."""
         cut_off = self.dropped + self.unanswered
-        if not cut_off:
+        if not cut_off or self.delivered_by:
             return None
         cut = max(cut_off)
-        if any(run > cut for run in self.delivered_by):
-            return None  # the restarted process delivered it
-        if not self.delivered_by:
-            how = "dropped" if cut in self.dropped else "cut off"
-            return f"{how} in run {cut} and never delivered"
-        # It had landed already (an earlier run, or this one before its answer was lost):
-        # a re-run sends it again, and Discord collapses the repeat by its nonce.
-        if resend_visible and not any(run > cut for run in self.attempts):
-            return f"cut off in run {cut} and never sent again by a later run"
-        return None
+        how = "dropped" if cut in self.dropped else "cut off"
+        return f"{how} in run {cut} and never delivered"
 
 
 def deliveries(
@@ -202,7 +196,6 @@ async def crash_cycles(
     settle_within: float = 15.0,
     settled: Callable[[], bool] = lambda: True,
     attempt_key: AttemptKey = by_request_nonce,
-    resend_visible: Callable[[str], bool] = lambda key: True,
     interrupt_every: int = 2,
     interrupt_within: float = 20.0,
 ) -> CrashReport:
@@ -270,7 +263,7 @@ async def crash_cycles(
         report.interrupted += 1
         cut = max(entry.dropped + entry.unanswered)
         report.delivered_after_restart += any(run > cut for run in entry.delivered_by)
-        if (problem := entry.problem(resend_visible=resend_visible(key))) is not None:
+        if (problem := entry.problem()) is not None:
             report.not_rerun[key] = problem
     return report
 
