@@ -2,7 +2,7 @@
 # Mutation testing over the modules behind the README's promises (see docs/mutation.md).
 # Not part of CI: it takes about half an hour on two cores. Needs the mutation extra:
 #   pip install -e '.[test,sandbox,mutation]'
-# Usage: scripts/mutation.sh [module ...]   e.g. scripts/mutation.sh bot.domain.spoilers
+# Usage: scripts/mutation.sh [module[=seconds] ...]   e.g. scripts/mutation.sh bot.ui.checks=300
 # Each module runs niced, under its own time cap (MUTATION_MODULE_SECONDS, default 600);
 # results accumulate in mutants/ (a re-run only tries what has no result yet), and the
 # per-module figures are printed at the end.
@@ -26,20 +26,12 @@ if [ ${#MODULES[@]} -eq 0 ]; then
     )
 fi
 mkdir -p mutants
-for module in "${MODULES[@]}"; do
-    echo "== $module (at most ${CAP}s)"
-    timeout --signal=INT "$CAP" nice -n 10 "$PYTHON" -m mutmut run --max-children "$CHILDREN" \
+for entry in "${MODULES[@]}"; do
+    module=${entry%%=*}  # "module=seconds" caps one module apart
+    cap=$CAP
+    [ "$entry" != "$module" ] && cap=${entry#*=}
+    echo "== $module (at most ${cap}s)"
+    timeout --signal=INT "$cap" nice -n 10 "$PYTHON" -m mutmut run --max-children "$CHILDREN" \
         "$module.*" > "mutants/run-$module.log" 2>&1 || echo "   (stopped: see mutants/run-$module.log)"
 done
-"$PYTHON" -m mutmut results --all true | "$PYTHON" -c '
-import collections, re, sys
-counts = collections.defaultdict(collections.Counter)
-for line in sys.stdin:
-    found = re.match(r"\s*(\S+?)\.(?:x_|xǁ)\S*__mutmut_\d+: (\w[\w ]*)", line)
-    if found:
-        counts[found.group(1)][found.group(2)] += 1
-print(f"{\"module\":40} {\"mutants\":>7} {\"killed\":>6} {\"survived\":>8} {\"other\":>5}")
-for module, c in sorted(counts.items()):
-    other = sum(c.values()) - c["killed"] - c["survived"]
-    print(f"{module:40} {sum(c.values()):7} {c[\"killed\"]:6} {c[\"survived\"]:8} {other:5}")
-'
+"$PYTHON" -m mutmut results --all true | "$PYTHON" scripts/mutation_figures.py

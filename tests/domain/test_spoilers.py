@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.domain.card import Card, Field, fit
-from bot.domain.spoilers import balanced, gate, spoiler
+from bot.domain.spoilers import balanced, gate, spoiler, spoiler_body
 
 _ESCAPE = re.compile(r"\\([^0-9A-Za-z\s])")
 _CODE = re.compile(r"(`+)([\s\S]*?[^`])\1(?!`)")
@@ -92,3 +92,20 @@ def test_balanced_closes_what_a_cut_left_open():
 
 def test_a_watched_episode_is_plain():
     assert gate("a|||b", 1, 1) == "a|||b"
+
+
+def test_a_bounded_spoiler_uses_all_the_room_it_has_and_no_more():
+    # Killed mutants (docs/mutation.md): a cut one character early, an ellipsis dropped
+    # or added, the bars counted three times.
+    assert spoiler_body("abcde", 5) == "abcde"  # exactly at the limit: not cut
+    assert spoiler_body("abcdefghij", 6) == "abcde…"  # cut to the limit, "…" included
+    assert spoiler_body("a|cdefghij", 6) == "a\\|cd…"  # an escape counts its backslash
+    assert spoiler_body("abcdef", 1) == "…"
+    assert spoiler_body("abcdef", 0) == ""
+    assert spoiler("abcdefgh", 8) == "||abc…||"
+    assert spoiler("abcd", 8) == "||abcd||"
+
+
+def test_an_unwatched_episode_keeps_its_limit_behind_the_bars():
+    assert gate("abcdefgh", episode=3, progress=1, limit=8) == "||abc…||"
+    assert gate("abcdefgh", episode=1, progress=1, limit=8) == "abcdefgh"
