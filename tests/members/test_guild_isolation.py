@@ -25,6 +25,7 @@ MEMBER_COMMANDS = {
     "trailer": {},
     "watched": {"episode": 1},
     "rate": {"episode": 1, "stars": 4},
+    "notify": {},
     "countdown": {},
     "discussion link": {"episode": 1},
 }
