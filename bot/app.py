@@ -75,7 +75,7 @@ class KdramaBot(commands.Bot):
         self._background: set[asyncio.Task[Any]] = set()
         # Built with the bot, so it is never None; cogs register handlers in cog_load and
         # setup_hook starts it after they have loaded.
-        self.scheduler = Scheduler(self.db, self._clock)
+        self.scheduler = Scheduler(self.db, self._clock, ready=self.wait_until_ready)
         self.scheduler.on_store_trouble = self._store_trouble
         # Event handlers discord.py runs as tasks (on_guild_seeded, …): tracked so that
         # close() lets them finish, or cancels them, before the store closes.

@@ -135,9 +135,14 @@ class Scheduler:
         batch: int = 500,
         concurrency: int = 20,
         max_inflight: int = 1000,
+        ready: Callable[[], Awaitable[object]] | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
+        # Awaited once before the loop first claims anything: a handler needs the
+        # gateway's view of its guild (the bot's own member, for permissions), which a
+        # timer overdue at start-up would otherwise meet empty.
+        self.ready = ready
         self.max_sleep = max_sleep
         self.idle_sleep = idle_sleep
         self.retry_limit = retry_limit
@@ -353,6 +358,8 @@ class Scheduler:
             return done
 
     async def _loop(self) -> None:
+        if self.ready is not None:
+            await self.ready()
         while True:
             try:
                 await self._loop_body()
