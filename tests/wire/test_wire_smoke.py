@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 from tests.wire.standin import StandIn
 from tests.wire.standin.botproc import BotProcess
 
@@ -30,12 +32,17 @@ async def test_bot_reaches_ready_and_answers_ping(standin: StandIn, bot: BotProc
     assert standin.world.bot_messages() == []  # nothing posted where others can see it
 
 
-async def test_invite_asks_discord_for_the_application_id(
+async def test_invite_reads_the_application_id_from_the_token_without_calling_discord(
     standin: StandIn, bot: BotProcess
 ) -> None:
+    # A bot token's first part is the bot's id in base64: invite needs no connection.
+    first = standin.token.split(".")[0]
+    bot_id = base64.urlsafe_b64decode(first + "=" * (-len(first) % 4)).decode("ascii")
+    before = len(standin.requests)
     code, out = await bot.command("invite")
     assert code == 0, out
-    assert f"client_id={standin.world.application_id}" in out
+    assert f"client_id={bot_id}" in out
+    assert len(standin.requests) == before
 
 
 async def test_a_rejected_token_ends_the_run_with_one_clear_line(
