@@ -13,6 +13,7 @@ from discord.ext import commands
 
 from bot.clock import Clock
 from bot.i18n import Translator
+from bot.mentions import NO_MENTIONS
 from bot.services.scheduler import Scheduler
 from bot.store import Database
 from bot.ui.tree import BotTree
@@ -63,7 +64,7 @@ class KdramaBot(commands.Bot):
             intents=intents(),
             tree_cls=BotTree,
             help_command=None,
-            allowed_mentions=discord.AllowedMentions.none(),
+            allowed_mentions=NO_MENTIONS,
         )
         self.db = database
         self._clock = clock or Clock()

@@ -79,3 +79,28 @@ def test_the_cli_exits_promptly_and_closes_the_store(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "schema version" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "path",
+    _python_files("bot/services", "bot/store", "bot/domain"),
+    ids=lambda p: str(p.relative_to(ROOT)),
+)
+def test_services_never_reach_into_the_command_tree(path):
+    # The tree is the Discord-facing error path; what services share with it (who a
+    # message may ping) lives below both, in bot/mentions.py.
+    bad = {m for m in _imports(path) if m.startswith(("bot.ui.tree", "bot.ui.views", "bot.cogs"))}
+    assert not bad, f"{path.relative_to(ROOT)} imports {sorted(bad)}"
+
+
+def test_who_a_message_may_ping_is_built_in_one_module():
+    built = [
+        str(p.relative_to(ROOT))
+        for p in _python_files("bot")
+        if re.search(
+            r"AllowedMentions\s*\(|AllowedMentions\.none\(|^NO_MENTIONS\s*=",
+            p.read_text("utf-8"),
+            re.M,
+        )
+    ]
+    assert built == ["bot/mentions.py"]

@@ -12,13 +12,13 @@ from discord import app_commands
 from bot.domain.echo import Markup
 from bot.domain.timeexpr import DEFAULT_ZONE, TimeExprError, zone_name
 from bot.i18n import t
+from bot.mentions import NO_MENTIONS
 from bot.services import announcer, discussions, follows
 from bot.store.guilds import GuildSettings, get_settings, update_settings
 from bot.ui.checks import AdminGroup, guild_of
 from bot.ui.errors import UserFacingError
 from bot.ui.options import DiscussionChannel, ShowOption
 from bot.ui.permissions import permission_names
-from bot.ui.tree import NO_MENTIONS
 
 if TYPE_CHECKING:
     from bot.app import Interaction, KdramaBot

@@ -11,6 +11,7 @@ from discord.ext import commands
 
 from bot.domain.release import Precision
 from bot.i18n import guild_locale, t
+from bot.mentions import NO_MENTIONS
 from bot.services import discussions as service
 from bot.services.modlog import tell_moderators
 from bot.store import discussions as store
@@ -19,7 +20,7 @@ from bot.store.guilds import get_settings
 from bot.ui.checks import guild_of, moderator_only
 from bot.ui.errors import UserFacingError
 from bot.ui.options import ShowOption, chosen_show
-from bot.ui.tree import NO_MENTIONS, answer
+from bot.ui.tree import answer
 
 if TYPE_CHECKING:
     from bot.app import Interaction, KdramaBot

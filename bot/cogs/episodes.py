@@ -9,10 +9,10 @@ from discord.app_commands import locale_str as _
 from discord.ext import commands
 
 from bot.i18n import locale_of, t
+from bot.mentions import NO_MENTIONS
 from bot.services import members
 from bot.services.cards import send_card
 from bot.ui.options import ShowOption, chosen_show
-from bot.ui.tree import NO_MENTIONS
 
 if TYPE_CHECKING:
     from bot.app import Interaction, KdramaBot

@@ -14,8 +14,8 @@ import discord
 from bot.domain.card import Card, fit
 from bot.domain.release import Precision, Release
 from bot.i18n import t
+from bot.mentions import NO_MENTIONS
 from bot.store.catalog import Reported, SourceRef
-from bot.ui.tree import NO_MENTIONS
 
 if TYPE_CHECKING:
     from bot.app import Interaction

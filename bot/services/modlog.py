@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.i18n import guild_locale, t
+from bot.mentions import NO_MENTIONS
 from bot.store.guilds import get_settings
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ async def tell_moderators(bot: KdramaBot, guild_id: int, key: str, **fields: Any
         log.warning("guild %s log channel %s is gone", guild_id, settings.log_channel_id)
         return False
     try:
-        await channel.send(text[:2000], allowed_mentions=discord.AllowedMentions.none())
+        await channel.send(text[:2000], allowed_mentions=NO_MENTIONS)
     except discord.HTTPException as exc:
         log.warning("could not post to guild %s log channel: %s", guild_id, exc)
         return False

@@ -12,6 +12,7 @@ from discord import app_commands
 from bot.domain.echo import echo, fit_content
 from bot.domain.errors import InputError
 from bot.i18n import t
+from bot.mentions import NO_MENTIONS
 from bot.ui.errors import NotAdmin, NotModerator, UserFacingError
 from bot.ui.permissions import permission_names
 
@@ -20,7 +21,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-NO_MENTIONS = discord.AllowedMentions.none()
 # "Interaction has already been acknowledged": a callback discord.py sent again after a
 # 5xx had in fact arrived. The member has the answer; nothing is wrong.
 ALREADY_ACKNOWLEDGED = 40060

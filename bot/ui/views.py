@@ -10,7 +10,8 @@ from typing import Any
 import discord
 
 from bot.i18n import t
-from bot.ui.tree import NO_MENTIONS, reply_error
+from bot.mentions import NO_MENTIONS
+from bot.ui.tree import reply_error
 
 log = logging.getLogger(__name__)
 

@@ -24,13 +24,13 @@ from bot.domain.echo import Markup, echo
 from bot.domain.showfile import MAX_PROBLEMS, ShowFileError, parse_show_file
 from bot.domain.toml_writer import dumps
 from bot.i18n import counted, t
+from bot.mentions import NO_MENTIONS
 from bot.store import history
 from bot.store.catalog_edit import import_with_history
 from bot.store.catalog_io import ShowNotFound, export_show
 from bot.ui.checks import guild_of
 from bot.ui.errors import UserFacingError
 from bot.ui.options import ShowOption
-from bot.ui.tree import NO_MENTIONS
 from bot.ui.views import View
 
 if TYPE_CHECKING:

@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.i18n import t
+from bot.mentions import NO_MENTIONS
 from bot.services import follows
 from bot.store.guilds import get_settings
 from bot.ui.errors import UserFacingError
-from bot.ui.tree import NO_MENTIONS, reply_error
+from bot.ui.tree import reply_error
 
 if TYPE_CHECKING:
     from bot.app import Interaction

@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.i18n import t
+from bot.mentions import NO_MENTIONS
 from bot.store.guilds import get_settings
-from bot.ui.tree import NO_MENTIONS, defer
+from bot.ui.tree import defer
 from bot.ui.views import View
 
 if TYPE_CHECKING:

@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.i18n import guild_locale
+from bot.mentions import NO_MENTIONS
 from bot.services.once import create_once
 from bot.store import discussions as store
 from bot.store import ratings
 from bot.store.discussions import DiscussionIndex, ShowEpisodes
 from bot.store.guilds import get_settings
-from bot.ui.tree import NO_MENTIONS
 
 from ._channel import (
     DiscussionChannel,

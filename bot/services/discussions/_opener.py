@@ -13,12 +13,12 @@ import discord
 
 from bot.domain.echo import Markup
 from bot.i18n import guild_locale, t
+from bot.mentions import NO_MENTIONS
 from bot.services.once import create_once, thread_from_message
 from bot.store import discussions as store
 from bot.store.discussions import Discussion, EpisodeInfo, ShowEpisodes
 from bot.store.guilds import get_settings
 from bot.ui.permissions import permission_names
-from bot.ui.tree import NO_MENTIONS
 
 from ._channel import (
     DiscussionChannel,
