@@ -22,6 +22,7 @@ import discord
 
 from bot.domain.countdown import PlannedStage, plan_stages
 from bot.i18n import guild_locale, t
+from bot.mentions import NO_MENTIONS, only_roles
 from bot.services import follows
 from bot.services.modlog import tell_moderators
 from bot.services.scheduler import PermanentError, Scheduler, Timer
@@ -38,6 +39,8 @@ CUSTOM = "announce.custom"
 RELEASE = "announce.release"
 KINDS = (STAGE, CUSTOM, RELEASE)
 NOTIFY_CUSTOM_ID = "kdrama:notify"
+# Every custom_id :func:`notify_custom_id` makes: ``kdrama:notify[:<marker>][/<show>]``.
+NOTIFY_TEMPLATE = r"kdrama:notify(?::(?P<marker>[0-9a-z.]+))?(?:/(?P<show>[0-9a-z-]+))?"
 # Stages a re-plan cancelled because they fell in the past come back if the date moves again.
 REPLAN_PAST = "re-planned: now in the past"
 REPLAN_PRECISION = "re-planned: premiere not precise enough"
@@ -65,24 +68,28 @@ def notify_custom_id(marker: str | None = None, show: str | None = None) -> str:
     return custom_id
 
 
-class NotifyButton(discord.ui.View):
-    """The persistent "Notify me" button under announcements (handled by the cog).
+def notify_button(
+    locale: str = "en", *, marker: str | None = None, show: str | None = None
+) -> discord.ui.Button[Any]:
+    """The "Notify me" button: the one definition of its look and custom_id.
 
-    ``marker`` goes into the custom_id: how a re-run recognises its own earlier send.
+    Announcements carry it (``marker`` is how a re-run recognises its own earlier send);
+    the announce cog's persistent ``NotifyMe`` item wraps the same button and takes
+    presses on any custom_id :data:`NOTIFY_TEMPLATE` matches, across restarts.
     """
+    return discord.ui.Button(
+        label=t("announce.notify_button", locale),
+        emoji="🔔",
+        style=discord.ButtonStyle.secondary,
+        custom_id=notify_custom_id(marker, show),
+    )
 
-    def __init__(
-        self, locale: str = "en", *, marker: str | None = None, show: str | None = None
-    ) -> None:
-        super().__init__(timeout=None)
-        self.add_item(
-            discord.ui.Button(
-                label=t("announce.notify_button", locale),
-                emoji="🔔",
-                style=discord.ButtonStyle.secondary,
-                custom_id=notify_custom_id(marker, show),
-            )
-        )
+
+def notify_view(locale: str, *, marker: str, show: str | None) -> discord.ui.View:
+    """An announcement's view: just the "Notify me" button, never timing out."""
+    view = discord.ui.View(timeout=None)
+    view.add_item(notify_button(locale, marker=marker, show=show))
+    return view
 
 
 async def find_sent(
@@ -128,7 +135,7 @@ async def send_once(
     return await channel.send(
         content,
         nonce=timer.nonce,
-        view=NotifyButton(locale, marker=timer.nonce, show=show),
+        view=notify_view(locale, marker=timer.nonce, show=show),
         **kwargs,
     )
 
@@ -267,10 +274,8 @@ def with_ping(
 ) -> tuple[str, discord.AllowedMentions]:
     """The body with the roles' mentions in front, and mentions allowing only those roles."""
     if not ping or not role_ids:
-        return body, discord.AllowedMentions.none()
-    roles = [discord.Object(role_id) for role_id in role_ids]
-    mentions = discord.AllowedMentions(everyone=False, users=False, roles=roles)
-    return " ".join(f"<@&{role_id}>" for role_id in role_ids) + f" {body}", mentions
+        return body, NO_MENTIONS
+    return " ".join(f"<@&{role_id}>" for role_id in role_ids) + f" {body}", only_roles(role_ids)
 
 
 async def channel_for(bot: KdramaBot, channel_id: int, locale: str) -> discord.abc.Messageable:

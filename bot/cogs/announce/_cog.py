@@ -15,6 +15,7 @@ from bot.cogs.announce._follow import follow_show, list_follows
 from bot.cogs.announce._views import ConfirmView, set_notify
 from bot.domain.timeexpr import check_window, korea_text, parse_when
 from bot.i18n import t
+from bot.mentions import NO_MENTIONS
 from bot.services import announcer, events, releases
 from bot.store import announce as store
 from bot.store import timers as timer_store
@@ -22,7 +23,7 @@ from bot.store.guilds import get_settings
 from bot.ui.checks import guild_of, moderator_only
 from bot.ui.errors import UserFacingError
 from bot.ui.options import ShowOption, chosen_show
-from bot.ui.tree import NO_MENTIONS, answer
+from bot.ui.tree import answer
 
 if TYPE_CHECKING:
     from bot.app import Interaction, KdramaBot
@@ -31,10 +32,7 @@ if TYPE_CHECKING:
 MAX_TEXT = 1800
 
 
-class NotifyMe(
-    discord.ui.DynamicItem[discord.ui.Button],
-    template=r"kdrama:notify(?::[0-9a-z.]+)?(?:/(?P<show>[0-9a-z-]+))?",
-):
+class NotifyMe(discord.ui.DynamicItem[discord.ui.Button], template=announcer.NOTIFY_TEMPLATE):
     """The "Notify me" button on every announcement, working across restarts.
 
     Its custom_id may carry the announcing timer's nonce (how a re-run finds its own
@@ -43,9 +41,7 @@ class NotifyMe(
     """
 
     def __init__(self, show: str | None = None) -> None:
-        super().__init__(
-            discord.ui.Button(label="Notify me", custom_id=announcer.notify_custom_id(None, show))
-        )
+        super().__init__(announcer.notify_button(show=show))
         self.show = show
 
     @classmethod
