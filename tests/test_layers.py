@@ -104,3 +104,16 @@ def test_who_a_message_may_ping_is_built_in_one_module():
         )
     ]
     assert built == ["bot/mentions.py"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [p for p in _python_files("bot") if p.relative_to(ROOT).as_posix() != "bot/domain/timeexpr.py"],
+    ids=lambda p: str(p.relative_to(ROOT)),
+)
+def test_times_are_read_only_by_the_time_module(path):
+    # One zone lookup, one instant parser, one duration grammar (bot/domain/timeexpr.py):
+    # a second reader here would take other forms than /announce add and the show files.
+    source = path.read_text("utf-8")
+    readers = re.findall(r"fromisoformat|strptime|ZoneInfo\(|\[wdhms\]", source)
+    assert not readers, f"{path.relative_to(ROOT)} reads times itself: {sorted(set(readers))}"

@@ -251,6 +251,11 @@ async def test_page_time_command_refuses_bad_input_and_queues_nothing(sandbox):
         ("advance-to 2022-03-23 08:00 UTC", 22 * 86400 + 8 * 3600),
         ("advance-to 2022-03-23 17:00 +09:00", 22 * 86400 + 8 * 3600),
         ("advance-to 2022-03-02", 15 * 3600),  # a date alone: midnight in Korea
+        # The one time grammar (bot.domain.timeexpr), as /announce add reads it:
+        ("advance-to in 2d 4h", 2 * 86400 + 4 * 3600),
+        ("advance-to 2022-03-01 10:00:30 kst", 3630),
+        ("advance-to 2022-03-01T01:00Z", 3600),
+        ("advance-to 2022-03-01 11:00 JST", 2 * 3600),
     ],
 )
 def test_prompt_reads_durations_and_instants(line: str, seconds: int):

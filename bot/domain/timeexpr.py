@@ -55,6 +55,8 @@ _PREMIERE = re.compile(r"^([DH])\s*-\s*(\d{1,4})$", re.IGNORECASE | re.ASCII)
 _SECONDS = {"w": 604800, "d": 86400, "h": 3600, "m": 60, "s": 1}
 _ATTACHED_OFFSET = re.compile(r"(\d:\d{2})(Z|[+-]\d{2}:?\d{2})$", re.IGNORECASE | re.ASCII)
 _ISO_OFFSET = re.compile(r"(Z|[+-]\d{2}:?\d{2})$", re.IGNORECASE | re.ASCII)
+# An offset stuck to the time and a zone after it: two zones, and no telling which.
+_ZONE_TWICE = re.compile(rf"^{_DATE_TIME}(?:Z|[+-]\d{{2}}:?\d{{2}})\s+\S+$", re.I | re.ASCII)
 
 
 class TimeExprError(InputError):
@@ -279,6 +281,12 @@ def parse_when(
         raise
     except (ValueError, OverflowError, OSError) as exc:
         raise TimeExprError(f"{quote(text)} is out of range.") from exc
+    if _ZONE_TWICE.match(text):
+        raise TimeExprError(
+            f"{quote(text)} names its zone twice; give the zone once: an offset or a zone name.",
+            key="time.zone_twice",
+            text=text,
+        )
     raise TimeExprError(
         f"I could not read {quote(text)} as a time. Try `2022-03-23 18:00 KST`, "
         "`2022-03-23T18:00+09:00`, `in 2d 4h` or `D-1`."

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta
 
 from bot.domain import timeexpr
 from bot.domain.timeexpr import DEFAULT_ZONE, TimeExprError
@@ -16,6 +16,8 @@ from bot.domain.timeexpr import DEFAULT_ZONE, TimeExprError
 KST = timeexpr.zone(DEFAULT_ZONE)
 # SimCord walks through every due timer on the way; a year is plenty for any tour.
 MAX_ADVANCE = timedelta(days=366)
+# A date with no time: the sandbox goes to that day's midnight in Korea.
+_DATE_ALONE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}", re.ASCII)
 
 HELP = """\
 commands (time only moves forward; SimCord's clock cannot go back):
@@ -74,35 +76,25 @@ def parse_duration(text: str) -> int:
         ) from None
 
 
-def _read_zone(token: str) -> tzinfo:
-    try:
-        return timeexpr.zone(token)
-    except TimeExprError as exc:
-        raise PromptError(str(exc)) from None
+def parse_instant(text: str, now: datetime) -> int:
+    """``2022-03-23 17:00 KST``, ``… Asia/Seoul``, ``2022-03-23T17:00+09:00``, ``in 3h``,
+    or a date alone (its midnight): the bot's one time grammar
+    (:func:`bot.domain.timeexpr.parse_when`, :func:`~bot.domain.timeexpr.parse_partial`).
 
-
-def parse_instant(text: str) -> datetime:
-    """``2022-03-23 17:00 KST``, ``… Asia/Seoul``, ``2022-03-23T17:00+09:00``, ``2022-03-23``.
-
-    No zone means Korea time: the sandbox's guild and its shows live there.
+    No zone means Korea time: the sandbox's guild and its shows live there. The answer
+    is a UTC epoch second, like every instant the time module reads.
     """
-    parts = text.split()
-    if not parts:
+    spec = " ".join(text.split())
+    if not spec:
         raise PromptError("advance-to needs an instant, e.g. advance-to 2022-03-23 17:00 KST")
-    zone: tzinfo | None = None
-    if len(parts) > 1 and not re.fullmatch(r"\d{1,2}:\d{2}(:\d{2})?", parts[-1]):
-        zone = _read_zone(parts.pop())
     try:
-        parsed = datetime.fromisoformat("T".join(parts))
-    except ValueError:
-        raise PromptError(
-            f"can't read {text.strip()!r} as a date and time; try 2022-03-23 17:00 KST"
-        ) from None
-    if parsed.tzinfo is not None:
-        if zone is not None:
-            raise PromptError("give the zone once: either an offset or a zone name")
-        return parsed
-    return parsed.replace(tzinfo=zone or KST)
+        if _DATE_ALONE.fullmatch(spec):
+            at = timeexpr.parse_partial(spec, timeexpr.Precision.DAY, DEFAULT_ZONE).at
+        else:
+            at = timeexpr.parse_when(spec, now=int(now.timestamp()), guild_tz=DEFAULT_ZONE)
+    except TimeExprError as exc:
+        raise PromptError(f"can't read {spec!r} as an instant: {exc}") from None
+    return at
 
 
 def parse_command(line: str, now: datetime) -> Command:
@@ -120,13 +112,13 @@ def parse_command(line: str, now: datetime) -> Command:
     if verb == "advance":
         seconds = parse_duration(rest)
     elif verb in ("advance-to", "advance_to"):
-        target = parse_instant(rest)
-        if target <= now:
+        seconds = parse_instant(rest, now) - int(now.timestamp())
+        if seconds <= 0:
+            target = now + timedelta(seconds=seconds)
             raise PromptError(
                 f"can't go back to {describe(target)}: it is already {describe(now)}, "
                 "and SimCord's clock only moves forward"
             )
-        seconds = int((target - now).total_seconds())
     else:
         raise PromptError(f"unknown command {verb!r}; type help for the list")
     if seconds > MAX_ADVANCE.total_seconds():
