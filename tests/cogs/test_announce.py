@@ -105,6 +105,10 @@ async def test_sends_carry_a_nonce_and_ping_only_the_notify_role(fan_server):
     body = sends[0].json
     assert body["enforce_nonce"] is True
     assert 0 < len(body["nonce"]) <= 25
+    # The nonce is the sending timer's own, stable across a re-run (discord.py would
+    # otherwise make up a random one per send, which Discord could not match to a repeat).
+    sent = await world.env.bot.scheduler.list(guild_id=world.guild.id, statuses=["sent"])
+    assert body["nonce"] in {timer.nonce for timer in sent}
     assert [int(r) for r in body["allowed_mentions"]["roles"]] == [world.notify.id]
     assert body["allowed_mentions"]["parse"] == []
 

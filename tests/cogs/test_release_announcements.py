@@ -85,6 +85,9 @@ async def test_four_weekly_episodes_are_each_announced_once_and_linked(world):
     ]
     assert len(sends) == 4
     assert all(r.json["enforce_nonce"] is True and r.json["nonce"] for r in sends)
+    # Each carries its timer's stable nonce, not one discord.py made up for the send.
+    sent = await world.env.bot.scheduler.list(guild_id=world.guild.id, statuses=["sent"])
+    assert {r.json["nonce"] for r in sends} <= {timer.nonce for timer in sent}
     for send in sends:
         assert [int(r) for r in send.json["allowed_mentions"]["roles"]] == [world.notify_role.id]
         assert send.json["allowed_mentions"]["parse"] == []

@@ -19,6 +19,8 @@ from tests.wire.standin.botproc import BotProcess
 MUTATING = ("POST", "PUT", "PATCH", "DELETE")
 # The commands Discord is told need a permission (each of their subcommands is run).
 GUARDED = {"admin", "announce", "config"}
+# What a member is told, in English (the stand-in's locale), by the moderator or admin check.
+REFUSALS = ("Only moderators can do that", "Only admins can do that")
 
 
 def stored_state(database: Path) -> dict[str, list[tuple[Any, ...]]]:
@@ -68,6 +70,11 @@ async def test_a_member_cannot_reach_any_moderator_or_admin_command(
             result = await standin.slash("member", "general", name, **values)
             answer = await result.wait()
             assert answer["flags"] & 64, f"/{name} answered a member publicly"
+            # Refused by the permission check itself, not by a later "no such show" or a
+            # preview that waits for a Confirm the member never presses.
+            assert (answer.get("content") or "").startswith(REFUSALS), (
+                f"/{name} was not refused to a member: {answer.get('content')!r}"
+            )
             changed = [
                 f"{r.method} {r.path}"
                 for r in standin.requests[sent:]
