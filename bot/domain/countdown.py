@@ -72,3 +72,42 @@ def plan_stages(premiere: Release, now: int) -> list[PlannedStage]:
             reason = None
         stages.append(PlannedStage(spec.name, due, spec.minor, reason))
     return stages
+
+
+@dataclass(frozen=True, slots=True)
+class Milestones:
+    """What ``/countdown`` says: a release whose day is today, then the next one ahead.
+
+    ``today`` and ``ahead`` name a release by episode number, 0 standing for the premiere.
+    """
+
+    today: tuple[int, Release] | None
+    ahead: tuple[int, Release] | None
+
+
+def milestones(premiere: Release, episodes: list[tuple[int, Release]], now: int) -> Milestones:
+    """The release "out today" (a day-precision release whose local day holds ``now``) and
+    the first release still ahead, episode 1 being the premiere itself.
+
+    A day-precision release counts as "today" for its whole day rather than as passed at
+    midnight: "premiered March 23 (17 hours ago)" on the premiere's own day was wrong.
+    """
+    # Episode 1's release is the premiere's (perhaps known more precisely): one milestone.
+    releases = [(0, premiere)] + [
+        (n, r) for n, r in episodes if n != 1 or not _overlap(r, premiere)
+    ]
+    releases.sort(key=lambda item: (item[1].at, item[0]))
+    today = next(
+        (
+            item
+            for item in releases
+            if item[1].precision is Precision.DAY and item[1].at <= now < item[1].end()
+        ),
+        None,
+    )
+    ahead = next((item for item in releases if item[1].at > now), None)
+    return Milestones(today, ahead)
+
+
+def _overlap(a: Release, b: Release) -> bool:
+    return a.at < b.end() and b.at < a.end()

@@ -42,20 +42,16 @@ async def show_timing(db: Database, guild_id: int, slug: str) -> ShowTiming | No
     return ShowTiming(row[0], row[1], row[2], release_of(row[3], row[4], row[5]))
 
 
-async def next_episode(
-    db: Database, guild_id: int, slug: str, after: int
-) -> tuple[int, Release] | None:
-    """The show's first episode released after ``after``: (number, release)."""
-    row = await db.fetchone(
+async def episode_releases(db: Database, guild_id: int, slug: str) -> list[tuple[int, Release]]:
+    """The show's episodes that have a release, as (number, release), in release order."""
+    rows = await db.fetchall(
         """SELECT e.number, e.release_at, e.release_precision, e.release_tz FROM episodes e
            JOIN shows s ON s.id = e.show_id
-           WHERE s.guild_id = ? AND s.slug = ? AND e.release_at > ?
-           ORDER BY e.release_at, e.number LIMIT 1""",
-        (guild_id, slug, after),
+           WHERE s.guild_id = ? AND s.slug = ? AND e.release_at IS NOT NULL
+           ORDER BY e.release_at, e.number""",
+        (guild_id, slug),
     )
-    if row is None:
-        return None
-    return int(row[0]), Release(row[1], Precision(row[2]), row[3])
+    return [(int(row[0]), Release(row[1], Precision(row[2]), row[3])) for row in rows]
 
 
 async def set_premiere(db: Database, guild_id: int, slug: str, premiere: Release) -> None:

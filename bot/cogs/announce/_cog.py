@@ -13,6 +13,7 @@ from discord.ext import commands
 from bot.cogs.announce import _render as render
 from bot.cogs.announce._follow import follow_show, list_follows
 from bot.cogs.announce._views import ConfirmView, set_notify
+from bot.domain.countdown import milestones
 from bot.domain.timeexpr import check_window, korea_text, parse_when
 from bot.i18n import t
 from bot.mentions import NO_MENTIONS
@@ -330,12 +331,9 @@ class Announce(commands.Cog):
         now = self.bot.clock.timestamp()
         if timing.premiere is None:
             raise UserFacingError("announce.no_premiere", title=timing.title)
-        release, label = timing.premiere, t("announce.countdown.premiere", interaction)
-        if timing.premiere.end() <= now:
-            nxt = await store.next_episode(self.bot.db, guild_of(interaction), slug, now)
-            if nxt is not None:
-                release, label = nxt[1], t("announce.countdown.episode", interaction, n=nxt[0])
-        text = render.countdown_text(interaction, timing.title, label, release, now)
+        episodes = await store.episode_releases(self.bot.db, guild_of(interaction), slug)
+        found = milestones(timing.premiere, episodes, now)
+        text = render.countdown_text(interaction, timing.title, timing.premiere, found, now)
         await interaction.response.send_message(text, allowed_mentions=NO_MENTIONS)
 
     @app_commands.command(

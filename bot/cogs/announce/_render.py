@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.domain.countdown import PlannedStage
+from bot.domain.countdown import Milestones, PlannedStage
 from bot.domain.release import Precision, Release
 from bot.domain.releases import PlannedRelease, episodes_text
 from bot.domain.timeexpr import korea_text, relative_text
@@ -102,16 +102,41 @@ def ledger_embed(title: str, lines: list[str], empty: str) -> discord.Embed:
 
 
 def countdown_text(
-    interaction: Interaction, title: str, label: str, release: Release, now: int
+    interaction: Interaction, title: str, premiere: Release, found: Milestones, now: int
 ) -> str:
-    """The next milestone as live timestamps, honest about precision."""
-    at = release.at
+    """What is out today (a day-precision release, for its whole day), then the next
+    milestone as live timestamps, honest about precision."""
+
+    def label(number: int) -> str:
+        if number == 0:
+            return t("announce.countdown.premiere", interaction)
+        return t("announce.countdown.episode", interaction, n=number)
+
+    lines = []
+    if found.today is not None:
+        number, release = found.today
+        key = "announce.countdown.today_premiere" if number == 0 else "announce.countdown.today"
+        lines.append(t(key, interaction, title=title, n=number, day=release.text()))
+    if found.ahead is not None:
+        number, release = found.ahead
+        lines.append(_milestone_text(interaction, title, label(number), release))
+    elif found.today is None:
+        if premiere.end() > now:  # a vague premiere whose period holds now
+            lines.append(_milestone_text(interaction, title, label(0), premiere))
+        else:
+            rel = f"<t:{premiere.at}:R>"
+            lines.append(
+                t("announce.countdown.past", interaction, title=title, what=label(0), rel=rel)
+            )
+    return "\n".join(lines)
+
+
+def _milestone_text(interaction: Interaction, title: str, label: str, release: Release) -> str:
     if release.precision in (Precision.YEAR, Precision.MONTH):
         period = release.text()
         return t("announce.countdown.vague", interaction, title=title, what=label, period=period)
-    if release.end() <= now:
-        return t("announce.countdown.past", interaction, title=title, what=label, rel=f"<t:{at}:R>")
     style = "D" if release.precision is Precision.DAY else "F"
+    at = release.at
     return t(
         "announce.countdown.next",
         interaction,
