@@ -11,12 +11,42 @@ import discord
 
 from bot.i18n import t
 from bot.mentions import NO_MENTIONS
-from bot.ui.tree import reply_error
+from bot.ui.tree import is_refusal, reply_error, unwrap
 
 log = logging.getLogger(__name__)
 
 # Set in ``interaction.extras`` by a view or modal that took the interaction.
 CLAIMED = "kdrama_claimed"
+_ANSWERS_REFUSALS = "__kdrama_answers_refusals__"
+
+
+def answering_refusals(callback: Any) -> Any:
+    """Wrap a button callback or ``on_submit`` so an expected refusal is its answer.
+
+    discord.py hands whatever a callback raises to ``View.on_error``/``Modal.on_error``,
+    and tools watching the bot (SimCord's preview page, error trackers hooked there)
+    count each as a failed interaction: "Action outcome uncertain", a red badge. A
+    refusal ("that time has passed", a removed show) is the callback doing its job: it
+    is answered here, as :class:`~bot.ui.tree.BotTree` does for slash commands, and
+    dispatched as ``app_command_refusal``; bugs still reach ``on_error``.
+    """
+    if getattr(callback, _ANSWERS_REFUSALS, False):
+        return callback
+
+    @functools.wraps(callback)
+    async def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return await callback(*args, **kwargs)
+        except Exception as error:
+            interaction = next((a for a in args if isinstance(a, discord.Interaction)), None)
+            if interaction is None or not is_refusal(error):
+                raise
+            await reply_error(interaction, error)
+            interaction.client.dispatch("app_command_refusal", interaction, unwrap(error))
+            return None
+
+    setattr(wrapper, _ANSWERS_REFUSALS, True)
+    return wrapper
 
 
 def _claiming(check: Any) -> Any:
@@ -56,7 +86,19 @@ class _Claims:
 
 
 class View(_Claims, discord.ui.View):
-    """A view whose callback errors are answered like command errors."""
+    """A view whose callback errors are answered like command errors, and whose
+    refusals are answers, not failures (see :func:`answering_refusals`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for item in self.walk_children():
+            item.callback = answering_refusals(item.callback)  # type: ignore[method-assign]
+
+    def add_item(self, item: discord.ui.Item[Any]) -> View:
+        """Add ``item`` with its callback's refusals answered."""
+        item.callback = answering_refusals(item.callback)  # type: ignore[method-assign]
+        super().add_item(item)
+        return self
 
     async def on_error(
         self, interaction: discord.Interaction[Any], error: Exception, item: discord.ui.Item[Any]
@@ -66,7 +108,13 @@ class View(_Claims, discord.ui.View):
 
 
 class Modal(_Claims, discord.ui.Modal):
-    """A modal whose submit errors are answered like command errors."""
+    """A modal whose submit errors are answered like command errors, and whose
+    refusals are answers, not failures (see :func:`answering_refusals`)."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "on_submit" in cls.__dict__:
+            cls.on_submit = answering_refusals(cls.__dict__["on_submit"])  # type: ignore[method-assign]
 
     # discord.py's Modal.on_error drops BaseView's ``item`` argument; mypy flags any
     # override of it for that, ours included.

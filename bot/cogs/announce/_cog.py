@@ -25,6 +25,7 @@ from bot.ui.checks import guild_of, moderator_only
 from bot.ui.errors import UserFacingError
 from bot.ui.options import ShowOption, chosen_show
 from bot.ui.tree import answer
+from bot.ui.views import answering_refusals
 
 if TYPE_CHECKING:
     from bot.app import Interaction, KdramaBot
@@ -50,6 +51,7 @@ class NotifyMe(discord.ui.DynamicItem[discord.ui.Button], template=announcer.NOT
         """Rebuild the button from its custom_id: the show it follows, if any."""
         return cls(match["show"])
 
+    @answering_refusals
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         """Follow the announced show (or take the server's notify role): the button means
         "notify me", never "stop", so a repeated press changes nothing."""
