@@ -17,7 +17,8 @@ async def _preview(world):
     result = await world.moderator.slash(
         world.general, "announce add", show="soundtrack-1", when="in 2m", text="Soon!"
     )
-    assert result.ephemeral and result.response.components
+    assert result.ephemeral
+    assert result.response.components
     return result
 
 
@@ -60,4 +61,5 @@ async def test_a_modal_submitted_for_a_removed_show_is_a_refusal_not_a_failure(w
     assert "change #" not in submitted.response.content
     assert "went wrong" not in submitted.response.content
     assert world.env.errors_since(before) == ()
-    assert world.refusals and isinstance(world.refusals[-1], UserFacingError)
+    assert world.refusals
+    assert isinstance(world.refusals[-1], UserFacingError)
