@@ -10,7 +10,7 @@ import discord
 from discord import app_commands
 
 from bot.domain.echo import Markup
-from bot.domain.timeexpr import DEFAULT_ZONE, TimeExprError, zone_name
+from bot.domain.timeexpr import DEFAULT_ZONE, zone_name
 from bot.i18n import t
 from bot.mentions import NO_MENTIONS
 from bot.services import announcer, discussions, follows
@@ -173,10 +173,9 @@ class ConfigGroup(
                     raise UserFacingError("config.bad_role", role=Markup(role.mention))
                 changes[f"{name}_role_id"] = role.id
         if timezone is not None:
-            try:  # the one zone lookup: KST, UTC, +09:00 or an IANA name, stored canonically
-                changes["timezone"] = zone_name(timezone)
-            except TimeExprError:
-                raise UserFacingError("config.bad_timezone", timezone=timezone[:64]) from None
+            # The one zone lookup: KST, UTC, +09:00 or an IANA name, stored canonically; an
+            # unknown one is the tree's to answer (time.unknown_zone), before anything is saved.
+            changes["timezone"] = zone_name(timezone)
         if default_show is not None:  # already resolved (title, alias or slug) by the option
             changes["default_show"] = default_show.slug
         if catchup_minutes is not None:

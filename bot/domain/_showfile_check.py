@@ -63,50 +63,65 @@ class Checker:
 
     def __init__(self, limit: int | None = None) -> None:
         self.problems: list[tuple[str, str]] = []
+        # Beside each problem: its i18n key and fields (None for show-file structure
+        # problems, which only a file's author sees, in English), for Discord's edits.
+        self.keys: list[tuple[str | None, dict[str, Any]]] = []
         self.limit = limit
         # Every sources list seen, checked against [sources] once the whole file is read.
         self.cited: list[tuple[str, tuple[str, ...]]] = []
 
-    def add(self, path: str, message: str) -> None:
-        """Record a problem; raise :class:`Enough` once ``limit`` are recorded."""
+    def add(self, path: str, message: str, key: str | None = None, **fields: Any) -> None:
+        """Record a problem; raise :class:`Enough` once ``limit`` are recorded.
+
+        ``key`` names the problem's message in the i18n catalogs (filled with ``field``,
+        the path, and ``fields``), for a value typed on Discord.
+        """
         self.problems.append((path, message))
+        self.keys.append((key, {"field": path, **fields}))
         if self.limit is not None and len(self.problems) >= self.limit:
             raise Enough
 
     def table(self, value: Any, path: str, specs: dict[str, Spec]) -> dict[str, Any] | None:
         """Check a table against its specs: unknown keys, missing keys, then each value."""
         if not isinstance(value, dict):
-            self.add(path, f"must be a table, not {_type_name(value)}")
+            self.add(path, f"must be a table, not {_type_name(value)}", "check.not_table")
             return None
         for key in value:
             if key not in specs:
-                self.add(join(path, key), f"unknown key (allowed: {', '.join(specs)})")
+                allowed = ", ".join(specs)
+                self.add(
+                    join(path, key),
+                    f"unknown key (allowed: {allowed})",
+                    "check.unknown_key",
+                    allowed=allowed,
+                )
         out: dict[str, Any] = {}
         for key, spec in specs.items():
             if key in value:
                 out[key] = spec.check(self, value[key], join(path, key))
             else:
                 if spec.required:
-                    self.add(join(path, key), "is required")
+                    self.add(join(path, key), "is required", "check.required")
                 out[key] = None
         return out
 
     def keyed(self, value: Any, path: str, item: Check) -> dict[str, Any]:
         """A table of slug-keyed rows, like ``[people.han-so-hee]``."""
         if not isinstance(value, dict):
-            self.add(path, f"must be a table, not {_type_name(value)}")
+            self.add(path, f"must be a table, not {_type_name(value)}", "check.not_table")
             return {}
         out = {}
         for key, row in value.items():
             if not SLUG.fullmatch(key):
-                self.add(join(path, key), "key must be a slug: a-z, 0-9 and '-', at most 64")
+                message = "key must be a slug: a-z, 0-9 and '-', at most 64"
+                self.add(join(path, key), message, "check.key_not_slug")
             out[key] = item(self, row, join(path, key))
         return out
 
     def array(self, value: Any, path: str, item: Check) -> list[Any]:
         """An array whose items all pass ``item``."""
         if not isinstance(value, list):
-            self.add(path, f"must be an array, not {_type_name(value)}")
+            self.add(path, f"must be an array, not {_type_name(value)}", "check.not_array")
             return []
         return [item(self, v, join(path, i)) for i, v in enumerate(value)]
 
@@ -116,13 +131,14 @@ def text(limit: int = NAME_MAX) -> Check:
 
     def check(c: Checker, value: Any, path: str) -> str | None:
         if not isinstance(value, str):
-            c.add(path, f"must be a string, not {_type_name(value)}")
+            c.add(path, f"must be a string, not {_type_name(value)}", "check.not_string")
             return None
         if not value.strip():
-            c.add(path, "must not be empty")
+            c.add(path, "must not be empty", "check.empty")
             return None
         if len(value) > limit:
-            c.add(path, f"is {len(value)} characters long; the limit is {limit}")
+            message = f"is {len(value)} characters long; the limit is {limit}"
+            c.add(path, message, "check.too_long", length=len(value), limit=limit)
             return None
         return value
 
@@ -137,10 +153,11 @@ def integer(minimum: int, maximum: int = 1_000_000_000) -> Check:
 
     def check(c: Checker, value: Any, path: str) -> int | None:
         if not isinstance(value, int) or isinstance(value, bool):
-            c.add(path, f"must be an integer, not {_type_name(value)}")
+            c.add(path, f"must be an integer, not {_type_name(value)}", "check.not_integer")
             return None
         if not minimum <= value <= maximum:
-            c.add(path, f"must be from {minimum} to {maximum}, not {value}")
+            message = f"must be from {minimum} to {maximum}, not {value}"
+            c.add(path, message, "check.range", minimum=minimum, maximum=maximum, value=value)
             return None
         return value
 
@@ -154,6 +171,8 @@ def slug(c: Checker, value: Any, path: str) -> str | None:
         c.add(
             path,
             f"{quote(value)} is not a slug (a-z, 0-9 and '-', starting with a letter or digit)",
+            "check.not_slug",
+            value=value,
         )
         return None
     return value
@@ -163,7 +182,7 @@ def url(c: Checker, value: Any, path: str) -> str | None:
     """An absolute http(s) address."""
     value = text(2_000)(c, value, path)
     if value is not None and not re.fullmatch(r"https?://[^\s/]+\.[^\s]*", value):
-        c.add(path, f"{quote(value)} is not an http(s) address")
+        c.add(path, f"{quote(value)} is not an http(s) address", "check.not_url", value=value)
         return None
     return value
 
@@ -176,16 +195,20 @@ def iso_date(c: Checker, value: Any, path: str) -> str | None:
     if value is None:
         return None
     if not _ISO_DATE.fullmatch(value):
-        c.add(path, f"{quote(value)} is not a date like 2022-03-23 (or 2022-03, 2022)")
+        message = f"{quote(value)} is not a date like 2022-03-23 (or 2022-03, 2022)"
+        c.add(path, message, "check.not_date", value=value)
         return None
     parts = [int(p) for p in value.split("-")] + [1, 1]
     if parts[0] not in YEARS:
-        c.add(path, f"{quote(value)}: the year must be between {YEARS.start} and {YEARS.stop - 1}")
+        first, last = YEARS.start, YEARS.stop - 1
+        message = f"{quote(value)}: the year must be between {first} and {last}"
+        c.add(path, message, "check.year_range", value=value, first=first, last=last)
         return None
     try:
         dt.date(parts[0], parts[1], parts[2])
     except ValueError as exc:
-        c.add(path, f"{quote(value)} is not a real date: {exc}")
+        message = f"{quote(value)} is not a real date: {exc}"
+        c.add(path, message, "check.not_real_date", value=value, reason=str(exc))
         return None
     return value
 
@@ -204,7 +227,7 @@ def sources(c: Checker, value: Any, path: str) -> tuple[str, ...] | None:
     """A non-empty array of source keys (checked against ``[sources]`` later)."""
     keys = strings(text(64))(c, value, path)
     if keys is not None and not keys:
-        c.add(path, "must name at least one source")
+        c.add(path, "must name at least one source", "check.no_source")
         return None
     # Order carries no meaning; sorting makes exports and diffs stable.
     return None if keys is None else tuple(sorted(set(keys)))
@@ -227,7 +250,9 @@ def one_of(*allowed: str) -> Check:
     def check(c: Checker, value: Any, path: str) -> str | None:
         value = text(64)(c, value, path)
         if value is not None and value not in allowed:
-            c.add(path, f"{quote(value)} is not one of: {', '.join(allowed)}")
+            listed = ", ".join(allowed)
+            message = f"{quote(value)} is not one of: {listed}"
+            c.add(path, message, "check.not_one_of", value=value, allowed=listed)
             return None
         return value
 
@@ -251,7 +276,7 @@ def release(*, sourced: bool, episode: bool = False) -> Check:
         try:
             zone(row["tz"] or KOREA)
         except ReleaseError as exc:
-            c.add(join(path, "tz"), str(exc))
+            c.add(join(path, "tz"), str(exc), exc.key, **exc.fields)
             return None
         try:
             parsed = Release.parse(row["date"], row["precision"], row["tz"] or KOREA)
@@ -259,7 +284,7 @@ def release(*, sourced: bool, episode: bool = False) -> Check:
             # Name the key the message is really about.
             msg = str(exc)
             key = "precision" if msg.startswith("unknown precision") else "date"
-            c.add(join(path, key), msg)
+            c.add(join(path, key), msg, exc.key, **exc.fields)
             return None
         return parsed, row["sources"] or (), row.get("episode")
 

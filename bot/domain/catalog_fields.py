@@ -48,7 +48,7 @@ def _genres(c: chk.Checker, value: Any, path: str) -> list[str] | None:
 def _count(c: chk.Checker, value: Any, path: str) -> int | None:
     text = str(value).strip()
     if not re.fullmatch(r"\d{1,4}", text, re.ASCII):
-        c.add(path, f"{quote(text)} is not a whole number")
+        c.add(path, f"{quote(text)} is not a whole number", "check.not_whole_number", value=text)
         return None
     return chk.integer(0, 1000)(c, int(text), path)
 
@@ -87,7 +87,10 @@ def _run(check: Callable[[chk.Checker, Any, str], Any], value: Any, label: str) 
     checker = chk.Checker()
     cleaned = check(checker, value, label)
     if checker.problems:
-        raise FieldError("; ".join(f"{path} {message}" for path, message in checker.problems))
+        # An admin edits one value at a time: the first problem is the one to say.
+        key, fields = checker.keys[0]
+        message = "; ".join(f"{path} {message}" for path, message in checker.problems)
+        raise FieldError(message, key=key, **fields) if key else FieldError(message)
     return cleaned
 
 
@@ -99,7 +102,13 @@ def clean(kind: str, field: str, value: str | None) -> Any:
     spec = FIELDS.get(kind, {}).get(field)
     if spec is None:
         allowed = ", ".join(FIELDS.get(kind, {})) or "none"
-        raise FieldError(f"{kind} has no editable field {quote(field)} (editable: {allowed})")
+        raise FieldError(
+            f"{kind} has no editable field {quote(field)} (editable: {allowed})",
+            key="field.not_editable",
+            kind=kind,
+            field=field,
+            allowed=allowed,
+        )
     if value is None or not str(value).strip():
         return None
     return _run(spec.check, value, field)

@@ -1,8 +1,9 @@
 """The one input-error type: what the domain refuses, said in the user's language.
 
 Parsers and validators (time expressions, catalog fields) raise :class:`InputError` (or a
-subclass); the app-command tree maps it to a message in the user's language, so no cog
-converts it by hand.
+subclass) with an i18n key and its fields; the app-command tree maps it to a message in
+the user's language, so no cog converts it by hand. The English sentence each carries as
+well (``str(error)``) is for show files, the CLI and logs.
 """
 
 from __future__ import annotations
@@ -10,6 +11,13 @@ from __future__ import annotations
 from typing import Any
 
 from bot.domain.echo import Markup
+
+
+class Term(str):
+    """A word a message field carries that has its own form in each language, given as
+    its i18n key (``Term("time.precision.day")``: "day", "일"); the tree says it in the
+    user's language before filling the message."""
+
 
 # A parser's own sentence, already written (its quoted values bounded by echo.quote).
 WRITTEN = "error.invalid_input"

@@ -42,7 +42,12 @@ class Release:
             try:
                 object.__setattr__(self, "precision", Precision(self.precision))
             except ValueError as exc:
-                raise ReleaseError(f"unknown precision {quote(self.precision)}") from exc
+                raise ReleaseError(
+                    f"unknown precision {quote(self.precision)}",
+                    key="time.unknown_precision",
+                    precision=str(self.precision)[:200],
+                    allowed=", ".join(p.value for p in Precision),
+                ) from exc
 
     @classmethod
     def parse(cls, text: str, precision: str | Precision | None = None, tz: str = KOREA) -> Release:

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.domain.echo import quote
-from bot.domain.errors import InputError
+from bot.domain.errors import InputError, Term
 
 if TYPE_CHECKING:
     from bot.domain.release import Release
@@ -72,12 +72,22 @@ class Precision(StrEnum):
     MINUTE = "minute"
 
     @property
+    def term(self) -> Term:
+        """The precision's name, said in the reader's language (``time.precision.day``)."""
+        return Term(f"time.precision.{self.value}")
+
+    @property
     def rank(self) -> int:
         """Coarse to fine: year 0 … minute 3."""
         return list(Precision).index(self)
 
 
 # --- zones -------------------------------------------------------------------------
+
+
+def _typed(value: object) -> str:
+    """What a user typed, as a message field: text, bounded (the reply echoes it safely)."""
+    return value[:200] if isinstance(value, str) else repr(value)[:200]
 
 
 def _unknown_zone(typed: object) -> TimeExprError:
@@ -137,10 +147,14 @@ def parse_duration(text: str) -> int:
     """``7d``, ``2d 4h``, ``90m``, ``30s`` → seconds; units w d h m s, above zero."""
     spec = " ".join(text.split()) if isinstance(text, str) else ""
     if not spec or len(spec) > 100 or not _DURATION.match(spec):
-        raise TimeExprError(f"I could not read {quote(text)} as a duration; try 7d, 2d 4h or 90m.")
+        raise TimeExprError(
+            f"I could not read {quote(text)} as a duration; try 7d, 2d 4h or 90m.",
+            key="time.bad_duration",
+            text=_typed(text),
+        )
     seconds = sum(int(n) * _SECONDS[u.lower()] for n, u in _UNIT.findall(spec))
     if seconds <= 0:
-        raise TimeExprError("A duration must be above zero, like 1h.")
+        raise TimeExprError("A duration must be above zero, like 1h.", key="time.duration_zero")
     return seconds
 
 
@@ -169,7 +183,12 @@ def precision_of(value: str | Precision) -> Precision:
         return Precision(value)
     except ValueError as exc:
         allowed = ", ".join(p.value for p in Precision)
-        raise TimeExprError(f"unknown precision {quote(value)} (use one of: {allowed})") from exc
+        raise TimeExprError(
+            f"unknown precision {quote(value)} (use one of: {allowed})",
+            key="time.unknown_precision",
+            precision=_typed(value),
+            allowed=allowed,
+        ) from exc
 
 
 def parse_partial(
@@ -192,26 +211,41 @@ def parse_partial(
     if found is None:
         raise TimeExprError(
             f"{quote(text)} is not a date I can read: use 2022, 2022-03, 2022-03-23 "
-            "or 2022-03-23 18:00 (a zone may follow, like KST)"
+            "or 2022-03-23 18:00 (a zone may follow, like KST)",
+            key="time.bad_date",
+            text=_typed(text),
         )
     typed, match = found
     if wanted is not None and wanted is not typed:
         raise TimeExprError(
             f"{quote(text)} is a date to the {typed.value}, not to the {wanted.value}; "
-            "leave the precision out to use what you typed"
+            "leave the precision out to use what you typed",
+            key="time.precision_mismatch",
+            text=_typed(text),
+            typed=typed.term,
+            wanted=wanted.term,
         )
     parts = [int(p) for p in match.groups()]
     # Missing parts take the start of the period: month 1, day 1, 00:00.
     year, month, day, hour, minute = parts + [0, 1, 1, 0, 0][len(parts) :]
     if year not in YEARS:
         raise TimeExprError(
-            f"{quote(text)}: the year must be between {YEARS.start} and {YEARS.stop - 1}"
+            f"{quote(text)}: the year must be between {YEARS.start} and {YEARS.stop - 1}",
+            key="time.year_range",
+            text=_typed(text),
+            first=YEARS.start,
+            last=YEARS.stop - 1,
         )
     name = zone_name(tz)
     try:
         local = datetime(year, month, day, hour, minute, tzinfo=zone(name))
     except ValueError as exc:
-        raise TimeExprError(f"{quote(text)} is not a real date: {exc}") from exc
+        raise TimeExprError(
+            f"{quote(text)} is not a real date: {exc}",
+            key="time.not_real_date",
+            text=_typed(text),
+            reason=str(exc),
+        ) from exc
     return Partial(int(local.timestamp()), typed, name)
 
 
@@ -222,9 +256,16 @@ def _iso(text: str) -> int:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError as exc:
-        raise TimeExprError(f"{quote(text)} is not a valid ISO-8601 instant ({exc}).") from exc
+        raise TimeExprError(
+            f"{quote(text)} is not a valid ISO-8601 instant ({exc}).",
+            key="time.bad_iso",
+            text=_typed(text),
+            reason=str(exc),
+        ) from exc
     if moment.tzinfo is None:
-        raise TimeExprError(f"{quote(text)} has no offset; add one like +09:00.")
+        raise TimeExprError(
+            f"{quote(text)} has no offset; add one like +09:00.", key="time.no_offset", text=text
+        )
     return int(moment.timestamp())
 
 
@@ -234,7 +275,12 @@ def _local(match: re.Match[str], guild_tz: str) -> int:
     try:
         moment = datetime(year, month, day, hour, minute, second, tzinfo=tz)
     except ValueError as exc:
-        raise TimeExprError(f"That is not a real date and time ({exc}).") from exc
+        raise TimeExprError(
+            f"That is not a real date and time ({exc}).",
+            key="time.not_real_datetime",
+            text=match.group(0),
+            reason=str(exc),
+        ) from exc
     return int(moment.timestamp())
 
 
@@ -242,18 +288,30 @@ def _relative(spec: str, now: int) -> int:
     try:
         return now + parse_duration(spec)
     except TimeExprError as exc:
-        raise TimeExprError(f"A relative time is `in` and a duration, like `in 3h`: {exc}") from exc
+        if exc.key != "time.bad_duration":
+            raise  # a duration of zero says so itself
+        raise TimeExprError(
+            f"A relative time is `in` and a duration, like `in 3h`: {exc}",
+            key="time.bad_relative",
+            text=_typed(spec),
+        ) from exc
 
 
 def _from_premiere(unit: str, amount: int, premiere: Release | None) -> int:
     if premiere is None:
-        raise TimeExprError("This show has no premiere date yet, so D-/H- offsets cannot be used.")
+        raise TimeExprError(
+            "This show has no premiere date yet, so D-/H- offsets cannot be used.",
+            key="time.no_premiere",
+        )
     needs = Precision.DAY if unit == "D" else Precision.MINUTE
     if not premiere.at_least(needs):
         what = "a day" if needs is Precision.DAY else "an exact time"
         raise TimeExprError(
             f"The premiere is only known to the {premiere.precision.value}; "
-            f"{unit}-{amount} needs {what}."
+            f"{unit}-{amount} needs {what}.",
+            key=f"time.premiere_needs_{needs.value}",
+            known=premiere.precision.term,
+            offset=f"{unit}-{amount}",
         )
     step = 86400 if unit == "D" else 3600
     return premiere.at - amount * step
@@ -264,10 +322,12 @@ def parse_when(
 ) -> int:
     """The UTC epoch second ``text`` names (see the module docs for the forms)."""
     if not isinstance(text, str) or not text.strip():
-        raise TimeExprError("Say when: for example `2022-03-23 18:00 KST`, `in 3h` or `D-1`.")
+        raise TimeExprError(
+            "Say when: for example `2022-03-23 18:00 KST`, `in 3h` or `D-1`.", key="time.say_when"
+        )
     text = " ".join(text.split())
     if len(text) > 100:
-        raise TimeExprError("That time expression is too long.")
+        raise TimeExprError("That time expression is too long.", key="time.too_long")
     try:
         if match := _PREMIERE.match(text):
             return _from_premiere(match.group(1).upper(), int(match.group(2)), premiere)
@@ -280,7 +340,9 @@ def parse_when(
     except TimeExprError:
         raise
     except (ValueError, OverflowError, OSError) as exc:
-        raise TimeExprError(f"{quote(text)} is out of range.") from exc
+        raise TimeExprError(
+            f"{quote(text)} is out of range.", key="time.out_of_range", text=text
+        ) from exc
     if _ZONE_TWICE.match(text):
         raise TimeExprError(
             f"{quote(text)} names its zone twice; give the zone once: an offset or a zone name.",
@@ -289,16 +351,22 @@ def parse_when(
         )
     raise TimeExprError(
         f"I could not read {quote(text)} as a time. Try `2022-03-23 18:00 KST`, "
-        "`2022-03-23T18:00+09:00`, `in 2d 4h` or `D-1`."
+        "`2022-03-23T18:00+09:00`, `in 2d 4h` or `D-1`.",
+        key="time.bad_when",
+        text=text,
     )
 
 
 def check_window(at: int, *, now: int) -> None:
     """Refuse instants in the past or more than a year ahead."""
     if at <= now:
-        raise TimeExprError("That time is already past; pick a moment in the future.")
+        raise TimeExprError(
+            "That time is already past; pick a moment in the future.", key="time.past"
+        )
     if at - now > YEAR_AHEAD:
-        raise TimeExprError("That is more than a year ahead; schedule it closer to the date.")
+        raise TimeExprError(
+            "That is more than a year ahead; schedule it closer to the date.", key="time.too_far"
+        )
 
 
 def korea_text(at: int) -> str:

@@ -69,7 +69,7 @@ def parse_duration(text: str) -> int:
     try:
         return timeexpr.parse_duration(text)
     except TimeExprError as exc:
-        if "above zero" in str(exc):
+        if exc.key == "time.duration_zero":
             raise PromptError("advance needs a duration above zero, e.g. advance 1h") from None
         raise PromptError(
             f"can't read {text.strip()!r} as a duration; try 7d, 2d 4h or 90m"

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord import app_commands
 
-from bot.domain.echo import echo, fit_content
-from bot.domain.errors import InputError
+from bot.domain.echo import Markup, echo, fit_content
+from bot.domain.errors import InputError, Term
 from bot.i18n import t
 from bot.mentions import NO_MENTIONS
 from bot.ui.errors import NotAdmin, NotModerator, UserFacingError
@@ -79,10 +79,15 @@ async def answer(interaction: discord.Interaction[Any], content: str, **kwargs: 
         await interaction.followup.send(content, ephemeral=True, **kwargs)
 
 
+def terms(fields: dict[str, Any], interaction: Interaction | str) -> dict[str, Any]:
+    """``fields`` with each :class:`~bot.domain.errors.Term` said in the user's language."""
+    return {k: Markup(t(v, interaction)) if isinstance(v, Term) else v for k, v in fields.items()}
+
+
 def user_message(interaction: Interaction, error: BaseException) -> str | None:
     """The message for a known error, or None for a bug that should be logged."""
     if isinstance(error, UserFacingError | InputError):
-        return say(error.key, interaction, **error.fields)
+        return say(error.key, interaction, **terms(error.fields, interaction))
     if isinstance(error, NotModerator):
         return t("error.not_moderator", interaction)
     if isinstance(error, NotAdmin):

@@ -98,3 +98,38 @@ async def test_a_bad_zone_is_refused_in_the_admins_language(world, set_locale):
     assert english.response.content.startswith("Unknown time zone “Mars/Olympus”: use KST")
     errors = answered_refusals(world.env)
     assert [(type(e), e.key) for e in errors] == [(TimeExprError, "time.unknown_zone")] * 2
+
+
+async def test_parse_and_field_refusals_reach_a_korean_admin_in_korean(world, set_locale):
+    set_locale(world.admin, "ko")
+    set_locale(world.moderator, "ko")
+    bot = world.env.bot
+    await bot.ensure_guild(world.guild.id)
+    before = await _premiere(bot, world.guild.id)
+    said = []
+    for actor, command, options in [
+        (world.admin, "admin premiere set", {"when": "2027-01", "precision": "day"}),
+        (world.admin, "admin premiere set", {"when": "2027-02-30"}),
+        (world.admin, "admin show edit", {"field": "title", "value": "x" * 201}),
+        (world.admin, "admin show edit", {"field": "episode_count", "value": "many"}),
+        (world.moderator, "announce add", {"when": "tomorrow", "text": "hi"}),
+        (world.moderator, "announce add", {"when": "in 0h", "text": "hi"}),
+    ]:
+        if command.startswith("admin"):
+            options["source"] = "nme"
+        else:
+            options["show"] = "Soundtrack #1"
+        result = await actor.slash(world.general, command, **options)
+        assert result.ephemeral, command
+        said.append(result.response.content)
+    assert said[0].startswith("“2027-01”은(는) 월 단위까지 적힌 날짜라서 일 단위"), said[0]
+    assert said[1].startswith("“2027-02-30”은(는) 실제로 있는 날짜가 아니에요."), said[1]
+    assert said[2] == "title이(가) 201자예요. 200자까지만 쓸 수 있어요.", said[2]
+    # Echoed like any typed value: Discord shows the escaped "_" as itself.
+    assert said[3].startswith("episode\\_count: “many”은(는) 정수가 아니에요."), said[3]
+    assert said[4].startswith("“tomorrow”을(를) 시각으로 읽지 못했어요."), said[4]
+    assert said[5] == "기간은 1h처럼 0보다 커야 해요.", said[5]
+    keys = [e.key for e in answered_refusals(world.env)]
+    assert keys == ["time.precision_mismatch", "time.not_real_date", "check.too_long",
+                    "check.not_whole_number", "time.bad_when", "time.duration_zero"]  # fmt: skip
+    assert await _premiere(bot, world.guild.id) == before  # nothing was saved

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import discord
 
+from bot.domain.timeexpr import TimeExprError
 from bot.store.guilds import get_settings
 from bot.ui.errors import NotAdmin, UserFacingError
 from tests.support.discord import answered_refusals, open_to_everyone
@@ -98,11 +99,12 @@ async def test_discussion_channel_is_accepted_where_discussions_can_pin_without_
 
 async def test_unknown_timezone_is_refused_and_autocomplete_offers_real_ones(world):
     result = await world.admin.slash(world.general, "config set", timezone="Mars/Olympus")
-    assert "not an IANA time zone" in result.response.content
+    # The one zone message, as /announce and /admin say it (KST and +09:00 are zones too).
+    assert result.response.content.startswith("Unknown time zone “Mars/Olympus”: use KST, JST")
     assert (await get_settings(world.env.bot.db, world.guild.id)).timezone == "Asia/Seoul"
     choices = await world.admin.autocomplete(world.general, "config set", "timezone", "seoul")
     assert [c["value"] for c in choices] == ["Asia/Seoul"]
-    assert refusals(world) == [UserFacingError]
+    assert refusals(world) == [TimeExprError]
 
 
 async def test_default_show_must_exist_and_autocompletes(world):
