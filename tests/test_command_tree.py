@@ -26,14 +26,13 @@ SUBCOMMANDS = (1, 2)  # SUB_COMMAND, SUB_COMMAND_GROUP
 async def payloads(tmp_path) -> list[dict[str, Any]]:
     """Every top-level command as Discord would receive it."""
     bot = KdramaBot(database=Database(tmp_path / "tree.db"), extensions=EXTENSIONS)
-    await bot.setup_hook()
-    try:
+    # The context manager initialises the client (its ready event) without logging in.
+    async with bot:
+        await bot.setup_hook()
         translator = Translator()
         commands = bot.tree.get_commands()
         assert commands
         return [await c.get_translated_payload(bot.tree, translator) for c in commands]
-    finally:
-        await bot.close()
 
 
 def _walk(item: dict[str, Any], path: str) -> Iterator[tuple[str, dict[str, Any]]]:

@@ -24,7 +24,18 @@ def _build_parser() -> argparse.ArgumentParser:
         prog="kdrama-bot", description="A Discord bot for a K-drama fan community."
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    sub.add_parser("run", help="connect to Discord and run the bot")
+    run = sub.add_parser("run", help="connect to Discord and run the bot")
+    run.add_argument(
+        "--shard-count",
+        type=int,
+        metavar="N",
+        help="the bot's total shard count (default: Discord's recommendation)",
+    )
+    run.add_argument(
+        "--shard-ids",
+        metavar="IDS",
+        help="run only these shards, e.g. 0,1 or 0-3 (needs --shard-count)",
+    )
     sync = sub.add_parser("sync", help="register the slash commands with Discord")
     sync.add_argument(
         "--guild", type=int, help="sync to this server only (instant); default DEV_GUILD_ID"
@@ -77,14 +88,33 @@ def _apply_endpoints(settings: Settings) -> None:
         DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.gateway_url)
 
 
-def _make_bot(settings: Settings) -> KdramaBot:
+def _make_bot(
+    settings: Settings, shard_count: int | None = 1, shard_ids: Sequence[int] | None = None
+) -> KdramaBot:
     # Imported here so `kdrama-bot data ...` does not pay for discord.py's import.
     from bot.app import KdramaBot
     from bot.store import Database
 
     # read_beside: a write waiting on another process's lock never holds up the reads.
-    database = Database(settings.database_path, read_beside=True)
-    return KdramaBot(database=database, dev_guild_id=settings.dev_guild_id)
+    return KdramaBot(
+        database=Database(settings.database_path, read_beside=True),
+        dev_guild_id=settings.dev_guild_id,
+        shard_count=shard_count,
+        shard_ids=shard_ids,
+    )
+
+
+def _shards(args: argparse.Namespace) -> tuple[int | None, tuple[int, ...] | None]:
+    """``run``'s shard options: (None, None) lets Discord recommend the count."""
+    from bot.domain.shards import ShardSpecError, parse_shard_ids
+
+    if args.shard_count is None:
+        if args.shard_ids is not None:
+            raise ShardSpecError("--shard-ids needs --shard-count (the bot's total shards)")
+        return None, None
+    if args.shard_ids is None:
+        return args.shard_count, parse_shard_ids(f"0-{args.shard_count - 1}", args.shard_count)
+    return args.shard_count, parse_shard_ids(args.shard_ids, args.shard_count)
 
 
 # Waits between login attempts while Discord cannot be reached: doubled each time, capped.
@@ -123,7 +153,9 @@ async def _login_until_reachable(bot: KdramaBot, token: str, stopping: asyncio.E
         delay, attempt = min(RETRY_CAP, delay * 2), attempt + 1
 
 
-async def _run(settings: Settings) -> int:
+async def _run(
+    settings: Settings, shard_count: int | None, shard_ids: tuple[int, ...] | None
+) -> int:
     """Run until Discord closes us or SIGTERM / SIGINT (Ctrl-C) asks us to stop.
 
     A stop signal stops taking work and closes the bot the one way (close(): the
@@ -133,7 +165,7 @@ async def _run(settings: Settings) -> int:
     import signal
 
     _apply_endpoints(settings)
-    bot = _make_bot(settings)
+    bot = _make_bot(settings, shard_count, shard_ids)
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
 
@@ -284,7 +316,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return sandbox.main(args)
     try:
         if args.command == "run":
-            return asyncio.run(_run(settings))
+            from bot.domain.shards import ShardSpecError
+
+            try:
+                shard_count, shard_ids = _shards(args)
+            except ShardSpecError as exc:
+                print(f"kdrama-bot: {exc}", file=sys.stderr)
+                return 2
+            return asyncio.run(_run(settings, shard_count, shard_ids))
         if args.command == "sync":
             guild = None if args.everywhere else (args.guild or settings.dev_guild_id)
             return asyncio.run(_sync(settings, guild))

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from discord import app_commands
 from discord.ext import commands
 
+from bot.domain.shards import shard_of
 from bot.i18n import t
 
 if TYPE_CHECKING:
@@ -24,10 +25,14 @@ class Meta(commands.Cog):
         description=app_commands.locale_str("Check that the bot is alive and how fast it answers"),
     )
     async def ping(self, interaction: Interaction) -> None:
-        """Answer with the gateway latency."""
-        latency = self.bot.latency
+        """Answer with the latency of the shard this server is on, naming the shard."""
+        count = self.bot.shard_count or 1
+        shard_id = shard_of(interaction.guild_id, count) if interaction.guild_id else 0
+        shard = self.bot.get_shard(shard_id)
+        latency = shard.latency if shard is not None else self.bot.latency
         ms = round(latency * 1000) if latency == latency and latency != float("inf") else 0
-        await interaction.response.send_message(t("ping.reply", interaction, ms=ms), ephemeral=True)
+        text = t("ping.reply", interaction, ms=ms, shard=shard_id, shards=count)
+        await interaction.response.send_message(text, ephemeral=True)
 
 
 async def setup(bot: KdramaBot) -> None:

@@ -11,6 +11,7 @@ from discord import app_commands
 
 from bot.domain.echo import Markup, echo, fit_content
 from bot.domain.errors import InputError, Term
+from bot.domain.shards import shard_of
 from bot.i18n import t
 from bot.mentions import NO_MENTIONS
 from bot.ui.errors import NotAdmin, NotModerator, UserFacingError
@@ -129,11 +130,14 @@ async def reply_error(interaction: Interaction, error: BaseException) -> None:
     if message is None:
         command = interaction.command.qualified_name if interaction.command else None
         log.error(
-            "unhandled error in command=%s custom_id=%s user=%s guild=%s",
+            "unhandled error in command=%s custom_id=%s user=%s guild=%s shard=%s",
             command,
             interaction.data.get("custom_id") if interaction.data else None,
             interaction.user.id,
             interaction.guild_id,
+            shard_of(interaction.guild_id, interaction.client.shard_count or 1)
+            if interaction.guild_id
+            else 0,
             exc_info=original,
         )
         message = t("error.generic", interaction)

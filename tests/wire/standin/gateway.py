@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import json
 import secrets
+import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +31,15 @@ GUILD_MEMBERS = 1 << 1
 GUILD_MESSAGES = 1 << 9
 GUILD_SCHEDULED_EVENTS = 1 << 16
 
+# Discord closes a session that would hold more guilds than this with 4011.
+MAX_GUILDS_PER_SESSION = 2500
+IDENTIFY_WINDOW = 5.0
+
+
+def shard_of(guild_id: str, shard_count: int) -> int:
+    """Discord's routing rule: a guild's events go to shard (id >> 22) % count."""
+    return (int(guild_id) >> 22) % shard_count
+
 
 @dataclass
 class Session:
@@ -37,6 +47,7 @@ class Session:
 
     id: str
     intents: int
+    shard: tuple[int, int] = (0, 1)
     seq: int = 0
     log: list[dict[str, Any]] = field(default_factory=list)
     ws: web.WebSocketResponse | None = None
@@ -49,8 +60,12 @@ class Gateway:
         self.standin = standin
         self.sessions: dict[str, Session] = {}
         self.current: Session | None = None
+        # The latest session of each shard id: guild events are routed to it.
+        self.by_shard: dict[int, Session] = {}
         self.connections = 0
         self.identifies = 0
+        # (monotonic time, shard id) of every IDENTIFY, to check Discord's pacing.
+        self.identify_log: list[tuple[float, int]] = []
         self.resumes = 0
         self.ready = asyncio.Event()
         self._sockets: set[web.WebSocketResponse] = set()
@@ -104,21 +119,36 @@ class Gateway:
             self.standin.failure(f"gateway: unexpected op {op}")
 
     async def _identify(self, ws: web.WebSocketResponse, data: dict[str, Any]) -> None:
+        shard_id, shard_count = data.get("shard") or (0, 1)
+        if not 0 <= shard_id < shard_count:
+            await ws.close(code=4010, message=b"Invalid shard.")
+            return
+        world = self.world
+        guilds = [g for g in world.guilds if shard_of(g, shard_count) == shard_id]
+        if len(guilds) > MAX_GUILDS_PER_SESSION:
+            await ws.close(code=4011, message=b"Sharding required.")
+            return
+        self._check_pacing(shard_id)
         self.identifies += 1
-        session = Session(id=secrets.token_hex(16), intents=int(data.get("intents", 0)))
+        session = Session(
+            id=secrets.token_hex(16),
+            intents=int(data.get("intents", 0)),
+            shard=(shard_id, shard_count),
+        )
         self.sessions[session.id] = session
         self.current = session
+        self.by_shard[shard_id] = session
         session.ws = ws
-        world = self.world
-        await self.dispatch(
+        await self._dispatch_to(
+            session,
             "READY",
             {
                 "v": 10,
                 "user": world.bot_user,
-                "guilds": [{"id": g, "unavailable": True} for g in world.guilds],
+                "guilds": [{"id": g, "unavailable": True} for g in guilds],
                 "session_id": session.id,
                 "resume_gateway_url": self.standin.gateway_url,
-                "shard": [0, 1],
+                "shard": [shard_id, shard_count],
                 "application": {"id": world.application_id, "flags": 0},
                 "private_channels": [],
                 "relationships": [],
@@ -129,9 +159,27 @@ class Gateway:
                 "auth": {},
             },
         )
-        for guild_id in world.guilds:
-            await self.dispatch("GUILD_CREATE", self.guild_create(guild_id))
+        for guild_id in guilds:
+            await self._dispatch_to(session, "GUILD_CREATE", self.guild_create(guild_id))
         self.ready.set()
+
+    def _check_pacing(self, shard_id: int) -> None:
+        """Record a failure for an IDENTIFY Discord would rate-limit.
+
+        Discord allows one IDENTIFY per key (``shard_id % max_concurrency``) per 5 s.
+        """
+        now = time.monotonic()
+        key = shard_id % self.standin.max_concurrency
+        for at, other in reversed(self.identify_log):
+            if now - at >= IDENTIFY_WINDOW:
+                break
+            if other % self.standin.max_concurrency == key:
+                self.standin.failure(
+                    f"gateway: shard {shard_id} identified {now - at:.2f}s after shard {other} "
+                    f"in the same bucket (max_concurrency {self.standin.max_concurrency})"
+                )
+                break
+        self.identify_log.append((now, shard_id))
 
     async def _resume(self, ws: web.WebSocketResponse, data: dict[str, Any]) -> None:
         session = self.sessions.get(data.get("session_id", ""))
@@ -141,10 +189,11 @@ class Gateway:
         self.resumes += 1
         session.ws = ws
         self.current = session
+        self.by_shard[session.shard[0]] = session
         for frame in session.log:
             if frame["s"] > int(data.get("seq") or 0):
                 await self._send(ws, dict(frame))
-        await self.dispatch("RESUMED", {})
+        await self._dispatch_to(session, "RESUMED", {})
 
     async def close_all(self, code: int) -> None:
         """Close every open socket with ``code``."""
@@ -176,7 +225,21 @@ class Gateway:
         ``intent`` is the bit that gates the event; without it in the session's IDENTIFY
         intents, Discord would not send it, and neither does the stand-in.
         """
+        await self._dispatch_to(self._route(event, data), event, data, intent)
+
+    def _route(self, event: str, data: dict[str, Any]) -> Session | None:
+        """The session Discord would send this event to: its guild's shard."""
         session = self.current
+        if session is None or session.shard[1] == 1:
+            return session
+        guild_id = data.get("guild_id") or (data.get("id") if event.startswith("GUILD_") else None)
+        if not guild_id:
+            return self.by_shard.get(0)
+        return self.by_shard.get(shard_of(str(guild_id), session.shard[1]))
+
+    async def _dispatch_to(
+        self, session: Session | None, event: str, data: dict[str, Any], intent: int = 0
+    ) -> None:
         if session is None or (intent and not session.intents & intent):
             return
         if event != "RESUMED":

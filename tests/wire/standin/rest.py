@@ -220,8 +220,17 @@ async def get_application(standin: StandIn, params: dict, req: Recorded) -> tupl
 
 @route("GET", "/gateway/bot")
 async def get_gateway_bot(standin: StandIn, params: dict, req: Recorded) -> tuple[int, Any]:
-    limit = {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}
-    return 200, {"url": standin.gateway_url.rstrip("/"), "shards": 1, "session_start_limit": limit}
+    limit = {
+        "total": 1000,
+        "remaining": 999,
+        "reset_after": 0,
+        "max_concurrency": standin.max_concurrency,
+    }
+    return 200, {
+        "url": standin.gateway_url.rstrip("/"),
+        "shards": standin.recommended_shards,
+        "session_start_limit": limit,
+    }
 
 
 @route("GET", "/gateway")

@@ -100,8 +100,13 @@ class StandIn:
         heartbeat_interval_ms: int = 41_250,
         validate: bool = True,
         require_synced: bool = True,
+        shards: int | None = None,
+        max_concurrency: int = 1,
     ) -> None:
         self.world = world or fan_server()
+        # GET /gateway/bot's answer: Discord recommends about one shard per 1,000 guilds.
+        self.recommended_shards = shards or max(1, -(-len(self.world.guilds) // 1000))
+        self.max_concurrency = max_concurrency
         self.token = token
         self.heartbeat_interval_ms = heartbeat_interval_ms
         self.require_synced = require_synced

@@ -62,10 +62,14 @@ class World:
     named: dict[str, str] = field(default_factory=dict)
 
     # -- ids ---------------------------------------------------------------------------
-    def snowflake(self) -> str:
-        """A fresh, increasing snowflake (real timestamp bits, a counter below them)."""
+    def snowflake(self, back_ms: int = 0) -> str:
+        """A fresh snowflake (real timestamp bits, a counter below them).
+
+        ``back_ms`` dates it that many milliseconds earlier: guilds made in one loop get
+        distinct timestamps, so they spread over shards as real guilds do.
+        """
         self.next_sequence += 1
-        ms = int(time.time() * 1000) - DISCORD_EPOCH_MS
+        ms = int(time.time() * 1000) - DISCORD_EPOCH_MS - back_ms
         return str((ms << 22) | (self.next_sequence & 0x3FFFFF))
 
     # -- persistence -------------------------------------------------------------------
@@ -220,7 +224,7 @@ def fan_server(*, guild_count: int = 1) -> World:
     world.bot_user = bot
     owner = _user(world, "owner")
     for index in range(guild_count):
-        guild_id = world.snowflake()
+        guild_id = world.snowflake(back_ms=guild_count - index)
         world.guilds[guild_id] = {
             "id": guild_id,
             "name": "K-drama Fans" if index == 0 else f"Fan Server {index}",
