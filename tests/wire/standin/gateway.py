@@ -166,14 +166,17 @@ class Gateway:
     def _check_pacing(self, shard_id: int) -> None:
         """Record a failure for an IDENTIFY Discord would rate-limit.
 
-        Discord allows one IDENTIFY per key (``shard_id % max_concurrency``) per 5 s.
+        Discord allows one IDENTIFY per key (``shard_id % max_concurrency``) per 5 s. Only
+        identifies of sessions still connected count: a process restarted after a SIGKILL
+        cannot know when its predecessor identified (real Discord tolerates that one).
         """
         now = time.monotonic()
         key = shard_id % self.standin.max_concurrency
+        live = {s.shard[0] for s in self.sessions.values() if s.ws is not None}
         for at, other in reversed(self.identify_log):
             if now - at >= IDENTIFY_WINDOW:
                 break
-            if other % self.standin.max_concurrency == key:
+            if other % self.standin.max_concurrency == key and other in live:
                 self.standin.failure(
                     f"gateway: shard {shard_id} identified {now - at:.2f}s after shard {other} "
                     f"in the same bucket (max_concurrency {self.standin.max_concurrency})"
