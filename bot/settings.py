@@ -31,15 +31,21 @@ class Settings:
 
     token: str = field(repr=False)
     database_path: str = DEFAULT_DATABASE_PATH
+    database_url: str | None = field(default=None, repr=False)  # may carry a password
     log_level: str = "INFO"
     log_file: str | None = None
     dev_guild_id: int | None = None
     api_base_url: str | None = None
     gateway_url: str | None = None
 
+    @property
+    def database(self) -> str:
+        """What the store opens: ``DATABASE_URL`` (PostgreSQL) if set, else the SQLite file."""
+        return self.database_url or self.database_path
+
     def __repr__(self) -> str:
         # The token never reaches a log line, even through repr().
-        names = [name for name in self.__dataclass_fields__ if name != "token"]
+        names = [n for n in self.__dataclass_fields__ if n not in ("token", "database_url")]
         shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in names)
         return f"Settings(token=<hidden>, {shown})"
 
@@ -112,6 +118,7 @@ def load_settings(
     return Settings(
         token=token,
         database_path=_optional(env, "DATABASE_PATH") or DEFAULT_DATABASE_PATH,
+        database_url=_url(env, "DATABASE_URL", ("postgresql", "postgres")),
         log_level=level,
         log_file=_optional(env, "LOG_FILE"),
         dev_guild_id=_snowflake(env, "DEV_GUILD_ID"),

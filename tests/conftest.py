@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import itertools
+import os
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -13,7 +17,8 @@ import pytest
 
 from bot.app import KdramaBot
 from bot.sandbox.fanserver import FanServer, build_fan_server
-from bot.store import Database
+from bot.store import Database, open_store
+from tests.support import pg
 from tests.support.paths import BUNDLED, DEFAULT_START, SHARED, clock_at
 
 
@@ -85,6 +90,61 @@ def bundled_text() -> str:
 async def db(tmp_path: Path) -> AsyncIterator[Database]:
     """A migrated database on a temporary file, closed after the test."""
     database = Database(tmp_path / "bot.db")
+    await database.open()
+    await database.migrate()
+    try:
+        yield database
+    finally:
+        await database.close()
+
+
+async def _make_template(url: str) -> None:
+    import asyncpg
+
+    from bot.store._pg import PgDatabase
+
+    admin = await asyncpg.connect(url.replace("/kb_template?", "/postgres?"))
+    try:
+        await admin.execute("CREATE DATABASE kb_template")
+    finally:
+        await admin.close()
+    async with PgDatabase(url) as database:
+        await database.migrate()
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[pg.Cluster]:
+    """One throwaway PostgreSQL cluster per test session, with a migrated template database.
+
+    Skips (naming the package to install) where the PostgreSQL binaries are missing.
+    """
+    if pg.bindir() is None:
+        pytest.skip(pg.MISSING)
+    with pg.cluster() as running:
+        with ThreadPoolExecutor(1) as pool:  # its own event loop, away from the tests'
+            pool.submit(asyncio.run, _make_template(running.url("kb_template"))).result()
+        yield running
+
+
+_databases = itertools.count(1)
+
+
+@pytest.fixture
+def pg_url(pg_cluster: pg.Cluster) -> Iterator[str]:
+    """A fresh, migrated PostgreSQL database for one test (a copy of the template)."""
+    name = f"kb_test_{os.getpid()}_{next(_databases)}"
+    pg_cluster.run("createdb", "-T", "kb_template", name)
+    yield pg_cluster.url(name)
+    pg_cluster.run("dropdb", "--force", name)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
+    """A migrated store on each backend: an SQLite temp file, then a PostgreSQL database."""
+    if request.param == "sqlite":
+        database = Database(tmp_path / "bot.db")
+    else:
+        database = open_store(request.getfixturevalue("pg_url"))
     await database.open()
     await database.migrate()
     try:

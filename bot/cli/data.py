@@ -24,7 +24,7 @@ from bot.store.catalog_io import (
     import_show,
     list_show_slugs,
 )
-from bot.store.db import Database
+from bot.store.db import Database, open_store
 from bot.ui.errors import UserFacingError
 
 log = logging.getLogger(__name__)
@@ -53,7 +53,7 @@ async def run(args: argparse.Namespace, database_path: str) -> int:
     """Run the parsed ``data`` subcommand; returns the process exit status."""
     if args.data_command == "check":
         return _check(args.file)
-    db = Database(database_path)
+    db = open_store(database_path)
     try:
         await db.open()
         await db.migrate()

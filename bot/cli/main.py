@@ -55,6 +55,10 @@ def _build_parser() -> argparse.ArgumentParser:
         "restore", help="replace the database with a backup (the bot must be stopped)"
     )
     restore.add_argument("path", help="the backup to restore")
+    copy = db_sub.add_parser(
+        "copy", help="copy the SQLite database (DATABASE_PATH) into an empty PostgreSQL one"
+    )
+    copy.add_argument("--to", required=True, metavar="URL", help="postgresql://… (empty)")
     invite = sub.add_parser("invite", help="print the URL that adds the bot to a server")
     invite.add_argument(
         "--application-id",
@@ -93,11 +97,11 @@ def _make_bot(
 ) -> KdramaBot:
     # Imported here so `kdrama-bot data ...` does not pay for discord.py's import.
     from bot.app import KdramaBot
-    from bot.store import Database
+    from bot.store import open_store
 
     # read_beside: a write waiting on another process's lock never holds up the reads.
     return KdramaBot(
-        database=Database(settings.database_path, read_beside=True),
+        database=open_store(settings.database, read_beside=True),
         dev_guild_id=settings.dev_guild_id,
         shard_count=shard_count,
         shard_ids=shard_ids,
@@ -237,23 +241,30 @@ async def _restore(settings: Settings, path: str) -> int:
 
 
 async def _db(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.store import Database
+    from bot.store import open_store
+    from bot.store._pg import is_postgres_url
     from bot.store.backup import backup
 
     if args.db_command == "migrate":
-        async with Database(settings.database_path) as db:
+        async with open_store(settings.database) as db:
             applied = await db.migrate()
             version = await db.user_version()
         print(f"applied {applied or 'nothing'}; schema version {version}")
         return 0
     if args.db_command == "restore":
         return await _restore(settings, args.path)
+    if args.db_command == "copy":
+        from bot.cli.copy import copy_to_postgres
+
+        return await copy_to_postgres(settings.database_path, args.to)
+    # Never echo DATABASE_URL: it may carry a password.
+    name = "the PostgreSQL database" if is_postgres_url(settings.database) else settings.database
     try:
-        await backup(settings.database_path, args.path)
-    except (OSError, sqlite3.Error) as exc:  # BackupError and FileExistsError name the path
+        await backup(settings.database, args.path)
+    except (OSError, sqlite3.Error, RuntimeError) as exc:  # each names the path or the cause
         print(f"kdrama-bot: {exc}", file=sys.stderr)
         return 1
-    print(f"backed up {settings.database_path} to {args.path}")
+    print(f"backed up {name} to {args.path}")
     return 0
 
 
@@ -333,7 +344,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(_invite(settings, args.application_id))
         from bot.cli import data as cli_data
 
-        return asyncio.run(cli_data.run(args, settings.database_path))
+        return asyncio.run(cli_data.run(args, settings.database))
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # the last line of defence: one line, no traceback

@@ -3,6 +3,6 @@
 No SQL lives outside this package.
 """
 
-from bot.store.db import Database, Migration, bundled_migrations
+from bot.store.db import Database, Migration, bundled_migrations, open_store
 
-__all__ = ["Database", "Migration", "bundled_migrations"]
+__all__ = ["Database", "Migration", "bundled_migrations", "open_store"]

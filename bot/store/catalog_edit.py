@@ -7,7 +7,6 @@ block and their history rows commit together or not at all.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import replace
@@ -20,7 +19,7 @@ from bot.domain.showfile_dict import show_file_to_dict
 from bot.store import _edit_rows as r
 from bot.store._catalog_read import Facts, read_show
 from bot.store.catalog_io import ImportReport, import_show_in
-from bot.store.db import Database
+from bot.store.db import INTEGRITY_ERRORS, Database
 from bot.store.history import Actor, get_change, later_change, record
 
 # Where a deleted row's history entry keeps what went with it (see _edit_rows.dependents).
@@ -89,7 +88,7 @@ class Editor:
             await self.find("source", key=source)
         try:
             await r.write_field(self.conn, kind, entity_id, field, value)
-        except sqlite3.IntegrityError as exc:
+        except INTEGRITY_ERRORS as exc:
             raise Conflict(str(exc)) from exc
         if source is not None:
             await r.cite(self.conn, self.actor.guild_id, kind, entity_id, field, (source,))
@@ -106,7 +105,7 @@ class Editor:
             values = {"guild_id": self.actor.guild_id, **values}
         try:
             entity_id = await r.insert(self.conn, kind, values)
-        except sqlite3.IntegrityError as exc:
+        except INTEGRITY_ERRORS as exc:
             raise Conflict(str(exc)) from exc
         if source is not None:
             await r.cite(self.conn, self.actor.guild_id, kind, entity_id, "", (source,))
@@ -187,7 +186,7 @@ class Editor:
                 entity_id = await r.insert(self.conn, kind, row)
                 found = old.get(DEPENDENTS, {})
                 await r.restore_dependents(self.conn, self.actor.guild_id, kind, entity_id, found)
-        except (sqlite3.IntegrityError, ShowFileError) as exc:
+        except (*INTEGRITY_ERRORS, ShowFileError) as exc:
             raise RevertRefused("conflict", change_id=change_id, reason=str(exc)) from exc
 
 

@@ -61,10 +61,36 @@ def register_functions(conn: sqlite3.Connection) -> None:
         conn.create_function(name, 1, func, deterministic=True)
 
 
-def bundled_migrations() -> list[Migration]:
-    """The migrations shipped in ``bot/store/migrations``, in order."""
+DIALECTS = ("sqlite", "postgresql")
+
+
+def _integrity_errors() -> tuple[type[Exception], ...]:
+    try:
+        import asyncpg
+    except ImportError:  # the postgres extra is not installed: SQLite only
+        return (sqlite3.IntegrityError,)
+    return (sqlite3.IntegrityError, asyncpg.IntegrityConstraintViolationError)
+
+
+# A unique, foreign-key or check constraint refused a write, on either backend. On
+# PostgreSQL the transaction is aborted too: callers raise, never go on in it.
+INTEGRITY_ERRORS = _integrity_errors()
+
+
+def bundled_migrations(dialect: str = "sqlite") -> list[Migration]:
+    """The migrations shipped for a dialect, in order.
+
+    SQLite's live in ``bot/store/migrations/NNNN_*.sql``, PostgreSQL's twins under
+    ``bot/store/migrations/postgresql/`` with the same numbers and names (see the
+    README there: a new migration is written for both).
+    """
+    if dialect not in DIALECTS:
+        raise ValueError(f"unknown SQL dialect {dialect!r}")
+    folder = resources.files("bot.store").joinpath("migrations")
+    if dialect == "postgresql":
+        folder = folder.joinpath("postgresql")
     found: list[Migration] = []
-    for entry in resources.files("bot.store").joinpath("migrations").iterdir():
+    for entry in folder.iterdir():
         match = _MIGRATION_NAME.match(entry.name)
         if match:
             found.append(Migration(int(match.group(1)), entry.name, entry.read_text("utf-8")))
@@ -89,6 +115,8 @@ class Database:
     the sandbox) keep one connection, since SimCord's virtual-time settling was seen to
     lose track of work on a second aiosqlite thread. (``:memory:`` has no second one.)
     """
+
+    dialect = "sqlite"
 
     # How long a read cache may go on trusting that no other process committed (a CLI
     # import while the bot runs): see :meth:`version`.
@@ -300,3 +328,14 @@ def _strip_comments(sql: str) -> str:
     return "\n".join(
         line for line in sql.splitlines() if line.strip() and not line.strip().startswith("--")
     ).strip()
+
+
+def open_store(target: str | Path, *, read_beside: bool = False) -> Database:
+    """The store ``DATABASE_URL``/``DATABASE_PATH`` names: PostgreSQL for a
+    ``postgresql://`` URL, else an SQLite file (not opened yet). ``read_beside`` is
+    SQLite's (PostgreSQL's pool reads beside writes anyway)."""
+    from bot.store._pg import PgDatabase, is_postgres_url
+
+    if isinstance(target, str) and is_postgres_url(target):
+        return PgDatabase(target)
+    return Database(target, read_beside=read_beside)

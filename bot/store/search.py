@@ -65,6 +65,9 @@ async def search(
     ``exact_is_enough`` (for resolving a typed name, not for autocomplete) skips the
     substring and variant searches when some spelling matches the query exactly.
     """
+    if db.dialect == "postgresql":
+        sql, params = _postgres_search(guild_id, query, kinds, show_id, limit, exact_is_enough)
+        return [Hit(*r) for r in await fetch_all(db, sql, params)]
     q = normalize(query)
     marks = ", ".join("?" for _ in kinds)
     params: list[Any] = []
@@ -137,3 +140,67 @@ async def suggestions(
             break
         hits = await search(db, guild_id, q[:end], kinds, show_id=show_id, limit=3)
     return [h.label for h in hits]
+
+
+def _postgres_search(
+    guild_id: int,
+    query: str,
+    kinds: Sequence[str],
+    show_id: int | None,
+    limit: int,
+    exact_is_enough: bool,
+) -> tuple[str, list[Any]]:
+    """PostgreSQL's statement for :func:`search`: the same branches, scores and order.
+
+    Where it differs from SQLite's: substrings through ``LIKE '%…%'`` over pg_trgm GIN
+    indexes (SQLite: an FTS5 trigram MATCH; both find the same substrings, since
+    normalized names hold letters and digits only); the best spelling per entity with
+    ``DISTINCT ON`` (SQLite fills bare columns from the MIN() row); byte order
+    (``COLLATE "C"``) for key ranges and names, as SQLite's BINARY collation compares.
+    """
+    q = normalize(query)
+    marks = ", ".join("?" for _ in kinds)
+    params: list[Any] = []
+    narrow = "" if show_id is None else f"AND (e.show_id = {int(show_id)} OR e.kind = 'person')"
+    if not q:
+        prefix = f"""SELECT e.id, 5 FROM search_entries e WHERE e.guild_id = ?
+                     AND e.kind IN ({marks}) AND e.preferred = 1 {narrow}"""
+        params += [guild_id, *kinds]
+    else:
+        prefix = f"""SELECT k.entry_id, CASE WHEN k.pos = 0 AND k.key = ? THEN 0
+                     WHEN k.pos = 0 THEN 1 ELSE 2 END
+                     FROM search_keys k JOIN search_entries e ON e.id = k.entry_id
+                     WHERE k.guild_id = ? AND k.kind IN ({marks})
+                     AND k.key COLLATE "C" >= ? AND k.key COLLATE "C" < ?
+                     {narrow} LIMIT {_BRANCH_LIMIT}"""
+        params += [q, guild_id, *kinds, q, q + "\U0010ffff"]
+    branches = ["SELECT * FROM prefix"]
+    exact = "AND NOT EXISTS (SELECT 1 FROM prefix WHERE score = 0)" if exact_is_enough else ""
+    # Uncorrelated, so PostgreSQL checks it once (a one-time filter) before any scan.
+    guard = f"""AND (SELECT COUNT(*) FROM (SELECT DISTINCT e2.kind, e2.entity_id
+                FROM prefix p JOIN search_entries e2 ON e2.id = p.entry_id) AS d) < {int(limit)}
+                {exact}"""
+    folded = loose(q)
+    for column, text, score, shortest in (("norm", q, 3, 3), ("loose", folded, VARIANT_SCORE, 4)):
+        if q and len(text) >= shortest:
+            branches.append(
+                f"""SELECT * FROM (SELECT e.id, {score} FROM search_entries e
+                    WHERE e.{column} LIKE ? AND e.guild_id = ? AND e.kind IN ({marks})
+                    {narrow} {guard} LIMIT {_BRANCH_LIMIT}) AS b{score}"""
+            )
+            params += [f"%{text}%", guild_id, *kinds]
+    union = " UNION ALL ".join(branches)
+    sql = f"""WITH prefix(entry_id, score) AS MATERIALIZED ({prefix}),
+              hits(entry_id, score) AS ({union}),
+              best AS (SELECT DISTINCT ON (e.kind, e.entity_id) e.kind, e.entity_id,
+                              e.show_id, e.name, e.label,
+                              h.score + (1 - e.preferred) * 0.5 AS best
+                       FROM hits h JOIN search_entries e ON e.id = h.entry_id
+                       ORDER BY e.kind, e.entity_id, best, e.id)
+              SELECT b.kind, b.entity_id, b.show_id, b.name, b.label, b.best::float8,
+                     CASE WHEN b.kind = 'show'
+                          THEN (SELECT slug FROM shows WHERE id = b.entity_id) END
+              FROM best b
+              ORDER BY b.best, length(b.label), b.label COLLATE "C" LIMIT ?"""
+    params.append(limit)
+    return sql, params

@@ -1,0 +1,346 @@
+"""The PostgreSQL store (asyncpg): the same interface as the SQLite :class:`Database`.
+
+Store modules keep writing plain parameterised SQL with ``?`` marks; this module turns
+them into PostgreSQL's ``$1, $2 …`` once per statement text (cached) and gives the few
+aiosqlite calls the store uses (``execute`` with ``rowcount``/``lastrowid``,
+``execute_fetchall``, ``executemany``) over an asyncpg connection. Where the two
+dialects differ the store modules hold both statements side by side and pick by
+:attr:`Database.dialect`.
+
+Several bot processes share one PostgreSQL database. Every committed write sends
+``NOTIFY kdrama_bot``: each process's listener bumps its store version (emptying its
+reply caches) and wakes its scheduler (see :meth:`PgDatabase.on_notify`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import logging
+import os
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+from bot.domain.names import loose, normalize, word_keys
+from bot.store.db import Database, Migration, bundled_migrations
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "kdrama_bot"
+# Every instance of the bot migrates at start: this lock lets one at a time do it.
+_MIGRATE_LOCK = 0x6B647261  # "kdra"
+
+
+def is_postgres_url(target: str) -> bool:
+    """Whether a DATABASE_URL names PostgreSQL rather than an SQLite file."""
+    return target.startswith(("postgresql://", "postgres://"))
+
+
+@functools.lru_cache(maxsize=4096)
+def to_dollar(sql: str) -> str:
+    """``?`` marks as ``$1, $2 …`` (outside quoted strings and identifiers)."""
+    out: list[str] = []
+    n = 0
+    quote: str | None = None
+    for ch in sql:
+        if quote:
+            if ch == quote:
+                quote = None
+        elif ch in ("'", '"'):
+            quote = ch
+        elif ch == "?":
+            n += 1
+            out.append(f"${n}")
+            continue
+        out.append(ch)
+    return "".join(out)
+
+
+def _count(status: str) -> int:
+    """The row count at the end of a command tag (``UPDATE 3``, ``INSERT 0 1``)."""
+    tail = status.rsplit(" ", 1)[-1]
+    return int(tail) if tail.isdigit() else 0
+
+
+class PgCursor:
+    """What an aiosqlite cursor gave the store: rows, ``rowcount`` and ``lastrowid``."""
+
+    def __init__(self, rows: list[Any], rowcount: int) -> None:
+        self._rows = rows
+        self.rowcount = rowcount
+        first = rows[0] if rows else None
+        self.lastrowid = first["id"] if first is not None and "id" in first else None
+
+    async def fetchone(self) -> Any:
+        return self._rows[0] if self._rows else None
+
+    async def fetchall(self) -> list[Any]:
+        return list(self._rows)
+
+    async def close(self) -> None:
+        return None
+
+    async def __aenter__(self) -> PgCursor:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
+
+
+class _Pending:
+    """``await conn.execute(...)`` and ``async with conn.execute(...)`` both work."""
+
+    def __init__(self, run: Callable[[], Any]) -> None:
+        self._run = run
+
+    def __await__(self) -> Any:
+        return self._run().__await__()
+
+    async def __aenter__(self) -> PgCursor:
+        return await self._run()
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
+
+
+def _returning(sql: str) -> str:
+    """An INSERT gets ``RETURNING *`` so ``lastrowid`` works as it does on SQLite."""
+    head = sql.lstrip()[:6].upper()
+    if head == "INSERT" and " RETURNING " not in sql.upper().replace("\n", " "):
+        return sql.rstrip().rstrip(";") + " RETURNING *"
+    return sql
+
+
+class PgConn:
+    """An asyncpg connection (or the pool, for reads) with the aiosqlite calls we use."""
+
+    def __init__(self, raw: Any, db: PgDatabase) -> None:
+        self.raw = raw
+        self.db = db
+
+    def execute(self, sql: str, params: Iterable[Any] = ()) -> _Pending:
+        args = tuple(params)
+
+        async def run() -> PgCursor:
+            text = to_dollar(_returning(sql))
+            head = text.lstrip()[:6].upper()
+            if head in ("SELECT", "WITH  ", "VALUES") or " RETURNING " in text.upper():
+                rows = await self.raw.fetch(text, *args)
+                return PgCursor(rows, len(rows))
+            status = await self.raw.execute(text, *args)
+            return PgCursor([], _count(status))
+
+        return _Pending(run)
+
+    async def execute_fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[Any]:
+        return list(await self.raw.fetch(to_dollar(sql), *tuple(params)))
+
+    async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        await self.raw.executemany(to_dollar(sql), [tuple(r) for r in rows])
+
+
+class PgDatabase(Database):
+    """An asyncpg pool standing in for the SQLite connection; same methods, same rows.
+
+    Rows are asyncpg Records: by index and by name, as ``sqlite3.Row``.
+    """
+
+    dialect = "postgresql"
+
+    def __init__(self, url: str, *, pool_size: int = 10) -> None:
+        super().__init__(":memory:")
+        self.path = url
+        self.url = url
+        self.pool_size = pool_size
+        self._pool: Any = None
+        self._listener: Any = None
+        self._local_writes = 0
+        self._remote_version = 0
+        self._open_transactions = 0
+        self._notify_hooks: list[Callable[[str], None]] = []
+        self._pid = os.getpid()
+
+    # -- lifecycle ----------------------------------------------------------------
+    async def open(self) -> None:
+        if self._pool is not None:
+            return
+        import asyncpg
+
+        self._pool = await asyncpg.create_pool(
+            self.url, min_size=1, max_size=self.pool_size, command_timeout=60
+        )
+        self._listener = await asyncpg.connect(self.url)
+        await self._listener.add_listener(CHANNEL, self._notified)
+
+    async def close(self) -> None:
+        pool, self._pool = self._pool, None
+        listener, self._listener = self._listener, None
+        if listener is not None:
+            with contextlib.suppress(Exception):
+                await listener.close()
+        if pool is not None:
+            await pool.close()
+
+    @property
+    def conn(self) -> Any:  # type: ignore[override]
+        """Reads straight through the pool, with the aiosqlite calls the store uses."""
+        if self._pool is None:
+            raise RuntimeError("the store is not open")
+        return PgConn(self._pool, self)
+
+    @property
+    def writing(self) -> bool:
+        return self._open_transactions > 0
+
+    # -- versions and notifications --------------------------------------------------
+    def _notified(self, _conn: Any, _pid: int, _channel: str, payload: str) -> None:
+        self._remote_version += 1
+        for hook in list(self._notify_hooks):
+            try:
+                hook(payload)
+            except Exception:
+                log.exception("a store notification hook failed")
+
+    def on_notify(self, hook: Callable[[str], None]) -> None:
+        """Call ``hook(payload)`` whenever any process (this one too) committed a write."""
+        self._notify_hooks.append(hook)
+
+    async def notify(self, payload: str = "write") -> None:
+        """Tell every process sharing the database (outside a transaction)."""
+        await self.conn.raw.execute("SELECT pg_notify($1, $2)", CHANNEL, payload)
+
+    async def version(self) -> tuple[int, int]:
+        """Changes at once on this process's writes, and on any other's within ~ms (NOTIFY)."""
+        return self._local_writes, self._remote_version
+
+    # -- transactions ---------------------------------------------------------------
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[PgConn]:  # type: ignore[override]
+        """One transaction on a pooled connection; the name index catches up before COMMIT."""
+        if self._pool is None:
+            raise RuntimeError("the store is not open")
+        async with self._pool.acquire() as raw:
+            self._open_transactions += 1
+            try:
+                async with raw.transaction():
+                    conn = PgConn(raw, self)
+                    yield conn
+                    await refresh_search(raw)
+                    # Delivered at COMMIT, to every listening process.
+                    await raw.execute("SELECT pg_notify($1, $2)", CHANNEL, "write")
+            finally:
+                self._open_transactions -= 1
+                self._local_writes += 1
+
+    async def execute(self, sql: str, params: Iterable[Any] = ()) -> None:
+        async with self.transaction() as conn:
+            await conn.execute(sql, params)
+
+    async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[Any]:
+        return list(await self.conn.raw.fetch(to_dollar(sql), *tuple(params)))
+
+    # -- migrations -----------------------------------------------------------------
+    async def user_version(self) -> int:
+        async with self._pool.acquire() as raw:
+            await raw.execute(_MIGRATIONS_TABLE)
+            return int(
+                await raw.fetchval("SELECT coalesce(max(version), 0) FROM schema_migrations")
+            )
+
+    async def migrate(self, migrations: list[Migration] | None = None) -> list[int]:
+        """Apply the PostgreSQL migrations newer than the database, each in its own transaction.
+
+        An advisory lock serialises processes starting together; versions are recorded in
+        ``schema_migrations``.
+        """
+        migrations = bundled_migrations("postgresql") if migrations is None else migrations
+        applied: list[int] = []
+        async with self._pool.acquire() as raw:
+            await raw.execute(_MIGRATIONS_TABLE)
+            await raw.execute("SELECT pg_advisory_lock($1)", _MIGRATE_LOCK)
+            try:
+                current = int(
+                    await raw.fetchval("SELECT coalesce(max(version), 0) FROM schema_migrations")
+                )
+                latest = migrations[-1].version if migrations else 0
+                if current > latest:
+                    raise RuntimeError(
+                        f"the database is at schema version {current}, newer than this bot "
+                        f"knows ({latest}); upgrade the bot"
+                    )
+                for migration in migrations:
+                    if migration.version <= current:
+                        continue
+                    async with raw.transaction():
+                        await raw.execute(migration.sql)
+                        if await raw.fetchval("SELECT to_regclass('search_pending') IS NOT NULL"):
+                            await refresh_search(raw)
+                        await raw.execute(
+                            "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
+                            migration.version,
+                            migration.name,
+                        )
+                    log.info("applied migration %s", migration.name)
+                    applied.append(migration.version)
+            finally:
+                await raw.execute("SELECT pg_advisory_unlock($1)", _MIGRATE_LOCK)
+        return applied
+
+
+_MIGRATIONS_TABLE = """CREATE TABLE IF NOT EXISTS schema_migrations (
+    version    INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL,
+    applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
+)"""
+
+_SPELLINGS = """SELECT guild_id, kind, entity_id, show_id, name, label, preferred
+                FROM search_spellings WHERE kind = $1 AND entity_id = $2"""
+
+
+async def refresh_search(raw: Any) -> int:
+    """Re-derive the name index for every entity the triggers queued in this transaction.
+
+    PostgreSQL triggers cannot call Python, and normalisation lives in Python
+    (bot/domain/names.py, the same code SQLite's kb_norm runs): so the triggers queue
+    ``(kind, entity_id)`` in ``search_pending`` and this runs before every COMMIT, in
+    the same transaction. A writer that bypasses the bot leaves the queue for the next.
+    """
+    pending = await raw.fetch("DELETE FROM search_pending RETURNING kind, entity_id")
+    done: set[tuple[str, int]] = set()
+    for kind, entity_id in ((r["kind"], r["entity_id"]) for r in pending):
+        if (kind, entity_id) in done:
+            continue
+        done.add((kind, entity_id))
+        await raw.execute(
+            "DELETE FROM search_entries WHERE kind = $1 AND entity_id = $2", kind, entity_id
+        )
+        for row in await raw.fetch(_SPELLINGS, kind, entity_id):
+            norm = normalize(row["name"]) if row["name"] else ""
+            if not norm:
+                continue
+            entry_id = await raw.fetchval(
+                """INSERT INTO search_entries
+                   (guild_id, kind, entity_id, show_id, name, label, preferred, norm, loose)
+                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id""",
+                row["guild_id"],
+                row["kind"],
+                row["entity_id"],
+                row["show_id"],
+                row["name"],
+                row["label"],
+                row["preferred"],
+                norm,
+                loose(norm),
+            )
+            # The first position of a key wins, as SQLite's INSERT OR IGNORE keeps it.
+            keys: dict[str, int] = {}
+            for pos, key in word_keys(row["name"]):
+                keys.setdefault(key, pos)
+            if keys:
+                await raw.executemany(
+                    """INSERT INTO search_keys (guild_id, kind, key, entry_id, pos)
+                       VALUES ($1, $2, $3, $4, $5)""",
+                    [(row["guild_id"], row["kind"], k, entry_id, p) for k, p in keys.items()],
+                )
+    return len(done)

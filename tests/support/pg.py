@@ -1,0 +1,111 @@
+"""A throwaway PostgreSQL cluster for tests: ``initdb`` + ``pg_ctl`` in a temp folder.
+
+Debian's ``postgresql`` package provides the binaries (often off PATH, under
+``pg_config --bindir``). As root, the server runs as the ``postgres`` user, which owns
+the folder. It listens only on a unix socket in that folder (on a free port number, so
+two test runs never meet). Without the binaries, callers skip with :data:`MISSING`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+MISSING = (
+    "PostgreSQL binaries (initdb, pg_ctl) not found: `apt-get install postgresql` "
+    "(Debian/Ubuntu) to run the PostgreSQL half of the store tests"
+)
+
+
+def bindir() -> Path | None:
+    """Where initdb and pg_ctl live, or None."""
+    found = shutil.which("initdb")
+    if found:
+        return Path(found).resolve().parent
+    with contextlib.suppress(OSError, subprocess.CalledProcessError):
+        out = subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True, check=True)
+        candidate = Path(out.stdout.strip())
+        if (candidate / "initdb").exists():
+            return candidate
+    for candidate in sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True):
+        if (candidate / "initdb").exists():
+            return candidate
+    return None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Cluster:
+    """A running cluster; :meth:`url` names a database in it."""
+
+    folder: Path
+    port: int
+    bindir: Path
+
+    def run(self, tool: str, *args: str) -> None:
+        """Run a client tool (createdb, dropdb) against the cluster."""
+        argv = [str(self.bindir / tool), "-h", str(self.folder), "-p", str(self.port)]
+        subprocess.run([*argv, "-U", "postgres", *args], check=True, capture_output=True)
+
+    def url(self, database: str = "postgres") -> str:
+        """A DATABASE_URL for ``database`` over the cluster's unix socket."""
+        return f"postgresql://postgres@/{database}?host={self.folder}&port={self.port}"
+
+
+def _as_postgres(argv: list[str]) -> list[str]:
+    if os.geteuid() == 0:
+        return ["runuser", "-u", "postgres", "--", *argv]
+    return argv
+
+
+@contextlib.contextmanager
+def cluster() -> Iterator[Cluster]:
+    """Start a cluster for the duration of the block (raises FileNotFoundError without one)."""
+    binaries = bindir()
+    if binaries is None:
+        raise FileNotFoundError(MISSING)
+    folder = Path(tempfile.mkdtemp(prefix="kb-pg-"))
+    if os.geteuid() == 0:
+        shutil.chown(folder, "postgres", "postgres")
+    data = folder / "data"
+    port = _free_port()
+    subprocess.run(
+        _as_postgres(
+            [str(binaries / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust",
+             "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"]
+        ),
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    options = (
+        f"-c listen_addresses='' -c unix_socket_directories='{folder}' -c port={port} "
+        "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+    )
+    subprocess.run(
+        _as_postgres(
+            [str(binaries / "pg_ctl"), "-D", str(data), "-o", options, "-w", "-l",
+             str(folder / "server.log"), "start"]
+        ),
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    try:
+        yield Cluster(folder, port, binaries)
+    finally:
+        subprocess.run(
+            _as_postgres([str(binaries / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
+            capture_output=True,
+        )
+        shutil.rmtree(folder, ignore_errors=True)
