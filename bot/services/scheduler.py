@@ -161,6 +161,11 @@ class Scheduler:
         self._sleeping_until: float | None = None
         self._loop_task: asyncio.Task[None] | None = None
         self._inflight: set[asyncio.Task[None]] = set()
+        # Claimed timers whose handler still runs: their leases are renewed (see
+        # store.LEASE_SECONDS) so no other process takes them over meanwhile.
+        self._leased: set[int] = set()
+        self._listening = False
+        self._renewer: asyncio.Task[None] | None = None
         # Handlers running at once (each typically one Discord request; discord.py
         # paces the rest). Held only while the handler runs, not while its outcome is
         # written, so a no-op or fast handler never holds up the next timer.
@@ -192,9 +197,14 @@ class Scheduler:
         """Re-queue work a crash interrupted and start the one loop."""
         if self.running:
             return
-        requeued = await store.requeue_running(self.db)
+        requeued = await store.requeue_running(self.db, now=int(self._now()))
         if requeued:
             log.warning("re-running %d timers interrupted by a restart", requeued)
+        # Another process's new earlier timer or cancel (PostgreSQL NOTIFY) wakes this
+        # loop to look again, as a local schedule() does.
+        if not self._listening:
+            self.db.on_notify(lambda _payload: self._wake())
+            self._listening = True
         self._loop_task = asyncio.create_task(self._loop(), name="scheduler")
         self._loop_task.add_done_callback(self._loop_died)
 
@@ -216,6 +226,8 @@ class Scheduler:
             await asyncio.wait_for(self._outcomes.drain(), STOP_DRAIN_SECONDS)
         for notice in list(self._notices):
             notice.cancel()
+        if self._renewer is not None:
+            self._renewer.cancel()
 
     def _loop_died(self, task: asyncio.Task[None]) -> None:
         if not task.cancelled() and task.exception() is not None:
@@ -420,7 +432,27 @@ class Scheduler:
                 continue
             # Dispatch and move on: the handler waits for a slot in its own task, so the
             # rest of the burst is claimed and started without waiting for this one.
-            self._spawn(self._run_one(timer, overdue > LATE_AFTER))
+            self._spawn(self._leased_run(timer, overdue > LATE_AFTER))
+
+    async def _leased_run(self, timer: Timer, late: bool) -> None:
+        self._leased.add(timer.id)
+        if self._renewer is None or self._renewer.done():
+            self._renewer = asyncio.create_task(self._renew_leases(), name="scheduler-leases")
+        try:
+            await self._run_one(timer, late)
+        finally:
+            self._leased.discard(timer.id)
+
+    async def _renew_leases(self) -> None:
+        """Renew claims while handlers run; ends when none do (no idle wake-ups)."""
+        while self._leased:
+            await asyncio.sleep(store.LEASE_SECONDS / 3)
+            if not self._leased:
+                return
+            try:
+                await store.renew_leases(self.db, list(self._leased), int(self._now()))
+            except Exception as exc:  # the store's own fault handling logs outages
+                log.warning("could not renew timer leases: %s", exc)
 
     def _spawn(self, work: Awaitable[None]) -> None:
         task = asyncio.ensure_future(work)

@@ -57,6 +57,17 @@ def to_dollar(sql: str) -> str:
     return "".join(out)
 
 
+def postgres_json(sql: str) -> str:
+    """An SQLite card statement's PostgreSQL twin.
+
+    The statements build JSON lists with ``json_group_array(json_array(…))``. The
+    PostgreSQL schema defines a ``json_group_array`` aggregate with SQLite's result
+    (``'[]'`` when empty; migration 0001) and ``json(…)`` is its cast; only
+    ``json_array`` has another name there, ``jsonb_build_array``.
+    """
+    return sql.replace("json_array(", "jsonb_build_array(")
+
+
 def _count(status: str) -> int:
     """The row count at the end of a command tag (``UPDATE 3``, ``INSERT 0 1``)."""
     tail = status.rsplit(" ", 1)[-1]

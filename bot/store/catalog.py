@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.domain.release import Precision, Release
+from bot.store._pg import postgres_json
 from bot.store._reads import fetch_all, fetch_one, fetch_value, release_of
 from bot.store.db import Database
 
@@ -148,7 +149,7 @@ async def default_show(db: Database, guild_id: int) -> tuple[int, str] | None:
 # them and its credits, as JSON arrays: one statement, so one trip to aiosqlite's
 # thread (each trip costs more than the whole query). SQLite 3.40 has no ORDER BY
 # inside json_group_array, so each array carries its sort keys and Python sorts.
-_SHOW_INFO = """
+_SHOW_INFO_SQL = """
 SELECT s.*,
   (SELECT json_group_array(json_array(t.id, t.title))
      FROM show_titles t WHERE t.show_id = s.id) AS titles,
@@ -171,6 +172,7 @@ SELECT s.*,
      WHERE cr.show_id = s.id) AS credits
 FROM shows s WHERE s.guild_id = ? AND s.id = ?
 """
+_SHOW_INFO = {"sqlite": _SHOW_INFO_SQL, "postgresql": postgres_json(_SHOW_INFO_SQL)}
 
 
 async def show_info(db: Database, guild_id: int, show_id: int) -> ShowInfo | None:
@@ -178,7 +180,7 @@ async def show_info(db: Database, guild_id: int, show_id: int) -> ShowInfo | Non
 
     One statement whatever the show (see ``_SHOW_INFO``).
     """
-    s = await fetch_one(db, _SHOW_INFO, (guild_id, show_id))
+    s = await fetch_one(db, _SHOW_INFO[db.dialect], (guild_id, show_id))
     if s is None:
         return None
     cited: dict[tuple[str, int], list[list]] = defaultdict(list)

@@ -145,6 +145,13 @@ class Database:
             self._data_version_at = now
         return self.conn.total_changes, self._data_version or 0
 
+    def on_notify(self, hook: Callable[[str], None]) -> None:
+        """Call ``hook`` when another process commits (PostgreSQL's NOTIFY).
+
+        SQLite serves one bot process; other writers (the data CLI) are seen through
+        ``PRAGMA data_version`` by :meth:`version`, so there is nothing to register.
+        """
+
     @property
     def writing(self) -> bool:
         """Whether a write transaction is open: what a read sees now may be rolled back."""

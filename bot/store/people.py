@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from bot.store._pg import postgres_json
 from bot.store._reads import fetch_one
 from bot.store.catalog import Reported, SourceRef, source_refs, sources_json
 from bot.store.db import Database
@@ -63,7 +64,7 @@ def _reported(aliases_json: str) -> tuple[Reported, ...]:
 # Each card is one statement: every trip to aiosqlite's thread costs more than the query,
 # so the row's lists come back as JSON arrays with their sort keys (SQLite 3.40 has no
 # ORDER BY inside json_group_array) and Python orders them.
-_CHARACTER = f"""
+_CHARACTER_SQL = f"""
 SELECT c.id, c.show_id, s.title, c.name, c.description,
   json((SELECT json_group_array(json_array(cr.billing, cr.id, p.name))
         FROM credits cr JOIN people p ON p.id = cr.person_id
@@ -73,7 +74,7 @@ SELECT c.id, c.show_id, s.title, c.name, c.description,
 FROM characters c JOIN shows s ON s.id = c.show_id WHERE s.guild_id = ? AND c.id = ?
 """
 
-_PERSON = f"""
+_PERSON_SQL = f"""
 SELECT p.id, p.name, p.native_name,
   json((SELECT json_group_array(json_array(k.year, k.id, k.work))
         FROM known_for k WHERE k.person_id = p.id)) AS works,
@@ -84,11 +85,14 @@ SELECT p.id, p.name, p.native_name,
   {_aliases_json("person", "p.id")} AS aliases
 FROM people p WHERE p.guild_id = ? AND p.id = ?
 """
+# The same statements for PostgreSQL (see postgres_json).
+_CHARACTER = {"sqlite": _CHARACTER_SQL, "postgresql": postgres_json(_CHARACTER_SQL)}
+_PERSON = {"sqlite": _PERSON_SQL, "postgresql": postgres_json(_PERSON_SQL)}
 
 
 async def character_info(db: Database, guild_id: int, character_id: int) -> CharacterInfo | None:
     """The guild's character ``character_id`` (one statement)."""
-    r = await fetch_one(db, _CHARACTER, (guild_id, character_id))
+    r = await fetch_one(db, _CHARACTER[db.dialect], (guild_id, character_id))
     if r is None:
         return None
     played = tuple(name for _, _, name in sorted(json.loads(r["played"])))
@@ -100,7 +104,7 @@ async def character_info(db: Database, guild_id: int, character_id: int) -> Char
 
 async def person_info(db: Database, guild_id: int, person_id: int) -> PersonInfo | None:
     """The guild's person ``person_id``, with roles across the guild's shows (one statement)."""
-    r = await fetch_one(db, _PERSON, (guild_id, person_id))
+    r = await fetch_one(db, _PERSON[db.dialect], (guild_id, person_id))
     if r is None:
         return None
     # Most recent work first, undated last; in the order entered when years tie.

@@ -155,24 +155,50 @@ async def list_timers(
     return [_timer(r) for r in await db.fetchall(sql, (*params, limit))]
 
 
+# How long a claim holds without renewal. The owning scheduler renews every third of it,
+# so a killed process's timers are claimed by another within this many seconds.
+LEASE_SECONDS = 10
+
+
 async def next_pending_at(db: Database) -> int | None:
-    """When the earliest pending timer is next due (one indexed lookup)."""
-    return await db.fetchval("SELECT min(next_at) FROM timers WHERE status = 'pending'")
+    """When the loop should next look: the earliest pending timer, or a lease running out."""
+    return await db.fetchval(
+        """SELECT min(t) FROM (
+               SELECT min(next_at) AS t FROM timers WHERE status = 'pending'
+               UNION ALL
+               SELECT min(lease_until) FROM timers WHERE status = 'running'
+           ) AS soonest"""
+    )
+
+
+# Claimable: pending and due, or running under a lease that ran out (its process died).
+# SQLite has one writer, so the plain statement is atomic; on PostgreSQL concurrent
+# processes claim disjoint rows: FOR UPDATE SKIP LOCKED passes over rows another
+# process's open claim holds rather than waiting for (and then re-claiming) them.
+_CLAIMABLE = """SELECT id FROM timers
+                WHERE (status = 'pending' AND next_at <= ?)
+                   OR (status = 'running' AND lease_until < ?)
+                ORDER BY next_at, id LIMIT ?"""
+_CLAIM = {
+    "sqlite": f"""UPDATE timers SET status = 'running', attempts = attempts + 1, lease_until = ?
+                  WHERE id IN ({_CLAIMABLE}) RETURNING {_COLUMNS}""",
+    "postgresql": f"""UPDATE timers SET status = 'running', attempts = attempts + 1,
+                          lease_until = ?
+                      WHERE id IN ({_CLAIMABLE} FOR UPDATE SKIP LOCKED)
+                      RETURNING {_COLUMNS}""",
+}
 
 
 async def claim_due(db: Database, now: int, limit: int) -> list[Timer]:
-    """Mark up to ``limit`` pending timers due by ``now`` as running and return them.
+    """Claim up to ``limit`` timers due by ``now`` (leased to this process) and return them.
 
     One statement in one transaction (``UPDATE … RETURNING``), however many are due:
-    a burst of timers due in the same second costs one commit, not one each.
+    a burst of timers due in the same second costs one commit, not one each. However
+    many processes claim at once, each timer goes to one of them.
     """
     async with db.transaction() as conn:
         rows = await conn.execute_fetchall(
-            f"""UPDATE timers SET status = 'running', attempts = attempts + 1
-                WHERE id IN (SELECT id FROM timers WHERE status = 'pending' AND next_at <= ?
-                             ORDER BY next_at, id LIMIT ?)
-                RETURNING {_COLUMNS}""",
-            (now, limit),
+            _CLAIM[db.dialect], (now + LEASE_SECONDS, now, now, limit)
         )
     found = [_timer(r) for r in rows]
     # RETURNING gives no order: run the earliest first.
@@ -180,15 +206,29 @@ async def claim_due(db: Database, now: int, limit: int) -> list[Timer]:
     return found
 
 
-async def requeue_running(db: Database) -> int:
-    """Make timers left running by a crash pending again; returns how many."""
-    async with db.transaction() as conn:
-        async with conn.execute("UPDATE timers SET status = 'pending' WHERE status = 'running'"):
-            pass
-        async with conn.execute("SELECT changes()") as cur:
-            row = await cur.fetchone()
-    assert row is not None  # changes() and the row just upserted always answer
-    return int(row[0])
+async def renew_leases(db: Database, timer_ids: Iterable[int], now: int) -> None:
+    """Extend the leases of timers this process is still working on."""
+    rows = [(now + LEASE_SECONDS, timer_id) for timer_id in timer_ids]
+    if rows:
+        async with db.transaction() as conn:
+            await conn.executemany(
+                "UPDATE timers SET lease_until = ? WHERE id = ? AND status = 'running'", rows
+            )
+
+
+async def requeue_running(db: Database, now: int | None = None) -> int:
+    """Make timers left running by a crash pending again; returns how many.
+
+    On PostgreSQL other live processes may be running some: only lapsed leases (or
+    claims from before leases) are re-queued. SQLite has one bot process, so all are.
+    """
+    sql = "UPDATE timers SET status = 'pending' WHERE status = 'running'"
+    params: tuple[int, ...] = ()
+    if db.dialect != "sqlite" and now is not None:
+        sql += " AND (lease_until IS NULL OR lease_until < ?)"
+        params = (now,)
+    async with db.transaction() as conn, conn.execute(sql, params) as cur:
+        return int(cur.rowcount)
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,14 +280,12 @@ async def retry_later(db: Database, timer_id: int, *, next_at: int, error: str) 
 
 async def cancel(db: Database, guild_id: int, key: str, *, now: int, reason: str | None) -> bool:
     """Cancel the guild's pending timer with this key; whether one was cancelled."""
-    async with db.transaction() as conn:
-        async with conn.execute(
+    async with (
+        db.transaction() as conn,
+        conn.execute(
             """UPDATE timers SET status = 'cancelled', finished_at = ?, last_error = ?
                WHERE guild_id = ? AND key = ? AND status = 'pending'""",
             (now, reason, guild_id, key),
-        ):
-            pass
-        async with conn.execute("SELECT changes()") as cur:
-            row = await cur.fetchone()
-    assert row is not None  # changes() and the row just upserted always answer
-    return int(row[0]) > 0
+        ) as cur,
+    ):
+        return int(cur.rowcount) > 0

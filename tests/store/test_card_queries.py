@@ -9,7 +9,7 @@ from bot.store import catalog, people
 
 @pytest.mark.parametrize(
     "sql",
-    [catalog._SHOW_INFO, people._CHARACTER, people._PERSON],
+    [catalog._SHOW_INFO["sqlite"], people._CHARACTER["sqlite"], people._PERSON["sqlite"]],
     ids=["show", "character", "person"],
 )
 async def test_a_card_never_scans_a_whole_table(db, sql):

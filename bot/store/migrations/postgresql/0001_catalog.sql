@@ -204,3 +204,13 @@ CREATE TRIGGER known_for_drop_facts AFTER DELETE ON known_for
     FOR EACH ROW EXECUTE FUNCTION kb_drop_facts('known_for', '');
 CREATE TRIGGER show_titles_drop_facts AFTER DELETE ON show_titles
     FOR EACH ROW EXECUTE FUNCTION kb_drop_facts('show_title', '');
+
+-- SQLite's json_group_array, which card statements use to bring a row's lists in one
+-- statement: '[]' when nothing matches (json_agg would give NULL). The statements'
+-- json_array(...) is PostgreSQL's jsonb_build_array(...) (bot/store/_pg.py postgres_json);
+-- json(...) is PostgreSQL's cast to json.
+CREATE FUNCTION kb_json_append(state jsonb, item anyelement) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE AS $$ SELECT state || jsonb_build_array(item) $$;
+CREATE AGGREGATE json_group_array(anyelement) (
+    SFUNC = kb_json_append, STYPE = jsonb, INITCOND = '[]'
+);

@@ -1,0 +1,89 @@
+"""Timers claimed by several processes on one database: each fires once, a dead one's
+lapsed claims pass to another. Run on SQLite and PostgreSQL (two stores = two processes)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.store import Database, open_store
+from bot.store import timers as store
+
+NOW = 1_700_000_000
+
+
+@pytest.fixture
+async def other(db: Database) -> AsyncIterator[Database]:
+    """A second process's store on the same database."""
+    second = open_store(db.path)
+    await second.open()
+    try:
+        yield second
+    finally:
+        await second.close()
+
+
+async def _plant(db: Database, count: int) -> None:
+    rows = [(1, "probe", f"t{i}", NOW - 5, "{}") for i in range(count)]
+    await store.insert_many(db, rows, now=NOW - 10)
+
+
+async def test_concurrent_claims_never_share_a_timer(db: Database, other: Database) -> None:
+    await _plant(db, 300)
+    claimed: list[int] = []
+    for _ in range(10):
+        batches = await asyncio.gather(
+            store.claim_due(db, NOW, 20), store.claim_due(other, NOW, 20)
+        )
+        for batch in batches:
+            claimed.extend(t.id for t in batch)
+    assert len(claimed) == 300
+    assert len(set(claimed)) == 300  # no timer went to both
+
+
+async def test_a_lapsed_lease_passes_to_another_process(db: Database, other: Database) -> None:
+    await _plant(db, 3)
+    first = await store.claim_due(db, NOW, 10)
+    assert len(first) == 3
+    # While the lease holds, nobody else may take them, and a restart keeps them.
+    assert await store.claim_due(other, NOW + store.LEASE_SECONDS - 1, 10) == []
+    if db.dialect == "postgresql":
+        assert await store.requeue_running(other, now=NOW + 1) == 0
+    # The first process renews one; it dies, the other takes the rest once they lapse.
+    await store.renew_leases(db, [first[0].id], NOW + 5)
+    later = NOW + store.LEASE_SECONDS + 1
+    taken = await store.claim_due(other, later, 10)
+    assert sorted(t.id for t in taken) == sorted(t.id for t in first[1:])
+    assert all(t.attempts == 2 for t in taken)
+    assert await store.next_pending_at(db) == NOW + 5 + store.LEASE_SECONDS
+
+
+async def test_a_finished_timer_is_never_claimed_again(db: Database, other: Database) -> None:
+    await _plant(db, 1)
+    (timer,) = await store.claim_due(db, NOW, 10)
+    await store.finish(db, timer.id, status="sent", now=NOW)
+    assert await store.claim_due(other, NOW + 3600, 10) == []
+    assert (await store.get(other, 1, "t0")).status == "sent"
+
+
+async def test_a_write_in_one_process_reaches_the_others_caches_within_a_second(
+    db: Database, other: Database
+) -> None:
+    # Reply caches are keyed by version(): it must change after another process's write.
+    # PostgreSQL: NOTIFY at commit (and the hook wakes the scheduler); SQLite: data_version.
+    woken: list[str] = []
+    other.on_notify(woken.append)
+    before = await other.version()
+    await store.upsert(db, guild_id=1, kind="probe", key="k", due=NOW, payload={}, now=NOW)
+    for _ in range(60):
+        await asyncio.sleep(0.025)
+        if await other.version() != before:
+            break
+    else:
+        other_wait = Database.OTHER_WRITERS_CHECK_SECONDS
+        await asyncio.sleep(other_wait)
+    assert await other.version() != before
+    if db.dialect == "postgresql":
+        assert woken, "the other process's NOTIFY hook did not run"
