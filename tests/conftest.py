@@ -46,6 +46,12 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "kdrama-bot.sqlite3"
 
 
+@pytest.fixture
+def store_target(db_path: Path) -> str:
+    """What the bots a test builds open: the SQLite file (services tests: each backend)."""
+    return str(db_path)
+
+
 @pytest.fixture(autouse=True)
 def _no_thread_outlives_its_test():
     """Fail the test that leaves a non-daemon thread running.
@@ -160,7 +166,7 @@ def start_time() -> datetime:
 
 
 @pytest.fixture
-async def make_bot(db_path: Path, start_time: datetime):
+async def make_bot(store_target: str, start_time: datetime):
     """Build a fresh bot over the test's database (a restart builds another).
 
     SimCord detaches a bot without calling ``close()``, as a crash would; each bot's
@@ -170,7 +176,7 @@ async def make_bot(db_path: Path, start_time: datetime):
 
     def build(**options: Any) -> KdramaBot:
         """A bot over the test's database; ``options`` go to KdramaBot (e.g. extensions)."""
-        bot = KdramaBot(database=Database(db_path), clock=clock_at(start_time), **options)
+        bot = KdramaBot(database=open_store(store_target), clock=clock_at(start_time), **options)
         built.append(bot)
         return bot
 
