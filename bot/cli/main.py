@@ -59,10 +59,6 @@ def _build_parser() -> argparse.ArgumentParser:
         "copy", help="copy the SQLite database (DATABASE_PATH) into an empty PostgreSQL one"
     )
     copy.add_argument("--to", required=True, metavar="URL", help="postgresql://… (empty)")
-    copy = db_sub.add_parser(
-        "copy", help="copy the SQLite database (DATABASE_PATH) into an empty PostgreSQL one"
-    )
-    copy.add_argument("--to", required=True, metavar="URL", help="postgresql://… (empty)")
     invite = sub.add_parser("invite", help="print the URL that adds the bot to a server")
     invite.add_argument(
         "--application-id",
@@ -257,10 +253,6 @@ async def _db(settings: Settings, args: argparse.Namespace) -> int:
         return 0
     if args.db_command == "restore":
         return await _restore(settings, args.path)
-    if args.db_command == "copy":
-        from bot.cli.copy import copy_to_postgres
-
-        return await copy_to_postgres(settings.database_path, args.to)
     if args.db_command == "copy":
         from bot.cli.copy import copy_to_postgres
 

@@ -138,4 +138,4 @@ async def test_revert_that_clashes_with_a_newer_row_is_refused_with_the_reason(s
             await ed.revert(gone)
     assert refused.value.reason == "conflict"
     assert refused.value.fields["change_id"] == gone
-    assert "UNIQUE" in refused.value.fields["reason"]
+    assert "unique" in refused.value.fields["reason"].lower()  # either backend's wording

@@ -51,3 +51,12 @@ async def test_copy_refuses_a_database_that_is_not_empty(
     assert "is not empty" in capsys.readouterr().err
     async with open_store(pg_url) as pg:
         assert await pg.fetchval("SELECT count(*) FROM timers") == 2  # nothing doubled
+
+
+def test_copy_wants_a_postgresql_url(tmp_path: Path, monkeypatch, capsys) -> None:
+    from bot.cli.main import main
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "x.sqlite3"))
+    assert main(["db", "copy", "--to", "backup.sqlite3"]) == 2
+    assert "--to must be a postgresql:// URL" in capsys.readouterr().err
