@@ -68,9 +68,12 @@ class KdramaBot(commands.AutoShardedBot):
         # will NOT be supported" warnings would only alarm whoever reads the log.
         discord.VoiceClient.warn_nacl = False
         discord.VoiceClient.warn_dave = False
+        # discord.py reads shard_ids=None as "every shard"; its stubs only admit a list.
+        shards: dict[str, Any] = {"shard_count": shard_count}
+        if shard_ids is not None:
+            shards["shard_ids"] = list(shard_ids)
         super().__init__(
-            shard_count=shard_count,
-            shard_ids=list(shard_ids) if shard_ids is not None else None,
+            **shards,
             command_prefix=commands.when_mentioned,  # no prefix commands; slash only
             intents=intents(),
             tree_cls=BotTree,

@@ -15,7 +15,8 @@ async def copy_to_postgres(sqlite_path: str, url: str) -> int:
     if not is_postgres_url(url):
         print("kdrama-bot: --to must be a postgresql:// URL", file=sys.stderr)
         return 2
-    async with Database(sqlite_path) as source, PgDatabase(url) as target:
+    target = PgDatabase(url)
+    async with Database(sqlite_path) as source, target:
         await source.migrate()
         await target.migrate()
         try:

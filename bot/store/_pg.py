@@ -194,7 +194,7 @@ class PgDatabase(Database):
             await pool.close()
 
     @property
-    def conn(self) -> Any:  # type: ignore[override]
+    def conn(self) -> Any:
         """Reads straight through the pool, with the aiosqlite calls the store uses."""
         if self._pool is None:
             raise RuntimeError("the store is not open")

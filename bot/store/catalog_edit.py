@@ -186,7 +186,9 @@ class Editor:
                 entity_id = await r.insert(self.conn, kind, row)
                 found = old.get(DEPENDENTS, {})
                 await r.restore_dependents(self.conn, self.actor.guild_id, kind, entity_id, found)
-        except (*INTEGRITY_ERRORS, ShowFileError) as exc:
+        except INTEGRITY_ERRORS as exc:
+            raise RevertRefused("conflict", change_id=change_id, reason=str(exc)) from exc
+        except ShowFileError as exc:
             raise RevertRefused("conflict", change_id=change_id, reason=str(exc)) from exc
 
 

@@ -66,8 +66,10 @@ async def search(
     substring and variant searches when some spelling matches the query exactly.
     """
     if db.dialect == "postgresql":
-        sql, params = _postgres_search(guild_id, query, kinds, show_id, limit, exact_is_enough)
-        return [Hit(*r) for r in await fetch_all(db, sql, params)]
+        pg_sql, pg_params = _postgres_search(
+            guild_id, query, kinds, show_id, limit, exact_is_enough
+        )
+        return [Hit(*r) for r in await fetch_all(db, pg_sql, pg_params)]
     q = normalize(query)
     marks = ", ".join("?" for _ in kinds)
     params: list[Any] = []
