@@ -111,14 +111,18 @@ async def seed_guild(db: Database, guild_id: int, shows: list[ShowFile], now: in
     Returns False (and writes nothing) if the guild was seeded before: an admin who
     emptied the catalog keeps it empty.
     """
+    # Two processes may race to seed a guild's first use. SQLite's BEGIN IMMEDIATE lets
+    # one writer in at a time; on PostgreSQL the settings row is made first (a racing
+    # INSERT waits for the other's commit) and then locked, so the loser sees seeded_at.
+    lock = " FOR UPDATE" if db.dialect == "postgresql" else ""
     async with db.transaction() as conn:
-        sql = "SELECT seeded_at FROM guild_settings WHERE guild_id = ?"
-        found = await rows(conn, sql, (guild_id,))
-        if found and found[0][0] is not None:
-            return False
         await conn.execute(
             "INSERT INTO guild_settings (guild_id) VALUES (?) ON CONFLICT DO NOTHING", (guild_id,)
         )
+        sql = "SELECT seeded_at FROM guild_settings WHERE guild_id = ?" + lock
+        found = await rows(conn, sql, (guild_id,))
+        if found and found[0][0] is not None:
+            return False
         for show in shows:
             await import_show_in(conn, guild_id, show)
         first = shows[0].show.slug if shows else None

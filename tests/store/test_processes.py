@@ -1,4 +1,4 @@
-"""Timers claimed by several processes on one database: each fires once, a dead one's
+"""Several processes on one database. Timers: each fires once, a dead process's
 lapsed claims pass to another. Run on SQLite and PostgreSQL (two stores = two processes)."""
 
 from __future__ import annotations
@@ -87,3 +87,16 @@ async def test_a_write_in_one_process_reaches_the_others_caches_within_a_second(
     assert await other.version() != before
     if db.dialect == "postgresql":
         assert woken, "the other process's NOTIFY hook did not run"
+
+
+async def test_two_processes_racing_to_seed_a_guild_seed_it_once(
+    db: Database, other: Database
+) -> None:
+    from bot.services.catalog import ensure_seeded
+    from bot.store.guilds import update_settings
+
+    # An admin's /config before anyone used a command: the settings row already exists.
+    await update_settings(db, 7, timezone="Asia/Seoul")
+    results = await asyncio.gather(*(ensure_seeded(s, 7) for s in (db, other, db, other)))
+    assert sorted(results) == [False, False, False, True]
+    assert await db.fetchval("SELECT count(*) FROM shows WHERE guild_id = 7") == 1
