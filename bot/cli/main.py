@@ -183,6 +183,8 @@ async def _run(
             loop.add_signal_handler(sig, stop, sig.name)
     from bot.store.backup import run_lock
 
+    if settings.database_url:  # several processes share a PostgreSQL; no file to guard
+        return await _serve(bot, settings, stopping)
     with run_lock(settings.database_path):  # `db restore` refuses while this is held
         return await _serve(bot, settings, stopping)
 
@@ -252,6 +254,13 @@ async def _db(settings: Settings, args: argparse.Namespace) -> int:
         print(f"applied {applied or 'nothing'}; schema version {version}")
         return 0
     if args.db_command == "restore":
+        if settings.database_url:
+            print(
+                "kdrama-bot: db restore replaces the SQLite file (DATABASE_PATH); "
+                "restore a PostgreSQL backup with pg_restore",
+                file=sys.stderr,
+            )
+            return 2
         return await _restore(settings, args.path)
     if args.db_command == "copy":
         from bot.cli.copy import copy_to_postgres

@@ -11,9 +11,13 @@ async def stored_now(db: Database) -> int | None:
 
 
 async def store_now(db: Database, now: int) -> None:
-    """Remember the sandbox's "now"; never moves the stored clock backwards."""
+    """Remember the sandbox's "now"; never moves the stored clock backwards.
+
+    CASE, not max(): SQLite's two-argument max() is an aggregate on PostgreSQL.
+    """
     await db.execute(
         """INSERT INTO sandbox_clock (id, now) VALUES (1, ?)
-           ON CONFLICT (id) DO UPDATE SET now = max(now, excluded.now)""",
+           ON CONFLICT (id) DO UPDATE SET now = CASE WHEN excluded.now > sandbox_clock.now
+               THEN excluded.now ELSE sandbox_clock.now END""",
         (now,),
     )

@@ -1,4 +1,4 @@
--- PostgreSQL twin of ../0013_timer_leases.sql.
+-- PostgreSQL twin of ../0014_timer_leases.sql.
 -- A claimed timer is leased to the process that claimed it until lease_until (epoch
 -- seconds); the process renews it while the work runs. With several processes on one
 -- database, a timer whose lease ran out (its process was killed) is claimed again by
