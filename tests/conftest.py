@@ -144,6 +144,15 @@ def pg_url(pg_cluster: pg.Cluster) -> Iterator[str]:
     pg_cluster.run("dropdb", "--force", name)
 
 
+@pytest.fixture
+def pg_empty_url(pg_cluster: pg.Cluster) -> Iterator[str]:
+    """A fresh PostgreSQL database with no schema at all (migrations not applied)."""
+    name = f"kb_empty_{os.getpid()}_{next(_databases)}"
+    pg_cluster.run("createdb", name)
+    yield pg_cluster.url(name)
+    pg_cluster.run("dropdb", "--force", name)
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
     """A migrated store on each backend: an SQLite temp file, then a PostgreSQL database."""
