@@ -99,9 +99,8 @@ def _make_bot(
     from bot.app import KdramaBot
     from bot.store import open_store
 
-    # read_beside: a write waiting on another process's lock never holds up the reads.
     return KdramaBot(
-        database=open_store(settings.database, read_beside=True),
+        database=open_store(settings.database),
         dev_guild_id=settings.dev_guild_id,
         shard_count=shard_count,
         shard_ids=shard_ids,

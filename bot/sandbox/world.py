@@ -247,6 +247,9 @@ async def _build_guild(
         admin_role_id=server.admin_role.id,
         timezone=DEFAULT_ZONE,
     )
+    # As /config set does: plans made from the settings (discussion openings) are made
+    # again now that these are committed; one that ran on the seeding alone saw none.
+    bot.dispatch("guild_settings_changed", server.guild.id)
     return Sandbox(
         **vars(server),
         env=env,

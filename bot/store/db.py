@@ -106,14 +106,18 @@ class Database:
     read-only connection beside it.
 
     Every write goes through :meth:`transaction`, which holds a lock so two coroutines
-    never interleave statements of two transactions on the writer. With ``read_beside``
-    a read made while a write is under way goes to the reader: aiosqlite runs each
+    never interleave statements of two transactions on the writer. A read made while
+    another task's write is under way goes to the reader: aiosqlite runs each
     connection's statements one at a time on its own thread, so with one connection a
     write waiting for another process's lock (a backup, a CLI import) held up every read
-    behind it; WAL lets the reader see every committed row meanwhile. Other reads stay
-    on the writer, as before. ``kdrama-bot run`` turns it on; SimCord-driven runs (tests,
-    the sandbox) keep one connection, since SimCord's virtual-time settling was seen to
-    lose track of work on a second aiosqlite thread. (``:memory:`` has no second one.)
+    behind it. Other reads stay on the writer. The same configuration everywhere
+    (``kdrama-bot run``, SimCord tests, the sandbox); ``:memory:`` has no second one.
+
+    What a read sees: every committed row (WAL starts each statement on a fresh
+    snapshot), never another task's uncommitted ones. On one connection such a read
+    used to run between the other task's statements and see its rows before COMMIT;
+    code that must see a write has to run after that write's commit (dispatch events
+    after the write returns, as ``/config set`` does).
     """
 
     dialect = "sqlite"
@@ -122,9 +126,8 @@ class Database:
     # import while the bot runs): see :meth:`version`.
     OTHER_WRITERS_CHECK_SECONDS = 1.0
 
-    def __init__(self, path: str | Path, *, read_beside: bool = False) -> None:
+    def __init__(self, path: str | Path) -> None:
         self.path = str(path)
-        self.read_beside = read_beside
         self._conn: aiosqlite.Connection | None = None
         self._reader: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
@@ -141,7 +144,12 @@ class Database:
         """
         now = time.monotonic()
         if now - self._data_version_at >= self.OTHER_WRITERS_CHECK_SECONDS:
-            self._data_version = int(await self.fetchval("PRAGMA data_version"))
+            # Always asked of one connection (each counts commits by the others, so two
+            # counters must not be mixed): the reader when there is one, which never
+            # waits behind a blocked write and also counts our own writer's commits.
+            conn = self._reader or self.conn
+            [(version,)] = await conn.execute_fetchall("PRAGMA data_version")
+            self._data_version = int(version)
             self._data_version_at = now
         return self.conn.total_changes, self._data_version or 0
 
@@ -188,7 +196,7 @@ class Database:
             # Close each cursor: a PRAGMA that returns a row left unread keeps a statement
             # open, and SQLite then refuses to COMMIT the next transaction.
             await _run(self._conn, pragma)
-        if self.read_beside and self.path != ":memory:":
+        if self.path != ":memory:":
             self._reader = await aiosqlite.connect(self.path, isolation_level=None)
             self._reader.row_factory = sqlite3.Row
             for name, func in SQL_FUNCTIONS.items():
@@ -337,12 +345,12 @@ def _strip_comments(sql: str) -> str:
     ).strip()
 
 
-def open_store(target: str | Path, *, read_beside: bool = False) -> Database:
+def open_store(target: str | Path) -> Database:
     """The store ``DATABASE_URL``/``DATABASE_PATH`` names: PostgreSQL for a
-    ``postgresql://`` URL, else an SQLite file (not opened yet). ``read_beside`` is
-    SQLite's (PostgreSQL's pool reads beside writes anyway)."""
+    ``postgresql://`` URL, else an SQLite file (not opened yet; it reads beside a
+    blocked write on its second connection, as PostgreSQL's pool does anyway)."""
     from bot.store._pg import PgDatabase, is_postgres_url
 
     if isinstance(target, str) and is_postgres_url(target):
         return PgDatabase(target)
-    return Database(target, read_beside=read_beside)
+    return Database(target)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from pathlib import Path
 
@@ -56,6 +57,52 @@ async def test_transaction_rolls_back_on_error(db: Database) -> None:
     with pytest.raises(RuntimeError, match="boom"):
         await _insert_then_fail(db)
     assert await db.fetchval("SELECT count(*) FROM guild_settings") == 0
+
+
+async def test_a_read_beside_a_blocked_write_answers_with_the_committed_rows(
+    db: Database,
+) -> None:
+    await db.execute("INSERT INTO guild_settings (guild_id, log_channel_id) VALUES (1, 10)")
+    other = sqlite3.connect(db.path, isolation_level=None)  # a backup, a CLI import
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        write = asyncio.create_task(
+            db.execute("UPDATE guild_settings SET log_channel_id = 20 WHERE guild_id = 1")
+        )
+        await asyncio.sleep(0)  # one turn: the write has taken the lock, then waits
+        assert db.writing
+        # The writer's thread is stuck in the busy wait; the read must not queue behind it.
+        seen = await db.fetchval("SELECT log_channel_id FROM guild_settings")
+        assert not write.done()  # answered while the write still waits for the lock
+        assert seen == 10
+    finally:
+        other.execute("COMMIT")
+        other.close()
+    await write
+    assert await db.fetchval("SELECT log_channel_id FROM guild_settings") == 20
+
+
+async def test_other_tasks_see_a_write_once_it_commits_and_never_before(db: Database) -> None:
+    inside, release, committed = asyncio.Event(), asyncio.Event(), asyncio.Event()
+    seen: list[int] = []
+
+    async def write() -> None:
+        async with db.transaction() as conn:
+            await conn.execute("INSERT INTO guild_settings (guild_id) VALUES (7)")
+            # Inside its transaction a task reads its own rows (the writer, not the reader).
+            seen.append(await db.fetchval("SELECT count(*) FROM guild_settings"))
+            inside.set()
+            await release.wait()
+        committed.set()
+
+    task = asyncio.create_task(write())
+    await inside.wait()
+    assert await db.fetchval("SELECT count(*) FROM guild_settings") == 0  # not committed
+    release.set()
+    await committed.wait()
+    assert await db.fetchval("SELECT count(*) FROM guild_settings") == 1  # at once after
+    await task
+    assert seen == [1]
 
 
 @pytest.mark.parametrize("k", range(len(bundled_migrations()) + 1))

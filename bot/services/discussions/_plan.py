@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import TYPE_CHECKING, Any
+from weakref import WeakKeyDictionary
 
 import discord
 
@@ -29,6 +31,13 @@ log = logging.getLogger(__name__)
 
 TIMER_KIND = "discussion.open"
 
+# One planning at a time per guild. Plans start on events (seeded, settings changed,
+# premiere moved) that can overlap; a plan that read the settings before a change
+# committed (no channel yet) must not cancel, after the fact, the openings a plan
+# started after the commit has scheduled. Serialised, the last plan to run has read
+# the latest settings, and its result stands. Per bot, weakly (a lock is its loop's).
+_plan_locks: WeakKeyDictionary[discord.Client, dict[int, asyncio.Lock]] = WeakKeyDictionary()
+
 
 def timer_key(show_slug: str, episode: int) -> str:
     """The scheduler key of one episode's opening: unique per guild, show and episode."""
@@ -46,6 +55,11 @@ async def plan_discussions(bot: KdramaBot, guild_id: int, show_slug: str) -> lis
     Also checks the bot's permissions now, well before the release, and tells moderators
     once about anything missing. Returns the episode numbers scheduled.
     """
+    async with _plan_locks.setdefault(bot, {}).setdefault(guild_id, asyncio.Lock()):
+        return await _plan_locked(bot, guild_id, show_slug)
+
+
+async def _plan_locked(bot: KdramaBot, guild_id: int, show_slug: str) -> list[int]:
     db = bot.db
     settings = await get_settings(db, guild_id)
     show = await store.show_episodes(db, guild_id, show_slug)
