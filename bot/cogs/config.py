@@ -19,6 +19,7 @@ from bot.ui.checks import AdminGroup, guild_of
 from bot.ui.errors import UserFacingError
 from bot.ui.options import DiscussionChannel, ShowOption
 from bot.ui.permissions import permission_names
+from bot.ui.tree import answer, defer_before_write
 
 if TYPE_CHECKING:
     from bot.app import Interaction, KdramaBot
@@ -190,13 +191,15 @@ class ConfigGroup(
             changes["discussion_polls"] = discussion_polls
         if not changes:
             raise UserFacingError("config.nothing")
+        await defer_before_write(interaction)
         settings = await update_settings(interaction.client.db, guild_of(interaction), **changes)
         # Discussions re-plan their openings (channel, delay, combining) on this event.
         interaction.client.dispatch("guild_settings_changed", guild_of(interaction))
-        await interaction.response.send_message(
+        await answer(
+            interaction,
             t("config.saved", interaction, names=", ".join(sorted(changes))),
-            embed=_describe(interaction, settings), ephemeral=True, allowed_mentions=NO_MENTIONS,
-        )  # fmt: skip
+            embed=_describe(interaction, settings),
+        )
 
     @app_commands.command(
         name="follow_role", description="Pick the role that follows one show (none: forget it)"
@@ -208,6 +211,7 @@ class ConfigGroup(
         """Set (or, without a role, forget) the show's follower role."""
         if role is not None and (role.is_default() or role.managed):
             raise UserFacingError("config.bad_role", role=Markup(role.mention))
+        await defer_before_write(interaction)
         title = await follows.pick_role(
             interaction.client, guild_of(interaction), show.slug, role.id if role else None,
             by=interaction.user.id,
@@ -216,7 +220,7 @@ class ConfigGroup(
             text = t("follow.config.forgot", interaction, show=title)
         else:
             text = t("follow.config.saved", interaction, show=title, role=role.mention)
-        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        await answer(interaction, text)
 
     @app_commands.command(
         name="clear", description="Unset one setting (a channel, a role or the default show)"
@@ -226,6 +230,7 @@ class ConfigGroup(
         """Unset one optional setting; the features that used it stop or fall back."""
         column = setting if setting == "default_show" else f"{setting}_id"
         db = interaction.client.db
+        await defer_before_write(interaction)
         settings = await update_settings(db, guild_of(interaction), **{column: None})
         # With no discussion channel, pending openings are cancelled on this event.
         interaction.client.dispatch("guild_settings_changed", guild_of(interaction))
@@ -239,10 +244,7 @@ class ConfigGroup(
                     "config.announcements_waiting", interaction,
                     count=len(waiting), due=f"<t:{waiting[0].due}:R>",
                 )  # fmt: skip
-        await interaction.response.send_message(
-            text,
-            embed=_describe(interaction, settings), ephemeral=True, allowed_mentions=NO_MENTIONS,
-        )  # fmt: skip
+        await answer(interaction, text, embed=_describe(interaction, settings))
 
 
 async def setup(bot: KdramaBot) -> None:

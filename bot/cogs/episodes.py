@@ -9,10 +9,10 @@ from discord.app_commands import locale_str as _
 from discord.ext import commands
 
 from bot.i18n import locale_of, t
-from bot.mentions import NO_MENTIONS
 from bot.services import members
 from bot.services.cards import send_card
 from bot.ui.options import ShowOption, chosen_show
+from bot.ui.tree import answer, defer_before_write
 
 if TYPE_CHECKING:
     from bot.app import Interaction, KdramaBot
@@ -83,15 +83,12 @@ class Episodes(commands.Cog):
         guild_id, locale = interaction.guild_id or 0, locale_of(interaction)
         show_id = (await chosen_show(interaction, show)).id
         now = self.bot.clock.timestamp()
+        await defer_before_write(interaction)
         title = await members.record_progress(
             self.db, guild_id, interaction.user.id, show_id, episode, now
         )
         key = "members.watched.cleared" if episode == 0 else "members.watched.saved"
-        await interaction.response.send_message(
-            t(key, locale, show=title, episode=episode),
-            ephemeral=True,
-            allowed_mentions=NO_MENTIONS,
-        )
+        await answer(interaction, t(key, locale, show=title, episode=episode))
 
     @app_commands.command(name=_("rate"), description=_("Rate an episode you've watched"))
     @app_commands.describe(
@@ -108,6 +105,7 @@ class Episodes(commands.Cog):
         """Keep the member's rating (one per episode, changeable; only once it is out)."""
         guild_id, locale = interaction.guild_id or 0, locale_of(interaction)
         show_id = (await chosen_show(interaction, show)).id
+        await defer_before_write(interaction)
         info, before = await members.record_rating(
             self.db, guild_id, interaction.user.id, show_id, episode, stars,
             now=self.bot.clock.timestamp(), locale=locale,
@@ -116,9 +114,7 @@ class Episodes(commands.Cog):
         key = "members.rate.saved" if before is None else "members.rate.changed"
         if before == stars:
             key = "members.rate.same"
-        await interaction.response.send_message(
-            t(key, locale, **fields), ephemeral=True, allowed_mentions=NO_MENTIONS
-        )
+        await answer(interaction, t(key, locale, **fields))
         # The discussion index shows averages: it is refreshed on this event.
         self.bot.dispatch("episode_rated", guild_id, info.slug, episode)
 

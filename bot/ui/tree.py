@@ -63,6 +63,15 @@ async def defer(interaction: discord.Interaction[Any], **kwargs: Any) -> None:
         log.info("interaction %s: the defer had arrived (40060)", interaction.id)
 
 
+async def defer_before_write(interaction: discord.Interaction[Any]) -> None:
+    """Acknowledge now (ephemeral, "thinking…") unless already answered: a write may wait
+    up to the store's busy timeout for another process's lock, and a write queued behind
+    another that waits does so twice; deferred, the answer (or "busy, nothing saved")
+    has 15 minutes instead of Discord's 3 seconds. Then answer with :func:`answer`."""
+    if not interaction.response.is_done():
+        await defer(interaction, ephemeral=True, thinking=True)
+
+
 async def answer(interaction: discord.Interaction[Any], content: str, **kwargs: Any) -> None:
     """Answer once, ephemeral: the response itself, or after a defer the deferred message
     edited in place.

@@ -16,6 +16,7 @@ from pathlib import Path
 from tests.wire.standin import StandIn
 from tests.wire.standin.botproc import BotProcess
 from tests.wire.standin.flows import soon
+from tests.wire.test_wire_permissions import changed_tables, stored_state
 from tests.wire.test_wire_scheduler_faults import write_lock
 
 
@@ -126,3 +127,32 @@ async def test_a_callback_discord_took_before_a_500_is_not_an_error_or_answered_
     assert answer["content"].startswith("Pong!")
     assert result.followups == []  # no "something went wrong" after the answer
     # (the bot fixture fails the test on any ERROR line: the 40060 is not one)
+
+
+async def test_writes_queued_behind_a_held_lock_are_each_answered_busy_in_time(
+    standin: StandIn, bot: BotProcess
+) -> None:
+    # Each write waits its turn for the bot's one writer, then up to the busy timeout for
+    # the other process's lock: the third is refused about 6 s after it was typed, far
+    # past Discord's 3 s, so each must have said "thinking…" before it wrote.
+    await bot.start()
+    await bot.wait_ready()
+    await (await standin.slash("member", "general", "ping")).wait()  # the guild is seeded
+    before = stored_state(bot.database)
+    with write_lock(bot.database):
+        writes = [
+            await standin.slash(
+                "admin", "general", "config set", log_channel=standin.world.id("mod-log")
+            ),
+            await standin.slash("member", "general", "watched", show="soundtrack-1", episode=2),
+            await standin.slash(
+                "admin", "general", "admin source add", key="herald-0324", publisher="Herald"
+            ),
+        ]
+        answers = [await write.wait(within=20) for write in writes]
+    for write, busy in zip(writes, answers, strict=True):
+        assert write.callbacks[0]["type"] == 5  # deferred at once (the stand-in checks 3 s)
+        assert "busy" in busy["content"], busy
+        assert "nothing was saved" in busy["content"]
+        assert busy["flags"] & 64
+    assert changed_tables(before, stored_state(bot.database)) == []

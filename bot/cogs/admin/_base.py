@@ -19,7 +19,7 @@ from bot.ui.autocomplete import (  # noqa: F401 - re-exported for the admin modu
 from bot.ui.checks import AdminGroup, guild_of  # noqa: F401 - AdminGroup re-exported
 from bot.ui.errors import UserFacingError
 from bot.ui.options import chosen_show
-from bot.ui.tree import answer, say
+from bot.ui.tree import answer, defer_before_write, say
 
 if TYPE_CHECKING:
     from bot.app import Interaction
@@ -33,7 +33,11 @@ def actor(interaction: Interaction) -> Actor:
 
 @asynccontextmanager
 async def editing(interaction: Interaction) -> AsyncIterator[Editor]:
-    """One edit transaction; store errors become clear messages and nothing is written."""
+    """One edit transaction; store errors become clear messages and nothing is written.
+
+    Every /admin write comes through here, so here the interaction is deferred first.
+    """
+    await defer_before_write(interaction)
     try:
         async with edit(interaction.client.db, actor(interaction)) as ed:
             yield ed

@@ -24,7 +24,7 @@ from bot.store.guilds import get_settings
 from bot.ui.checks import guild_of, moderator_only
 from bot.ui.errors import UserFacingError
 from bot.ui.options import ShowOption, chosen_show
-from bot.ui.tree import answer
+from bot.ui.tree import answer, defer_before_write
 from bot.ui.views import answering_refusals
 
 if TYPE_CHECKING:
@@ -276,6 +276,7 @@ class Announce(commands.Cog):
         timer = await timer_store.get_by_id(self.bot.db, guild_of(interaction), id)
         if timer is None or timer.kind not in announcer.KINDS:
             raise UserFacingError("announce.cancel.unknown", id=id)
+        await defer_before_write(interaction)
         done = await self.bot.scheduler.cancel(
             guild_id=guild_of(interaction),
             key=timer.key,
@@ -283,9 +284,7 @@ class Announce(commands.Cog):
         )
         if not done:
             raise UserFacingError("announce.cancel.not_pending", id=id, status=timer.status)
-        await interaction.response.send_message(
-            t("announce.cancel.done", interaction, id=id), ephemeral=True
-        )
+        await answer(interaction, t("announce.cancel.done", interaction, id=id))
 
     @announce.command(
         name=_("event"), description=_("Create or update the Discord event for a premiere")
