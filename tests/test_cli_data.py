@@ -57,6 +57,19 @@ async def test_check_lists_each_problem_with_file_and_line(
     assert not Path(db_path).exists()  # noqa: ASYNC240
 
 
+async def test_check_prints_quoted_values_as_plain_text(
+    db_path: str, tmp_path: Path, capsys
+) -> None:
+    text = BUNDLED.read_text("utf-8").replace('kind = "poster"', 'kind = "*gif_1* <@1>"')
+    path = tmp_path / "markdown.toml"
+    path.write_text(text, "utf-8")
+    assert await cli_data.run(parse("check", str(path)), db_path) == 1
+    out = capsys.readouterr().out
+    # Discord needs the escapes; a terminal shows them as stray backslashes.
+    assert ": media.first-poster.kind: “*gif_1* <@1>” is not one of" in out, out
+    assert "\\" not in out
+
+
 async def test_import_reports_changes_then_no_changes(db_path: str, capsys) -> None:
     assert await cli_data.run(parse("import", str(BUNDLED), "--guild", "1"), db_path) == 0
     assert "+ episode 4" in capsys.readouterr().out

@@ -14,9 +14,9 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from bot.domain.echo import plain
 from bot.domain.showfile import ShowFile, ShowFileError, load_show_file
 from bot.domain.toml_writer import dumps
-from bot.i18n import t
 from bot.services.lookup import choose_show
 from bot.store.catalog_io import (
     ShowNotFound,
@@ -26,6 +26,7 @@ from bot.store.catalog_io import (
 )
 from bot.store.db import Database, open_store
 from bot.ui.errors import UserFacingError
+from bot.ui.tree import say
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +73,8 @@ def _problem_lines(file: str, error: ShowFileError) -> list[str]:
     lines = []
     for p in error.problems:
         where = f"{file}:{p.line}" if p.line else file
-        lines.append(f"{where}: {p}")
+        # The problems are worded for Discord too (their quotes escaped): print plain text.
+        lines.append(f"{where}: {plain(str(p))}")
     return lines
 
 
@@ -124,7 +126,8 @@ async def _export(db: Database, guild_id: int, show: str | None, output: str | N
             found = ", ".join(slugs)
             print(f"guild {guild_id}: say which show with --show (shows: {found})", file=sys.stderr)
         else:
-            print(f"guild {guild_id}: {t(exc.key, 'en', **exc.fields).strip()}", file=sys.stderr)
+            said = plain(say(exc.key, "en", **exc.fields)).strip()
+            print(f"guild {guild_id}: {said}", file=sys.stderr)
         return 1
     try:
         data = await export_show(db, guild_id, slug)

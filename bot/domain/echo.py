@@ -5,11 +5,12 @@ character option quoted whole makes the reply itself fail with ``400 50035``), m
 render the quote as markdown, links, mentions or timestamps, and must not carry control
 characters (a newline splits a line, a right-to-left override reorders the sentence).
 :func:`echo` is the one place that does all three; :func:`fit_content` bounds a whole
-message's text.
+message's text; :func:`plain` undoes the escapes for a terminal.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from bot.domain.card import ELLIPSIS, shorten
@@ -26,6 +27,8 @@ _LINE_START = frozenset(">#-")
 # Bidirectional controls reorder the text around them; they only ever spoof a quote.
 _BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _MENTION_WORDS = ("everyone", "here")
+# One escape pair as _piece writes it: a backslash and the character it makes literal.
+_ESCAPED = re.compile(r"\\([" + re.escape("".join(sorted(_MARKDOWN))) + "])")
 
 
 class Markup(str):
@@ -94,6 +97,23 @@ def quote(value: object, limit: int = 60) -> str:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)
     return f"“{echo(value, limit)}”"
+
+
+def plain(text: str) -> str:
+    """Text meant for Discord (quotes made by :func:`echo`) as a terminal should print it.
+
+    Undoes the backslash escapes and the zero-width breaks before ``everyone``/``here``
+    and a line start. Control characters other than newlines become spaces and bidi
+    controls go, as in :func:`echo` (a terminal obeys an escape sequence); a cut stays
+    cut. ``plain(echo(value, None))`` is ``value`` with its control characters as spaces.
+    """
+    text = "".join(char if char == "\n" or char in _MARKDOWN else _piece(char) for char in text)
+    text = _ESCAPED.sub(r"\1", text)
+    for word in _MENTION_WORDS:
+        text = text.replace("@\u200b" + word, "@" + word)
+    for char in _LINE_START:
+        text = text.replace("\u200b" + char, char)
+    return text
 
 
 def fit_content(text: str, limit: int = CONTENT) -> str:

@@ -64,6 +64,13 @@ async def test_a_5000_digit_number_is_refused_with_its_line(world):
     assert refusals(world) == ["admin.import.invalid"] * 2
 
 
+async def test_a_quoted_value_in_a_problem_is_escaped_once(world, bundled_text):
+    body = bundled_text.replace('kind = "poster"', 'kind = "*gif_1*"').encode()
+    text = said(await _import(world, "show.toml", body))
+    assert "“\\*gif\\_1\\*” is not one of" in text, text  # shown as typed, inert
+    assert "\\\\" not in text  # not escaped twice (which shows a backslash)
+
+
 def hostile_file() -> bytes:
     """Just under 256 KiB of unknown keys: every one of them a problem."""
     lines = ["format = 1"] + [f"unknown-{i} = 1" for i in range(14_000)]

@@ -7,7 +7,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.domain.echo import CONTENT, Markup, echo, fit_content, quote
+from bot.domain.echo import CONTENT, Markup, echo, fit_content, plain, quote
 
 HOSTILE = st.text(
     st.sampled_from("ab 가한@<>`|[]()*_~\\#->:\n\r\t\x00\x1b\u202e\u2066\u200b\u2028😀")
@@ -91,3 +91,22 @@ def test_fit_content_bounds_a_whole_message():
 def test_echo_of_a_huge_value_is_still_bounded(value: str):
     # Linear in the limit: a 50,000-character value costs the same as a 100-character one.
     assert len(echo(value)) <= 100
+
+
+# What echo keeps as typed (no control, bidi or lone surrogate characters to replace,
+# and no zero-width space: echo's own mention and line-start breaks are made of it).
+PRINTABLE = st.text(
+    st.sampled_from("ab 가한@<>`|[]()*_~\\#->:😀") | st.characters(categories=("L", "N", "P", "S")),
+    max_size=300,
+)
+
+
+@given(PRINTABLE)
+def test_plain_undoes_exactly_what_echo_escaped(value: str):
+    assert plain(echo(value, limit=None)) == value
+
+
+def test_plain_text_for_a_terminal_carries_no_escape_sequence():
+    shown = plain(echo("\x1b[31mred\x1b[0m *x_y*\u202e", limit=None))
+    assert shown == " [31mred [0m *x_y*"
+    assert plain("line one\nline two") == "line one\nline two"

@@ -20,7 +20,7 @@ from bot.cogs.admin._base import (
     short,
     show_slug,
 )
-from bot.domain.echo import Markup, echo
+from bot.domain.echo import Markup, echo, plain
 from bot.domain.showfile import MAX_PROBLEMS, ShowFileError, parse_show_file
 from bot.domain.toml_writer import dumps
 from bot.i18n import counted, t
@@ -85,7 +85,9 @@ def _problem_lines(interaction: Interaction, error: ShowFileError) -> str:
     """One bullet per problem, each naming its line where it is known, echoed safely."""
     lines = []
     for problem in error.problems[:MAX_PROBLEMS]:
-        text = echo(problem, 200)
+        # A problem's quotes are already escaped (for every reader): unescaped first, so
+        # the one echo escapes each character once and bounds the line.
+        text = echo(plain(str(problem)), 200)
         if problem.line is not None:
             text = t("admin.import.at_line", interaction, line=problem.line, problem=text)
         lines.append(f"- {text}")
