@@ -28,7 +28,12 @@ ALREADY_ACKNOWLEDGED = 40060
 
 
 def store_trouble(error: BaseException) -> str | None:
-    """``busy`` or ``full`` when ``error`` is the store refusing a write, else None."""
+    """``busy``, ``full`` or ``io`` when ``error`` is the store refusing a write, else None.
+
+    ``io`` is a disk that refuses the write for another reason than space (SQLite says
+    "full" only for ENOSPC): a quota, a file-size limit, a failing disk. The
+    transaction was rolled back either way, so the user is told nothing was saved.
+    """
     if not isinstance(error, sqlite3.OperationalError):
         return None
     text = str(error).lower()
@@ -36,6 +41,8 @@ def store_trouble(error: BaseException) -> str | None:
         return "busy"
     if "full" in text:
         return "full"
+    if "disk i/o error" in text:
+        return "io"
     return None
 
 

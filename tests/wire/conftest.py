@@ -55,3 +55,18 @@ async def bot(standin: StandIn, tmp_path: Path) -> AsyncIterator[BotProcess]:
     finally:
         await process.kill()
     assert not process.problems(), "the bot logged:\n" + "\n".join(process.problems())
+
+
+@pytest.fixture
+async def piped_bot(standin: StandIn, tmp_path: Path) -> AsyncIterator[BotProcess]:
+    """As ``bot``, but logging only to a pipe this process writes down: a limit on the
+    sizes of the bot's files (a full disk) leaves its log whole."""
+    process = BotProcess(
+        standin.api_base, standin.gateway_url, standin.token, tmp_path,
+        extra_env={"LOG_FILE": ""}, piped=True,
+    )  # fmt: skip
+    try:
+        yield process
+    finally:
+        await process.kill()
+    assert not process.problems(), "the bot logged:\n" + "\n".join(process.problems())

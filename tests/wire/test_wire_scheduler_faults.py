@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import resource
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -42,6 +43,34 @@ def write_lock(database: Path) -> Iterator[sqlite3.Connection]:
         conn.execute("COMMIT")
     finally:
         conn.close()
+
+
+@contextlib.contextmanager
+def full_disk(bot: BotProcess) -> Iterator[None]:
+    """The disk takes no more of the bot's writes until the block ends ("space is freed").
+
+    The bot's process may not grow any file past 1 KiB (``RLIMIT_FSIZE``, set on its pid;
+    CPython ignores SIGXFSZ). The write-ahead log is emptied first (a checkpoint from
+    this process), so SQLite's next write, a WAL frame, crosses the limit and fails with
+    EFBIG, which SQLite reports as ``disk I/O error`` (it says "full" only for ENOSPC,
+    which needs a real full file system: SimCord tests cover that one with
+    ``max_page_count``). A disk quota or a failing disk look the same to the bot.
+    """
+    with contextlib.closing(sqlite3.connect(bot.database, timeout=5)) as conn:
+        for _ in range(100):
+            if conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0] == 0:
+                break
+            time.sleep(0.05)  # a read of the bot's is under way; try again
+        else:
+            raise AssertionError("could not empty the write-ahead log")
+    assert bot.process is not None
+    pid = bot.process.pid
+    soft, hard = resource.prlimit(pid, resource.RLIMIT_FSIZE)
+    resource.prlimit(pid, resource.RLIMIT_FSIZE, (1024, hard))
+    try:
+        yield
+    finally:
+        resource.prlimit(pid, resource.RLIMIT_FSIZE, (soft, hard))
 
 
 async def _held_across_due(standin: StandIn, bot: BotProcess, text: str, seconds: float) -> float:
@@ -147,3 +176,43 @@ async def test_an_outcome_the_locked_store_refused_is_written_once_it_frees(
     await standin.wait_until(lambda: timer_row(bot.database)[0] == "sent", within=10)
     [sent] = _copies(standin, "Episode 8 is out!")
     print(f"outcome write vs a 6.5 s lock: 1 timer, 1 copy, {_late(sent, bot.database)}")
+
+
+async def test_a_disk_refusing_writes_across_the_due_second_is_survived_and_users_told(
+    standin: StandIn, piped_bot: BotProcess
+) -> None:
+    bot = piped_bot
+    await bot.start()
+    await bot.wait_ready()
+    await configure(standin, log_channel="mod-log")
+    text = "Episode 9 is out!"
+    await announce(standin, text, channel="announcements", in_seconds=3)
+    refusing = time.time()
+    with full_disk(bot):
+        write = await standin.slash("admin", "general", "config set", catchup_minutes=7)
+        refused = await write.wait(within=15)
+        card = await (await standin.slash("member", "general", "show", show="soundtrack-1")).wait()
+        await asyncio.sleep(5)  # the due second passes while the disk is full
+        assert not _copies(standin, text)
+        assert timer_row(bot.database)[0] == "pending"  # not even claimed: nothing is lost
+    freed = time.time()
+    await standin.wait_until(lambda: _copies(standin, text), within=20, what="the announcement")
+    await standin.wait_until(lambda: timer_row(bot.database)[0] == "sent", within=10)
+    [sent] = _copies(standin, text)
+    assert write.callbacks[0]["type"] == 5  # deferred at once, then told
+    assert "could not write" in refused["content"], refused
+    assert "nothing was saved" in refused["content"]
+    assert refused["flags"] & 64
+    with contextlib.closing(sqlite3.connect(bot.database, timeout=5)) as conn:
+        assert conn.execute("SELECT catchup_seconds FROM guild_settings").fetchone()[0] != 420
+    assert card["embeds"][0]["title"] == "Soundtrack #1"  # reads answer on a full disk
+    notes = [m["content"] for m in standin.world.messages[standin.world.id("mod-log")]]
+    full = [n for n in notes if "store" in n.lower() or "database" in n.lower()]
+    assert 1 <= len(full) <= 2, notes  # told once it started (and once it was over)
+    outage = [line for line in bot.output().splitlines() if "the store is failing" in line]
+    assert len(outage) == 1, outage  # logged once, not once per retry
+    print(
+        f"disk refusing writes for {freed - refusing:.1f}s across the due second: 1 timer,"
+        f" 1 copy, {_late(sent, bot.database)}, {sent['_created'] - freed:.1f}s after it took"
+        " writes again"
+    )

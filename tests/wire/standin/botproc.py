@@ -26,8 +26,13 @@ class BotProcess:
         *,
         log_level: str = "INFO",
         extra_env: dict[str, str] | None = None,
+        piped: bool = False,
     ) -> None:
         self.workdir = workdir
+        # Piped: the bot writes its output to a pipe this process copies into the run's
+        # file, so a limit on the bot's file sizes (a full disk) never touches its log.
+        self.piped = piped
+        self._copier: asyncio.Task[None] | None = None
         self.database = workdir / "kdrama-bot.sqlite3"
         self.log_file = workdir / "kdrama-bot.log"
         self.runs = 0
@@ -92,6 +97,17 @@ class BotProcess:
         """Start any bot command line with this installation's environment."""
         assert self.process is None or self.process.returncode is not None, "already running"
         self.runs += 1
+        if self.piped:
+            self.output_path.touch()  # wait_ready reads it before the first line arrives
+            self.process = await asyncio.create_subprocess_exec(
+                *argv,
+                cwd=self.workdir,
+                env=self.env,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.STDOUT,
+            )
+            self._copier = asyncio.create_task(self._copy(self.process, self.output_path))
+            return
         with self.output_path.open("wb") as out:
             self.process = await asyncio.create_subprocess_exec(
                 *argv,
@@ -100,6 +116,20 @@ class BotProcess:
                 stdout=out,
                 stderr=asyncio.subprocess.STDOUT,
             )
+
+    @staticmethod
+    async def _copy(process: asyncio.subprocess.Process, path: Path) -> None:
+        """Append what the bot writes to its pipe to ``path``, line by line, until it exits."""
+        assert process.stdout is not None
+        with path.open("ab") as out:
+            async for line in process.stdout:
+                out.write(line)
+                out.flush()
+
+    async def _copied(self) -> None:
+        if self._copier is not None:
+            await self._copier
+            self._copier = None
 
     async def wait_ready(self, within: float = 20.0) -> float:
         """Wait for this run's "ready as" log line; return seconds since :meth:`start`."""
@@ -119,6 +149,7 @@ class BotProcess:
         if self.process is not None and self.process.returncode is None:
             self.process.send_signal(signal.SIGKILL)
             await self.process.wait()
+        await self._copied()
 
     async def stop(self, within: float = 15.0) -> int:
         """Ask the bot to stop the way a terminal does (SIGINT); SIGKILL if it hangs."""
@@ -126,7 +157,9 @@ class BotProcess:
             return self.process.returncode if self.process else 0
         self.process.send_signal(signal.SIGINT)
         try:
-            return await asyncio.wait_for(self.process.wait(), within)
+            code = await asyncio.wait_for(self.process.wait(), within)
+            await self._copied()
+            return code
         except TimeoutError:
             await self.kill()
             raise AssertionError("bot did not stop within 15 s of SIGINT") from None
