@@ -10,7 +10,10 @@ with hostile text; buttons are pressed again after their views expired.
 
 It asserts what a user would notice: every interaction is answered, no reply pings
 anyone, no traceback is logged, nothing a member or moderator sends changes data they
-may not change, and the database passes ``PRAGMA integrity_check`` afterwards.
+may not change, and the database passes ``PRAGMA integrity_check`` afterwards; and what
+Discord would refuse: every JSON body the bot sent is valid against Discord's OpenAPI
+description (the wire stand-in's validator, ``../shared/discord-api-spec``; without it
+the test skips after its other checks, saying so).
 
 The seed is fixed, so a failure replays exactly. ``FUZZ_ROUNDS`` rounds per command and
 actor run in CI; ten times as many under ``-m slow``. The summary line printed at the
@@ -34,6 +37,7 @@ from bot.domain.errors import InputError
 from bot.ui.errors import NotAdmin, NotModerator, UserFacingError
 from tests.conftest import BUNDLED
 from tests.support.discord import open_to_everyone
+from tests.wire.standin.spec import load_validator
 
 SEED = 13
 FUZZ_ROUNDS = 3
@@ -89,6 +93,8 @@ class Tally:
     unanswered: list[str] = field(default_factory=list)
     pings: list[str] = field(default_factory=list)
     bugs: list[str] = field(default_factory=list)
+    bodies: int = 0  # JSON bodies checked against Discord's OpenAPI description
+    off_spec: list[str] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -314,13 +320,20 @@ async def fuzz(world, rounds: int, caplog) -> Tally:
             tally.bugs.append(f"logged {record.name}: {record.getMessage()[:120]}{why}")
     check = await bot.db.fetchval("PRAGMA integrity_check")
     assert check == "ok"
+    validator, _ = load_validator()
+    if validator is not None:
+        for entry in env.backend.http_requests:
+            if entry.method in ("POST", "PUT", "PATCH") and entry.json is not None:
+                tally.bodies += 1
+                tally.off_spec += validator.problems(entry.method, entry.path, entry.json)
     print(
         f"\nfuzz: {tally.total} interactions and autocompletes sent "
         f"({tally.sent['interaction']} interactions, {tally.sent['autocomplete']} autocompletes, "
         f"{len(commands)} commands × 3 actors × {rounds} rounds, seed {SEED}); "
         f"{tally.refused_by_discord} refused by Discord's own schema; "
         f"unanswered {len(tally.unanswered)}, pings {len(tally.pings)}, "
-        f"tracebacks {len(tally.bugs)}"
+        f"tracebacks {len(tally.bugs)}; {tally.bodies} bodies checked against Discord's "
+        f"OpenAPI description, {len(tally.off_spec)} off it"
     )
     return tally
 
@@ -331,6 +344,11 @@ def _assert_clean(tally: Tally) -> None:
     bugs = sorted(set(tally.bugs))
     summary = f"{len(tally.bugs)} tracebacks ({len(bugs)} distinct):\n"
     assert not bugs, summary + "\n".join(bugs[:40])
+    off = sorted(set(tally.off_spec))
+    assert not off, f"{len(tally.off_spec)} bodies off Discord's spec:\n" + "\n".join(off[:30])
+    _, skipped = load_validator()
+    if skipped:
+        pytest.skip(f"everything else held; {skipped}")
 
 
 async def test_hostile_values_to_every_command_are_answered_safely(world, caplog):
