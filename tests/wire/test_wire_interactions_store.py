@@ -156,3 +156,34 @@ async def test_writes_queued_behind_a_held_lock_are_each_answered_busy_in_time(
         assert "nothing was saved" in busy["content"]
         assert busy["flags"] & 64
     assert changed_tables(before, stored_state(bot.database)) == []
+
+
+async def test_confirm_pressed_again_while_the_first_press_still_saves_is_answered_once(
+    standin: StandIn, bot: BotProcess
+) -> None:
+    await bot.start()
+    await bot.wait_ready()
+    asked = await standin.slash(
+        "moderator",
+        "general",
+        "announce add",
+        show="soundtrack-1",
+        when=soon(3600),
+        text="Watch party, pressed twice",
+        channel=standin.world.id("announcements"),
+    )
+    preview = copy.deepcopy(await asked.wait())
+    # The first press's save waits for another process's lock (shorter than the busy
+    # timeout, so it succeeds); the second press comes while it is still waiting.
+    with write_lock(bot.database):
+        first = await standin.click("moderator", preview, "announce:confirm")
+        await standin.wait_until(lambda: first.answered, within=3, what="the first defer")
+        second = await standin.click("moderator", preview, "announce:confirm")
+        await standin.wait_until(lambda: second.answered, within=3, what="the second defer")
+        assert _custom_timers(bot.database) == []  # both are still waiting
+        await asyncio.sleep(0.2)
+    answers = [await first.wait(), await second.wait()]
+    [(timer_id, status)] = _custom_timers(bot.database)
+    assert status == "pending"
+    for answer in answers:
+        assert f"#{timer_id}" in answer["content"], answer  # the same answer to both
