@@ -19,7 +19,7 @@ from bot.ui.checks import AdminGroup, guild_of
 from bot.ui.errors import UserFacingError
 from bot.ui.options import DiscussionChannel, ShowOption
 from bot.ui.permissions import permission_names
-from bot.ui.tree import answer, defer_before_write
+from bot.ui.tree import answer, defer_before_write, say
 
 if TYPE_CHECKING:
     from bot.app import Interaction, KdramaBot
@@ -217,9 +217,9 @@ class ConfigGroup(
             by=interaction.user.id,
         )  # fmt: skip
         if role is None:
-            text = t("follow.config.forgot", interaction, show=title)
+            text = say("follow.config.forgot", interaction, show=title)
         else:
-            text = t("follow.config.saved", interaction, show=title, role=role.mention)
+            text = say("follow.config.saved", interaction, show=title, role=Markup(role.mention))
         await answer(interaction, text)
 
     @app_commands.command(

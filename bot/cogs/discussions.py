@@ -9,6 +9,7 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
+from bot.domain.echo import Markup
 from bot.domain.release import Precision
 from bot.i18n import guild_locale, t
 from bot.mentions import NO_MENTIONS
@@ -20,7 +21,7 @@ from bot.store.guilds import get_settings
 from bot.ui.checks import guild_of, moderator_only
 from bot.ui.errors import UserFacingError
 from bot.ui.options import ShowOption, chosen_show
-from bot.ui.tree import answer
+from bot.ui.tree import answer, say
 
 if TYPE_CHECKING:
     from bot.app import Interaction, KdramaBot
@@ -120,15 +121,15 @@ class Discussions(commands.Cog):
         service.require_episode(info, episode)
         fields = {"show": info.title, "number": episode}
         if episode in links:
-            text = t("discussion.reply.link", interaction, link=links[episode], **fields)
+            text = say("discussion.reply.link", interaction, link=Markup(links[episode]), **fields)
         else:
             release = info.episode(episode).release  # type: ignore[union-attr]
             settings = await get_settings(self.bot.db, guild_of(interaction))
             if release is not None and release.at_least(Precision.DAY):
                 when = f"<t:{release.at + settings.watchable_delay_seconds}:R>"
-                text = t("discussion.reply.opens", interaction, when=when, **fields)
+                text = say("discussion.reply.opens", interaction, when=Markup(when), **fields)
             else:
-                text = t("discussion.reply.not_scheduled", interaction, **fields)
+                text = say("discussion.reply.not_scheduled", interaction, **fields)
         await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     @group.command(name=_("open"), description=_("Open an episode's discussion now (moderators)"))
@@ -147,7 +148,7 @@ class Discussions(commands.Cog):
         await self.bot.scheduler.cancel(guild_id=guild_of(interaction), key=key)
         info = await service.load_show(self.bot, guild_of(interaction), slug)
         key = "discussion.reply.opened" if result.created else "discussion.reply.already_open"
-        text = t(key, interaction, show=info.title, number=episode, link=result.url)
+        text = say(key, interaction, show=info.title, number=episode, link=Markup(result.url))
         await answer(interaction, text)
 
     @group.command(
@@ -180,7 +181,7 @@ class Discussions(commands.Cog):
         action = service.close_episode if reply.endswith("closed") else service.reopen_episode
         done = await action(self.bot, guild_of(interaction), show.slug, episode)
         info = await service.load_show(self.bot, guild_of(interaction), show.slug)
-        text = t(reply, interaction, show=info.title, number=episode, link=done.jump_url)
+        text = say(reply, interaction, show=info.title, number=episode, link=Markup(done.jump_url))
         await answer(interaction, text)
 
 

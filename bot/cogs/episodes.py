@@ -8,11 +8,11 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
-from bot.i18n import locale_of, t
+from bot.i18n import locale_of
 from bot.services import members
 from bot.services.cards import send_card
 from bot.ui.options import ShowOption, chosen_show
-from bot.ui.tree import answer, defer_before_write
+from bot.ui.tree import answer, defer_before_write, say
 
 if TYPE_CHECKING:
     from bot.app import Interaction, KdramaBot
@@ -88,7 +88,7 @@ class Episodes(commands.Cog):
             self.db, guild_id, interaction.user.id, show_id, episode, now
         )
         key = "members.watched.cleared" if episode == 0 else "members.watched.saved"
-        await answer(interaction, t(key, locale, show=title, episode=episode))
+        await answer(interaction, say(key, locale, show=title, episode=episode))
 
     @app_commands.command(name=_("rate"), description=_("Rate an episode you've watched"))
     @app_commands.describe(
@@ -114,7 +114,7 @@ class Episodes(commands.Cog):
         key = "members.rate.saved" if before is None else "members.rate.changed"
         if before == stars:
             key = "members.rate.same"
-        await answer(interaction, t(key, locale, **fields))
+        await answer(interaction, say(key, locale, **fields))
         # The discussion index shows averages: it is refreshed on this event.
         self.bot.dispatch("episode_rated", guild_id, info.slug, episode)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from bot.domain.card import FIELD_VALUE, Card, Field, shorten
+from bot.domain.echo import echo
 from bot.domain.ratings import RatingSummary, stars_text
 from bot.domain.spoilers import gate, is_spoiler
 from bot.i18n import t
@@ -139,4 +140,6 @@ def search_card(query: str, hits: list[Hit], locale: str) -> Card:
             lines.append(line)
         if lines:
             fields.append(Field(t(f"members.search.{kind}", locale), "\n".join(lines)))
-    return Card(title=t("members.search.title", locale, query=query), fields=tuple(fields))
+    # The member's own words, quoted: bounded and inert (echo), like every reply's quote.
+    title = t("members.search.title", locale, query=echo(query))
+    return Card(title=title, fields=tuple(fields))

@@ -46,7 +46,7 @@ def store_trouble(error: BaseException) -> str | None:
     return None
 
 
-def say(key: str, interaction: Interaction | str | None, /, **fields: object) -> str:
+def say(key: str, interaction: discord.Interaction[Any] | str | None, /, **fields: object) -> str:
     """The message ``key`` with every field echoed safely, cut to Discord's content limit.
 
     Fields are what a reply repeats: a user's typed value, a stored title. Each is bounded

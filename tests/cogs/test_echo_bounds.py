@@ -134,3 +134,47 @@ async def test_a_show_file_dated_year_1_is_refused_with_its_line(world, bundled_
     said_text = said(result)
     assert "between 1900 and 2100" in said_text
     assert clean_refusals(world)
+
+
+# A show title an admin may store: every kind of markup, at the length a title allows.
+MARKUP_TITLE = "@everyone <@&1> ||spoiler|| [click](https://evil.example) `code` **b**"
+
+
+def assert_quoted_inert(text: str) -> None:
+    """``text`` is a success reply quoting MARKUP_TITLE: within Discord's limit, and each
+    piece of the title's markup shown as typed (the reply's own markup may stay)."""
+    assert len(text) <= 2000
+    for live in ("@everyone", "||spoiler||", "[click](", "`code`"):
+        assert live not in text, (live, text)
+    assert not re.search(r"(?<!\\)<@&1>", text), text
+    assert "\\|\\|spoiler\\|\\|" in text, text  # still recognisable, escaped
+
+
+async def test_success_replies_quote_a_stored_title_inert(world):
+    from bot.store.guilds import update_settings
+
+    bot = world.env.bot
+    await bot.ensure_guild(world.guild.id)
+    await update_settings(bot.db, world.guild.id, discussion_channel_id=world.discussion.id)
+    edited = await world.admin.slash(
+        world.general, "admin show edit", field="title", value=MARKUP_TITLE, source="nme"
+    )
+    assert_quoted_inert(said(edited))
+    show = "soundtrack-1"
+    replies = [
+        await world.member.slash(world.general, "watched", show=show, episode=1),
+        await world.member.slash(world.general, "countdown", show=show),
+        await world.member.slash(world.general, "discussion link", show=show, episode=2),
+        await world.member.slash(world.general, "notify", show=show),
+        await world.member.slash(world.general, "notify", show=show, stop=True),
+        await world.admin.slash(
+            world.general, "config follow_role", show=show, role=world.notify_role
+        ),
+    ]
+    for result in replies:
+        assert_quoted_inert(said(result))
+    found = await world.member.slash(world.general, "search", query=MARKUP_TITLE)
+    [card] = found.response.embeds
+    assert "@everyone" not in card.title, card.title
+    assert "[click](" not in card.title, card.title
+    assert clean_refusals(world) == []

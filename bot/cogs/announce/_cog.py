@@ -14,6 +14,7 @@ from bot.cogs.announce import _render as render
 from bot.cogs.announce._follow import follow_show, list_follows
 from bot.cogs.announce._views import ConfirmView, set_notify
 from bot.domain.countdown import milestones
+from bot.domain.echo import Markup
 from bot.domain.timeexpr import check_window, korea_text, parse_when
 from bot.i18n import t
 from bot.mentions import NO_MENTIONS
@@ -24,7 +25,7 @@ from bot.store.guilds import get_settings
 from bot.ui.checks import guild_of, moderator_only
 from bot.ui.errors import UserFacingError
 from bot.ui.options import ShowOption, chosen_show
-from bot.ui.tree import answer, defer_before_write
+from bot.ui.tree import answer, defer_before_write, say
 from bot.ui.views import answering_refusals
 
 if TYPE_CHECKING:
@@ -148,7 +149,7 @@ class Announce(commands.Cog):
         else:
             lines.append(t("announce.plan.releases_off", interaction))
         embed = discord.Embed(
-            title=t("announce.plan.title", interaction, title=timing.title)[:256],
+            title=say("announce.plan.title", interaction, title=timing.title)[:256],
             description="\n".join(lines)[:4000],
         )
         channel_id = channel.id if channel else None
@@ -160,7 +161,7 @@ class Announce(commands.Cog):
                 channel_id=channel_id, user_id=user_id, releases=episodes,
             )  # fmt: skip
             count += await releases.replan_releases(self.bot, guild_of(click), slug)
-            return t("announce.plan.enabled", click, count=count, title=timing.title)
+            return say("announce.plan.enabled", click, count=count, title=timing.title)
 
         await interaction.response.send_message(
             embed=embed, view=ConfirmView(user_id, confirm), ephemeral=True
@@ -198,13 +199,14 @@ class Announce(commands.Cog):
         due = parse_when(when, now=now, guild_tz=settings.timezone, premiere=timing.premiere)
         check_window(due, now=now)
         channel_id = channel.id if channel else None
-        preview = t(
+        preview = say(
             "announce.add.preview",
             interaction,
-            when=render.instant(due),
+            when=Markup(render.instant(due)),
             title=timing.title,
-            text=text[:1000],
-            channel=f"<#{channel_id or settings.announce_channel_id or 0}>",
+            # Shown as it will be sent (the moderator's own markdown), bounded.
+            text=Markup(text[:1000]),
+            channel=Markup(f"<#{channel_id or settings.announce_channel_id or 0}>"),
         )
 
         async def confirm(click: discord.Interaction) -> str:
@@ -318,7 +320,7 @@ class Announce(commands.Cog):
             ),
         )
         key = "announce.event.created" if created else "announce.event.updated"
-        await answer(interaction, t(key, interaction, title=timing.title, url=event.url))
+        await answer(interaction, say(key, interaction, title=timing.title, url=Markup(event.url)))
 
     @app_commands.command(
         name=_("countdown"), description=_("How long until the next premiere or episode")

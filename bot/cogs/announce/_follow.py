@@ -6,12 +6,13 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from bot.domain.echo import Markup
 from bot.i18n import t
 from bot.mentions import NO_MENTIONS
 from bot.services import follows
 from bot.store.guilds import get_settings
 from bot.ui.errors import UserFacingError
-from bot.ui.tree import reply_error
+from bot.ui.tree import reply_error, say
 
 if TYPE_CHECKING:
     from bot.app import Interaction
@@ -42,7 +43,7 @@ async def follow_show(interaction: Interaction, slug: str, *, on: bool) -> None:
         return
     key = "follow.on" if on else "follow.off"
     await interaction.edit_original_response(
-        content=t(key, interaction, show=title, role=role), allowed_mentions=NO_MENTIONS
+        content=say(key, interaction, show=title, role=role), allowed_mentions=NO_MENTIONS
     )
 
 
@@ -54,7 +55,8 @@ async def list_follows(interaction: Interaction) -> None:
     followed = await follows.followed(interaction.client, member)
     lines = [t("follow.list.title", interaction)]
     lines += [
-        t("follow.list.show", interaction, show=f.title, role=f"<@&{f.role_id}>") for f in followed
+        say("follow.list.show", interaction, show=f.title, role=Markup(f"<@&{f.role_id}>"))
+        for f in followed
     ]
     if not followed:
         lines.append(t("follow.list.none", interaction))
@@ -62,7 +64,7 @@ async def list_follows(interaction: Interaction) -> None:
     if settings.notify_role_id is not None:
         has = any(r.id == settings.notify_role_id for r in member.roles)
         key = "follow.list.everything_on" if has else "follow.list.everything_off"
-        lines.append(t(key, interaction, role=f"<@&{settings.notify_role_id}>"))
+        lines.append(t(key, interaction, role=f"<@&{settings.notify_role_id}>"))  # no user text
     await interaction.response.send_message(
         "\n".join(lines), ephemeral=True, allowed_mentions=NO_MENTIONS
     )

@@ -7,11 +7,13 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.domain.countdown import Milestones, PlannedStage
+from bot.domain.echo import echo
 from bot.domain.release import Precision, Release
 from bot.domain.releases import PlannedRelease, episodes_text
 from bot.domain.timeexpr import korea_text, relative_text
 from bot.i18n import t
 from bot.services.scheduler import Timer
+from bot.ui.tree import say
 
 if TYPE_CHECKING:
     from bot.app import Interaction
@@ -76,7 +78,7 @@ def ledger_line(interaction: Interaction, timer: Timer) -> str:
         return f"✅ {head} · {tail}"
     if timer.status == "failed":
         return (
-            f"❌ {head} · {t('announce.log.failed', interaction, reason=timer.last_error or '?')}"
+            f"❌ {head} · {say('announce.log.failed', interaction, reason=timer.last_error or '?')}"
         )
     if timer.status == "missed":
         return f"⏭️ {head} · {t('announce.log.missed', interaction)}"
@@ -106,6 +108,7 @@ def countdown_text(
 ) -> str:
     """What is out today (a day-precision release, for its whole day), then the next
     milestone as live timestamps, honest about precision."""
+    title = echo(title)  # the show's stored title, quoted: bounded and inert
 
     def label(number: int) -> str:
         if number == 0:

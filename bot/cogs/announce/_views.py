@@ -11,7 +11,7 @@ import discord
 from bot.i18n import t
 from bot.mentions import NO_MENTIONS
 from bot.store.guilds import get_settings
-from bot.ui.tree import defer
+from bot.ui.tree import defer, say
 from bot.ui.views import View
 
 if TYPE_CHECKING:
@@ -98,5 +98,5 @@ async def set_notify(interaction: Interaction, *, on: bool) -> None:
         key = "announce.notify_forbidden"
     # Editing the deferred answer (not a followup): repeating it never shows two.
     await interaction.edit_original_response(
-        content=t(key, interaction, role=role.name), allowed_mentions=NO_MENTIONS
+        content=say(key, interaction, role=role.name), allowed_mentions=NO_MENTIONS
     )
