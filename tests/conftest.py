@@ -257,3 +257,14 @@ def set_locale(monkeypatch):
         locales[actor.id] = locale
 
     return choose
+
+
+@pytest.fixture
+def forum_pins(monkeypatch) -> dict[int, bool]:
+    """Forum posts' ``pinned`` flags, once SimCord is taught to accept them.
+
+    The discussion tests use it with ``pytest.mark.usefixtures("forum_pins")``.
+    """
+    from tests.cogs.discussion_harness import pin_forum_posts
+
+    return pin_forum_posts(monkeypatch)

@@ -12,17 +12,14 @@ from tests.cogs.discussion_harness import (
     advance_to,
     discussion_threads,
     kst_midnight,
-    pin_forum_posts,
     use_channel,
 )
 from tests.support.discord import answered_refusals
 
-pytestmark = pytest.mark.parametrize("kind", ["forum", "text"])
-
-
-@pytest.fixture(autouse=True)
-def forum_pins(monkeypatch):
-    return pin_forum_posts(monkeypatch)
+pytestmark = [
+    pytest.mark.parametrize("kind", ["forum", "text"]),
+    pytest.mark.usefixtures("forum_pins"),
+]
 
 
 def said(result) -> str:

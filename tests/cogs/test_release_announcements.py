@@ -13,14 +13,10 @@ from tests.cogs.discussion_harness import (
     SHOW,
     advance_to,
     kst_midnight,
-    pin_forum_posts,
     use_channel,
 )
 
-
-@pytest.fixture(autouse=True)
-def forum_pins(monkeypatch):
-    return pin_forum_posts(monkeypatch)
+pytestmark = pytest.mark.usefixtures("forum_pins")
 
 
 async def _setup(world, *, discussions: str | None = "forum", **settings):

@@ -10,15 +10,11 @@ from tests.cogs.discussion_harness import (
     SHOW,
     advance_to,
     kst_midnight,
-    pin_forum_posts,
     use_channel,
 )
 from tests.support.discord import user_errors
 
-
-@pytest.fixture(autouse=True)
-def forum_pins(monkeypatch):
-    return pin_forum_posts(monkeypatch)
+pytestmark = pytest.mark.usefixtures("forum_pins")
 
 
 async def stored(world) -> list[tuple[int, int, int]]:
