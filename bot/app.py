@@ -17,6 +17,7 @@ from bot.domain.shards import IDENTIFY_WINDOW_SECONDS, identify_key
 from bot.i18n import Translator
 from bot.mentions import NO_MENTIONS
 from bot.services.scheduler import Scheduler
+from bot.settings import DEFAULT_DEPARTED_GRACE_DAYS
 from bot.store import Database
 from bot.ui.tree import BotTree
 from bot.ui.views import answer_unclaimed
@@ -33,6 +34,7 @@ EXTENSIONS: tuple[str, ...] = (
     "bot.cogs.discussions",
     "bot.cogs.admin",
     "bot.cogs.config",
+    "bot.cogs.privacy",
 )
 
 
@@ -63,6 +65,7 @@ class KdramaBot(commands.AutoShardedBot):
         data_dir: Path | None = None,
         shard_count: int | None = 1,
         shard_ids: Sequence[int] | None = None,
+        departed_grace_days: int = DEFAULT_DEPARTED_GRACE_DAYS,
     ) -> None:
         # The bot never joins voice: discord.py's "PyNaCl / davey is not installed, voice
         # will NOT be supported" warnings would only alarm whoever reads the log.
@@ -85,6 +88,8 @@ class KdramaBot(commands.AutoShardedBot):
         self.extensions_to_load = tuple(extensions)
         self.dev_guild_id = dev_guild_id
         self.data_dir = data_dir
+        # A server the bot was removed from keeps its data this long (bot.services.departures).
+        self.departed_grace_days = departed_grace_days
         self._seeded: set[int] = set()
         self._seed_lock = asyncio.Lock()
         self._background: set[asyncio.Task[Any]] = set()
@@ -233,6 +238,10 @@ class KdramaBot(commands.AutoShardedBot):
             if wait > 0:
                 await asyncio.sleep(wait)
         self._identified_at[key] = time.monotonic()
+
+    def forget_guild(self, guild_id: int) -> None:
+        """The server's data was purged: seed it afresh if it is ever used again."""
+        self._seeded.discard(guild_id)
 
     async def on_ready(self) -> None:
         """Log readiness only: loops start in setup_hook/cog_load, never here."""

@@ -15,6 +15,9 @@ from dotenv import dotenv_values
 
 DEFAULT_API_BASE_URL = "https://discord.com/api/v10"
 DEFAULT_DATABASE_PATH = "kdrama-bot.sqlite3"
+# How long a server the bot was removed from keeps its data before it is purged.
+DEFAULT_DEPARTED_GRACE_DAYS = 30
+MAX_DEPARTED_GRACE_DAYS = 3650
 
 # A bot token is three base64url parts joined by dots (id.timestamp.hmac).
 _TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}$")
@@ -37,6 +40,7 @@ class Settings:
     dev_guild_id: int | None = None
     api_base_url: str | None = None
     gateway_url: str | None = None
+    departed_grace_days: int = DEFAULT_DEPARTED_GRACE_DAYS
 
     @property
     def database(self) -> str:
@@ -61,6 +65,17 @@ def _snowflake(env: Mapping[str, str | None], key: str) -> int | None:
         return None
     if not value.isdigit() or not 17 <= len(value) <= 20:
         raise SettingsError(f"{key} must be a Discord server ID (17-20 digits), got {value!r}")
+    return int(value)
+
+
+def _days(env: Mapping[str, str | None], key: str, default: int, maximum: int) -> int:
+    value = _optional(env, key)
+    if value is None:
+        return default
+    if not value.isascii() or not value.isdigit() or int(value) > maximum:
+        raise SettingsError(
+            f"{key} must be a whole number of days from 0 to {maximum}, got {value!r}"
+        )
     return int(value)
 
 
@@ -124,6 +139,9 @@ def load_settings(
         dev_guild_id=_snowflake(env, "DEV_GUILD_ID"),
         api_base_url=_url(env, "DISCORD_API_BASE_URL", ("http", "https")),
         gateway_url=_url(env, "DISCORD_GATEWAY_URL", ("ws", "wss")),
+        departed_grace_days=_days(
+            env, "DEPARTED_GRACE_DAYS", DEFAULT_DEPARTED_GRACE_DAYS, MAX_DEPARTED_GRACE_DAYS
+        ),
     )
 
 

@@ -59,6 +59,11 @@ def _build_parser() -> argparse.ArgumentParser:
         "copy", help="copy the SQLite database (DATABASE_PATH) into an empty PostgreSQL one"
     )
     copy.add_argument("--to", required=True, metavar="URL", help="postgresql://… (empty)")
+    purge = db_sub.add_parser(
+        "purge", help="delete everything stored for one server at once, its timers included"
+    )
+    # Read as text and checked in _purge: a bad id gets one line, not argparse's usage.
+    purge.add_argument("--guild", metavar="ID", help="the server's id")
     invite = sub.add_parser("invite", help="print the URL that adds the bot to a server")
     invite.add_argument(
         "--application-id",
@@ -104,6 +109,7 @@ def _make_bot(
         dev_guild_id=settings.dev_guild_id,
         shard_count=shard_count,
         shard_ids=shard_ids,
+        departed_grace_days=settings.departed_grace_days,
     )
 
 
@@ -241,6 +247,54 @@ async def _restore(settings: Settings, path: str) -> int:
     return 0
 
 
+def _guild_id(text: str | None) -> int | None:
+    """A Discord server id typed on the command line, or None when it is not one."""
+    if text is None or not text.isascii() or not text.isdigit() or not 17 <= len(text) <= 20:
+        return None
+    value = int(text)
+    return value if value < 2**63 else None
+
+
+async def _purge(settings: Settings, guild: str | None) -> int:
+    """``db purge --guild ID``: the same purge as a server's grace period ending, now."""
+    from bot.store import open_store, privacy
+    from bot.store._pg import is_postgres_url
+    from bot.store.backup import BotRunning, run_lock
+
+    guild_id = _guild_id(guild)
+    if guild_id is None:
+        shown = "nothing" if guild is None else repr(guild)
+        print(
+            "kdrama-bot: db purge needs --guild ID, a Discord server id (17-20 digits); "
+            f"got {shown}",
+            file=sys.stderr,
+        )
+        return 2
+    async with open_store(settings.database) as db:
+        await db.migrate()
+        # `kdrama-bot run` holds a lock beside an SQLite file; a PostgreSQL store has none.
+        on_file = not is_postgres_url(settings.database)
+        if on_file and await privacy.departed(db, guild_id) is None:
+            # A running bot still in the server would go on using what it thinks is there.
+            try:
+                with run_lock(settings.database_path):
+                    pass
+            except BotRunning:
+                print(
+                    f"kdrama-bot: the bot is running and still in server {guild_id}; remove it "
+                    "from the server first, or stop the bot",
+                    file=sys.stderr,
+                )
+                return 1
+        counts = await privacy.purge_guild(db, guild_id)
+    if not counts:
+        print(f"nothing was stored for server {guild_id}")
+        return 0
+    detail = ", ".join(f"{table} {count}" for table, count in sorted(counts.items()))
+    print(f"purged server {guild_id}: {sum(counts.values())} rows ({detail})")
+    return 0
+
+
 async def _db(settings: Settings, args: argparse.Namespace) -> int:
     from bot.store import open_store
     from bot.store._pg import is_postgres_url
@@ -261,6 +315,8 @@ async def _db(settings: Settings, args: argparse.Namespace) -> int:
             )
             return 2
         return await _restore(settings, args.path)
+    if args.db_command == "purge":
+        return await _purge(settings, args.guild)
     if args.db_command == "copy":
         from bot.cli.copy import copy_to_postgres
 

@@ -90,5 +90,9 @@ class Translator(app_commands.Translator):
     ) -> str | None:
         """Return the Korean form of a command string, or None to leave it unlocalized."""
         if locale is discord.Locale.korean:
-            return command_translation(string.message, "ko")
+            # A word that means two things ("show": a drama, or /privacy's "see") carries
+            # its own catalog key in the locale_str's extras.
+            key = string.extras.get("key")
+            found = command_translation(key, "ko") if key else None
+            return found or command_translation(string.message, "ko")
         return None

@@ -12,7 +12,7 @@ from discord.ext import commands
 
 from bot.cogs.announce import _render as render
 from bot.cogs.announce._follow import follow_show, list_follows
-from bot.cogs.announce._views import ConfirmView, set_notify
+from bot.cogs.announce._views import set_notify
 from bot.domain.countdown import milestones
 from bot.domain.echo import Markup
 from bot.domain.timeexpr import check_window, korea_text, parse_when
@@ -23,6 +23,7 @@ from bot.store import announce as store
 from bot.store import timers as timer_store
 from bot.store.guilds import get_settings
 from bot.ui.checks import guild_of, moderator_only
+from bot.ui.confirm import ConfirmView
 from bot.ui.errors import UserFacingError
 from bot.ui.options import ShowOption, chosen_show
 from bot.ui.tree import answer, defer_before_write, say
