@@ -1,4 +1,4 @@
-"""``kdrama-bot data check|import|export``: show files from the command line.
+"""``kdrama-bot data check|schema|import|export``: show files from the command line.
 
 These commands need only the database path, never DISCORD_TOKEN. Bad input gets one
 clear line per problem and exit status 1, never a traceback.
@@ -37,6 +37,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     sub = parser.add_subparsers(dest="data_command", required=True, metavar="COMMAND")
     check = sub.add_parser("check", help="validate a show file without touching the database")
     check.add_argument("file", metavar="FILE")
+    schema = sub.add_parser(
+        "schema", help="print the show file's JSON Schema (what `data check` enforces)"
+    )
+    schema.add_argument(
+        "--markdown", action="store_true", help="print the reference page (docs/) instead"
+    )
     imp = sub.add_parser("import", help="import a show file into one guild's catalog")
     imp.add_argument("file", metavar="FILE")
     imp.add_argument("--guild", type=int, required=True, metavar="ID")
@@ -54,6 +60,8 @@ async def run(args: argparse.Namespace, database_path: str) -> int:
     """Run the parsed ``data`` subcommand; returns the process exit status."""
     if args.data_command == "check":
         return _check(args.file)
+    if args.data_command == "schema":
+        return _schema(markdown=args.markdown)
     db = open_store(database_path)
     try:
         await db.open()
@@ -93,6 +101,18 @@ def _summary(show: ShowFile) -> str:
         (len(show.quotes), "quotes"), (len(show.sources), "sources"),
     ]  # fmt: skip
     return ", ".join([f"show {show.show.slug}"] + [f"{n} {what}" for n, what in counts])
+
+
+def _schema(*, markdown: bool) -> int:
+    import json
+
+    from bot.domain.showfile_reference import json_schema, reference_markdown
+
+    if markdown:
+        sys.stdout.write(reference_markdown())
+    else:
+        print(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+    return 0
 
 
 def _check(file: str) -> int:

@@ -19,6 +19,37 @@ NAME_MAX, LOGLINE_MAX, LONG_MAX, QUOTE_MAX = 200, 1_000, 4_000, 2_000
 _ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$", re.ASCII)
 
 Check = Callable[["Checker", Any, str], Any]
+# Each check carries the JSON Schema of what it accepts (``kdrama-bot data schema``, the
+# reference in docs/): written beside the check itself, so the two cannot drift apart.
+SCHEMA_ATTR = "json_schema"
+
+
+def described(schema: dict[str, Any]) -> Callable[[Check], Check]:
+    """Attach ``schema`` (JSON Schema of the accepted values) to a check."""
+
+    def mark(check: Check) -> Check:
+        setattr(check, SCHEMA_ATTR, schema)
+        return check
+
+    return mark
+
+
+def schema_of(check: Check) -> dict[str, Any]:
+    """The JSON Schema a check accepts (``{}``: anything it was not described for)."""
+    return dict(getattr(check, SCHEMA_ATTR, {}))
+
+
+def table_schema(specs: dict[str, Spec]) -> dict[str, Any]:
+    """The JSON Schema of a table checked by :meth:`Checker.table` against ``specs``."""
+    schema: dict[str, Any] = {
+        "type": "object",
+        "properties": {key: schema_of(spec.check) for key, spec in specs.items()},
+        "additionalProperties": False,
+    }
+    required = [key for key, spec in specs.items() if spec.required]
+    if required:
+        schema["required"] = required
+    return schema
 
 
 class Spec:
@@ -129,6 +160,7 @@ class Checker:
 def text(limit: int = NAME_MAX) -> Check:
     """A non-empty string of at most ``limit`` characters."""
 
+    @described({"type": "string", "minLength": 1, "maxLength": limit, "pattern": r"\S"})
     def check(c: Checker, value: Any, path: str) -> str | None:
         if not isinstance(value, str):
             c.add(path, f"must be a string, not {_type_name(value)}", "check.not_string")
@@ -151,6 +183,7 @@ def integer(minimum: int, maximum: int = 1_000_000_000) -> Check:
     The upper cap matters: SQLite cannot bind a Python int past 64 bits.
     """
 
+    @described({"type": "integer", "minimum": minimum, "maximum": maximum})
     def check(c: Checker, value: Any, path: str) -> int | None:
         if not isinstance(value, int) or isinstance(value, bool):
             c.add(path, f"must be an integer, not {_type_name(value)}", "check.not_integer")
@@ -164,6 +197,7 @@ def integer(minimum: int, maximum: int = 1_000_000_000) -> Check:
     return check
 
 
+@described({"type": "string", "pattern": SLUG.pattern})
 def slug(c: Checker, value: Any, path: str) -> str | None:
     """A slug such as ``soundtrack-1``."""
     value = text(64)(c, value, path)
@@ -178,15 +212,26 @@ def slug(c: Checker, value: Any, path: str) -> str | None:
     return value
 
 
+_URL = r"^https?://[^\s/]+\.[^\s]*$"
+
+
+@described({"type": "string", "maxLength": 2_000, "pattern": _URL})
 def url(c: Checker, value: Any, path: str) -> str | None:
     """An absolute http(s) address."""
     value = text(2_000)(c, value, path)
-    if value is not None and not re.fullmatch(r"https?://[^\s/]+\.[^\s]*", value):
+    if value is not None and not re.fullmatch(_URL, value):
         c.add(path, f"{quote(value)} is not an http(s) address", "check.not_url", value=value)
         return None
     return value
 
 
+@described(
+    {
+        "type": "string",
+        "pattern": _ISO_DATE.pattern,
+        "description": "YYYY, YYYY-MM or YYYY-MM-DD (in TOML also a bare date)",
+    }
+)
 def iso_date(c: Checker, value: Any, path: str) -> str | None:
     """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` that names a real date."""
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
@@ -216,6 +261,7 @@ def iso_date(c: Checker, value: Any, path: str) -> str | None:
 def strings(item: Check) -> Check:
     """An array of strings each passing ``item``."""
 
+    @described({"type": "array", "items": schema_of(item)})
     def check(c: Checker, value: Any, path: str) -> tuple[str, ...] | None:
         items = c.array(value, path, item)
         return None if any(i is None for i in items) else tuple(items)
@@ -223,6 +269,15 @@ def strings(item: Check) -> Check:
     return check
 
 
+SOURCES_SCHEMA: dict[str, Any] = {
+    "type": "array",
+    "items": {"type": "string", "minLength": 1, "maxLength": 64, "pattern": r"\S"},
+    "minItems": 1,
+    "description": "keys of [sources]: the articles that report this",
+}
+
+
+@described(SOURCES_SCHEMA)
 def sources(c: Checker, value: Any, path: str) -> tuple[str, ...] | None:
     """A non-empty array of source keys (checked against ``[sources]`` later)."""
     keys = strings(text(64))(c, value, path)
@@ -236,8 +291,15 @@ def sources(c: Checker, value: Any, path: str) -> tuple[str, ...] | None:
 def field_sources(fields: tuple[str, ...]) -> Check:
     """``{field = [source, ...]}`` narrowing named fields to fewer sources."""
 
+    specs = {name: opt(sources) for name in fields}
+
+    @described(
+        {
+            **table_schema(specs),
+            "description": "`{field = [source, …]}`: which of the row's sources back a field",
+        }
+    )
     def check(c: Checker, value: Any, path: str) -> dict[str, tuple[str, ...]] | None:
-        specs = {name: opt(sources) for name in fields}
         out = c.table(value, path, specs)
         return None if out is None else {k: v for k, v in out.items() if v is not None}
 
@@ -247,6 +309,7 @@ def field_sources(fields: tuple[str, ...]) -> Check:
 def one_of(*allowed: str) -> Check:
     """A string from a fixed set."""
 
+    @described({"type": "string", "enum": list(allowed)})
     def check(c: Checker, value: Any, path: str) -> str | None:
         value = text(64)(c, value, path)
         if value is not None and value not in allowed:
@@ -266,7 +329,18 @@ def release(*, sourced: bool, episode: bool = False) -> Check:
     specs["sources"] = req(sources) if sourced else opt(sources)
     if episode:
         specs["episode"] = opt(integer(1))
+    schema = table_schema(specs)
+    schema["properties"]["date"]["description"] = (
+        "2022, 2022-03, 2022-03-23 or 2022-03-23 18:00 [zone]: the precision is what is given"
+    )
+    schema["properties"]["precision"] = {
+        "type": "string",
+        "enum": ["year", "month", "day", "minute"],
+        "description": "optional: must agree with the date's shape",
+    }
+    schema["properties"]["tz"]["description"] = "an IANA zone; default Asia/Seoul"
 
+    @described(schema)
     def check(
         c: Checker, value: Any, path: str
     ) -> tuple[Release, tuple[str, ...], int | None] | None:

@@ -9,8 +9,11 @@ from bot.domain._showfile_check import (
     LOGLINE_MAX,
     LONG_MAX,
     QUOTE_MAX,
+    SLUG,
+    SOURCES_SCHEMA,
     Checker,
     Enough,
+    described,
     field_sources,
     integer,
     iso_date,
@@ -19,8 +22,10 @@ from bot.domain._showfile_check import (
     opt,
     release,
     req,
+    schema_of,
     slug,
     strings,
+    table_schema,
     text,
     url,
 )
@@ -55,6 +60,7 @@ MEDIA_FIELDS = ("kind", "title", "artist", "released", "duration_seconds", "desc
 QUOTE_FIELDS = ("speaker", "text", "context")
 
 
+@described(SOURCES_SCHEMA)
 def _cited(c: Checker, value: Any, path: str) -> tuple[str, ...] | None:
     """A sources list, remembered so every key can be checked against ``[sources]``."""
     keys = _sources_check(c, value, path)
@@ -66,6 +72,7 @@ def _cited(c: Checker, value: Any, path: str) -> tuple[str, ...] | None:
 def _fields(names: tuple[str, ...]) -> Callable[[Checker, Any, str], Any]:
     inner = field_sources(names)
 
+    @described(schema_of(inner))
     def check(c: Checker, value: Any, path: str) -> Any:
         out = inner(c, value, path)
         for name, keys in (out or {}).items():
@@ -81,16 +88,25 @@ def _key(path: str) -> str:
 
 
 def _array(item: Callable[[Checker, Any, str], Any]) -> Callable[[Checker, Any, str], Any]:
-    return lambda c, v, p: tuple(c.array(v, p, item))
+    return described({"type": "array", "items": schema_of(item)})(
+        lambda c, v, p: tuple(c.array(v, p, item))
+    )
 
 
 def _keyed(item: Callable[[Checker, Any, str], Any]) -> Callable[[Checker, Any, str], Any]:
-    return lambda c, v, p: c.keyed(v, p, item)
+    """A table of rows keyed by slug, like ``[people.han-so-hee]``."""
+    schema = {
+        "type": "object",
+        "propertyNames": {"pattern": SLUG.pattern},
+        "additionalProperties": schema_of(item),
+    }
+    return described(schema)(lambda c, v, p: c.keyed(v, p, item))
 
 
 def _row(specs: dict, build: Callable[..., Any], fields: tuple[str, ...] = ()) -> Any:
     """Check a table with ``specs``, make sure field_sources only narrows set fields, build."""
 
+    @described(table_schema(specs))
     def check(c: Checker, value: Any, path: str) -> Any:
         row = c.table(value, path, specs)
         if row is None:
@@ -233,6 +249,7 @@ QUOTE = _row(
 )  # fmt: skip
 
 
+@described({"const": FORMAT_VERSION, "description": "the show-file format; this bot reads 1"})
 def _format(c: Checker, value: Any, path: str) -> int | None:
     if type(value) is not int or value != FORMAT_VERSION:  # not True, not 1.0
         c.add(path, f"unsupported format {quote(value)}; this bot reads format {FORMAT_VERSION}")
