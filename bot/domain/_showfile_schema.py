@@ -40,6 +40,7 @@ from bot.domain.showfile import (
     Episode,
     KnownFor,
     Media,
+    Membership,
     Person,
     Quote,
     ReleaseReport,
@@ -178,10 +179,14 @@ PERSON = _row(
             {"work": req(text()), "year": opt(integer(1000, 9999)), "sources": req(_cited)},
             lambda p, r: KnownFor(r["work"], r["sources"], r["year"]),
         ))),
+        "member_of": opt(_array(_row(
+            {"group": req(text()), "sources": req(_cited)},
+            lambda p, r: Membership(r["group"], r["sources"]),
+        ))),
     },
     lambda p, r: Person(
         _key(p), r["name"], r["sources"], r["native_name"], r["field_sources"] or {},
-        r["aliases"] or (), r["known_for"] or (),
+        r["aliases"] or (), r["known_for"] or (), r["member_of"] or (),
     ),
     PERSON_FIELDS,
 )  # fmt: skip
@@ -325,6 +330,8 @@ def _check_references(c: Checker, top: dict[str, Any]) -> None:
         if person:
             works = [k.work if k else None for k in person.known_for]
             _unique(c, f"people.{key}.known_for", works, "work")
+            groups = [m.group if m else None for m in person.member_of]
+            _unique(c, f"people.{key}.member_of", groups, "group")
 
 
 def _unique_aliases(c: Checker, path: str, aliases: Iterable[Alias | None]) -> None:

@@ -94,6 +94,14 @@ class KnownFor:
 
 
 @dataclass(frozen=True, slots=True)
+class Membership:
+    """A group a person is reported to be a member of (a band, an idol group): not a work."""
+
+    group: str
+    sources: Sources
+
+
+@dataclass(frozen=True, slots=True)
 class Person:
     """Someone credited; people are shared by every show of a guild, matched by slug."""
 
@@ -104,6 +112,7 @@ class Person:
     field_sources: FieldSources = field(default_factory=dict)
     aliases: tuple[Alias, ...] = ()
     known_for: tuple[KnownFor, ...] = ()
+    member_of: tuple[Membership, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,6 +50,7 @@ def person_to_dict(p: Person) -> dict[str, Any]:
             _compact({"work": k.work, "year": k.year, "sources": list(k.sources)})
             for k in p.known_for
         ],
+        "member_of": [{"group": m.group, "sources": list(m.sources)} for m in p.member_of],
     })  # fmt: skip
 
 

@@ -90,11 +90,13 @@ def _entities(doc: dict[str, Any]) -> Entities:
         out[label] = {"sources": report["sources"]}
     _aliases(out, owner, children["aliases"])
     for slug, row in doc.get("people", {}).items():
-        person, kids = _split(row, "aliases", "known_for")
+        person, kids = _split(row, "aliases", "known_for", "member_of")
         out[f"person {slug}"] = person
         _aliases(out, f"person {slug}", kids["aliases"])
         for work in kids["known_for"]:
             out[f"known_for {work['work']} (person {slug})"] = work
+        for group in kids["member_of"]:
+            out[f"member_of {group['group']} (person {slug})"] = group
     for slug, row in doc.get("characters", {}).items():
         character, kids = _split(row, "aliases")
         out[f"character {slug}"] = character

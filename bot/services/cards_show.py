@@ -100,6 +100,9 @@ def person_card(person: PersonInfo, show: ShowInfo | None, locale: str) -> Card:
         fields.append(Field(t("members.person.native_name", locale), person.native_name, True))
     if person.aliases:
         fields.append(Field(t("members.also_reported", locale), reported_lines(person.aliases)))
+    if person.member_of:
+        groups = "\n".join(person.member_of)
+        fields.append(Field(t("members.person.member_of", locale), groups))
     if person.known_for:
         works = [f"{w} ({y})" if y else w for w, y in person.known_for]
         fields.append(Field(t("members.person.known_for", locale), "\n".join(works)))

@@ -16,6 +16,7 @@ from bot.domain.showfile import (
     Episode,
     KnownFor,
     Media,
+    Membership,
     Person,
     Quote,
     ReleaseReport,
@@ -97,11 +98,15 @@ async def read_people(
         works = await rows(
             conn, "SELECT id, work, year FROM known_for WHERE person_id = ? ORDER BY id", (r[0],)
         )
+        groups = await rows(
+            conn, "SELECT id, group_name FROM memberships WHERE person_id = ? ORDER BY id", (r[0],)
+        )
         people[r["slug"]] = Person(
             r["slug"], r["name"], facts.of("person", r["id"]), r["native_name"],
             facts.fields("person", r["id"]),
             await _aliases(conn, facts, guild_id, "person", r["id"]),
             tuple(KnownFor(w["work"], facts.of("known_for", w["id"]), w["year"]) for w in works),
+            tuple(Membership(g["group_name"], facts.of("membership", g["id"])) for g in groups),
         )  # fmt: skip
     return people
 

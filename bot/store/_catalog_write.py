@@ -167,6 +167,10 @@ async def _people(w: _Writer, sf: ShowFile) -> dict[str, int]:
         ids = await sync(w.conn, "known_for", {"person_id": pid}, ("work",), works)
         for k in p.known_for:
             w.cite("known_for", ids[(k.work,)], k.sources)
+        groups = [{"group_name": m.group} for m in p.member_of]
+        ids = await sync(w.conn, "memberships", {"person_id": pid}, ("group_name",), groups)
+        for m in p.member_of:
+            w.cite("membership", ids[(m.group,)], m.sources)
     return person_ids
 
 

@@ -45,6 +45,7 @@ class PersonInfo:
     aliases: tuple[Reported, ...]
     known_for: tuple[tuple[str, int | None], ...]
     roles: tuple[RoleInfo, ...]
+    member_of: tuple[str, ...] = ()  # groups (a band, an idol group), not works
 
 
 def _aliases_json(kind: str, entity_id: str) -> str:
@@ -78,6 +79,8 @@ _PERSON_SQL = f"""
 SELECT p.id, p.name, p.native_name,
   json((SELECT json_group_array(json_array(k.year, k.id, k.work))
         FROM known_for k WHERE k.person_id = p.id)) AS works,
+  json((SELECT json_group_array(json_array(m.id, m.group_name))
+        FROM memberships m WHERE m.person_id = p.id)) AS groups,
   json((SELECT json_group_array(json_array(s.title, cr.billing, cr.id, s.id, cr.role, ch.name))
         FROM credits cr JOIN shows s ON s.id = cr.show_id
         LEFT JOIN characters ch ON ch.id = cr.character_id
@@ -115,4 +118,5 @@ async def person_info(db: Database, guild_id: int, person_id: int) -> PersonInfo
         tuple((work, year) for year, _, work in works),
         tuple(RoleInfo(show_id, title, role, character)
               for title, _, _, show_id, role, character in roles),
+        tuple(name for _, name in sorted(json.loads(r["groups"]))),
     )  # fmt: skip

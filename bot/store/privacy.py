@@ -16,8 +16,9 @@ from typing import Any
 
 from bot.store.db import Database
 
-# A member's own data, one row per user id: shown by /privacy show, deleted by
-# /privacy forget (that server's rows only), exported and purged with the server.
+# A member's own data, one row per user id (each of these tables has a show_id): shown by
+# /privacy show, deleted by /privacy forget (that server's rows only), exported and purged
+# with the server.
 MEMBER_TABLES: dict[str, str] = {
     "member_progress": "user_id",  # /watched
     "episode_ratings": "user_id",  # /rate
@@ -68,14 +69,16 @@ CHILD_TABLES: dict[str, tuple[str, str]] = {
     "release_reports": ("show_id", "shows"),
     "show_titles": ("show_id", "shows"),
     "known_for": ("person_id", "people"),
+    "memberships": ("person_id", "people"),
 }
 
 # Rebuilt from the catalog whenever needed: purged with the server, never exported.
 DERIVED_TABLES: frozenset[str] = frozenset({"search_entries", "search_keys"})
 # The full-text index over search_entries (rowid = search_entries.id), and its shadow tables.
 FTS_TABLE = "search_fts"
-# Nobody's: the sandbox's simulated clock.
-UNOWNED_TABLES: frozenset[str] = frozenset({"sandbox_clock"})
+# Nobody's: the sandbox's simulated clock, and PostgreSQL's queue of entities whose
+# spellings changed in the open transaction (emptied before every commit).
+UNOWNED_TABLES: frozenset[str] = frozenset({"sandbox_clock", "search_pending"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +105,7 @@ async def member_data(db: Database, guild_id: int, user_id: int) -> MemberData:
         found = await db.fetchall(
             f"""SELECT t.*, s.slug AS show_slug, s.title AS show_title FROM {table} t
                 LEFT JOIN shows s ON s.id = t.show_id
-                WHERE t.guild_id = ? AND t.{column} = ? ORDER BY s.title, t.rowid""",
+                WHERE t.guild_id = ? AND t.{column} = ? ORDER BY 1, 2, 3, 4""",
             (guild_id, user_id),
         )
         rows[table] = _dicts(found)
@@ -143,7 +146,7 @@ async def export_guild(db: Database, guild_id: int) -> dict[str, list[dict[str, 
     exported: dict[str, list[dict[str, Any]]] = {}
     for table in sorted(tables):
         where = owned_where(table)
-        sql = f"SELECT * FROM {table} WHERE {where} ORDER BY rowid"
+        sql = f"SELECT * FROM {table} WHERE {where} ORDER BY 1, 2"
         found = await db.fetchall(sql, (guild_id,))
         exported[table] = _dicts(found)
     return exported
@@ -173,11 +176,12 @@ async def purge_guild(db: Database, guild_id: int) -> dict[str, int]:
             ) as cur:
                 row = await cur.fetchone()
             held[table] = int(row[0]) if row else 0
-        await conn.execute_fetchall(
-            f"DELETE FROM {FTS_TABLE} WHERE rowid IN "
-            "(SELECT id FROM search_entries WHERE guild_id = ?)",
-            (guild_id,),
-        )
+        if db.dialect == "sqlite":  # PostgreSQL's trigram index lives on search_entries
+            await conn.execute_fetchall(
+                f"DELETE FROM {FTS_TABLE} WHERE rowid IN "
+                "(SELECT id FROM search_entries WHERE guild_id = ?)",
+                (guild_id,),
+            )
         # Children first, while their parents still say which server they belong to.
         for table in (*CHILD_TABLES, *GUILD_TABLES):
             where = owned_where(table)
@@ -191,7 +195,8 @@ async def purge_guild(db: Database, guild_id: int) -> dict[str, int]:
 async def record_departure(db: Database, guild_id: int, at: int) -> None:
     """Note that the bot left the server at ``at`` (a repeat keeps the first instant)."""
     await db.execute(
-        "INSERT OR IGNORE INTO guild_departures (guild_id, left_at) VALUES (?, ?)", (guild_id, at)
+        "INSERT INTO guild_departures (guild_id, left_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
+        (guild_id, at),
     )
 
 

@@ -159,3 +159,17 @@ async def test_store_text_is_sent_with_mentions_disabled(world, edit_show):
     result = await world.member.slash(world.general, "crew")
     assert "@everyone Ahn" in fields(result.response.embeds[0])["Writer"]
     assert result.response.message.mention_everyone is False
+
+
+async def test_park_hyung_sik_is_a_member_of_ze_a_not_known_for_it(world):
+    result = await world.member.slash(world.general, "cast", person="Park Hyung-sik")
+    shown = fields(result.response.embeds[0])
+    assert shown["Member of"] == "ZE:A"
+    assert "ZE:A" not in shown["Known for"]
+    assert "Happiness" in shown["Known for"]
+
+
+async def test_a_korean_member_reads_member_of_in_korean(world, set_locale):
+    set_locale(world.member, "ko")
+    result = await world.member.slash(world.general, "cast", person="Park Hyung-sik")
+    assert fields(result.response.embeds[0])["소속 그룹"] == "ZE:A"
