@@ -78,6 +78,12 @@ class Discussions(commands.Cog):
         """A member rated an episode: the pinned index shows the new average."""
         await service.refresh_after_rating(self.bot, guild_id, show_slug, episode)
 
+    @commands.Cog.listener()
+    async def on_ratings_forgotten(self, guild_id: int, show_slugs: tuple[str, ...]) -> None:
+        """A member's ratings were deleted (/privacy forget): the averages may have moved."""
+        for slug in show_slugs:
+            await service.refresh_after_forget(self.bot, guild_id, slug)
+
     async def _on_timer(self, timer, late: bool) -> str | None:  # timer: scheduler.Timer
         from bot.services.scheduler import PermanentError
 

@@ -155,8 +155,12 @@ class Privacy(commands.Cog):
             return
         own = _lines(interaction, privacy.MemberData(data.rows, {}), roles)
 
+        rated = tuple(sorted({r["show_slug"] for r in data.rows["episode_ratings"]}))
+
         async def confirm(click: discord.Interaction[Any]) -> str:
             deleted = await privacy.forget_member(self.bot.db, guild_id, user_id)
+            if rated:  # the discussion index shows averages that may include them
+                self.bot.dispatch("ratings_forgotten", guild_id, rated)
             taken, kept = await _take_off(click, await _bot_roles(click))
             answer = t("privacy.forget.done", click, rows=sum(deleted.values()), roles=taken)
             if kept:

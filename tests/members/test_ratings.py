@@ -82,3 +82,18 @@ async def test_a_show_without_that_episode_is_refused_in_korean_for_korean_clien
     assert "9화가 없습니다" in text
     assert user_errors(world.env) == ["members.rate.no_episode"]
     assert await stored(world) == []
+
+
+async def test_a_member_forgetting_their_ratings_takes_them_out_of_the_index(world):
+    channel = await use_channel(world, "forum")
+    await advance_to(world, kst_midnight(RELEASES[1]) + 60)
+    for actor, stars in ((world.member, 4), (world.moderator, 5), (world.admin, 3)):
+        await rate(actor, world, 1, stars)
+    await world.env.settle()
+    (index_post,) = [t for t in channel.threads if t.name.startswith("[Index]")]
+    assert index_post.history()[0].content.splitlines()[1].endswith("· ★ 4.0 (3)")
+    preview = await world.member.slash(world.general, "privacy forget")
+    await world.member.click(preview.response, custom_id="announce:confirm")
+    await world.env.settle()
+    assert "★" not in index_post.history()[0].content  # two ratings left: no average
+    assert sorted(stars for _, _, stars in await stored(world)) == [3, 5]

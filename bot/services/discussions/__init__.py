@@ -11,7 +11,7 @@ Public interface (cogs and other services use only these):
 """
 
 from ._channel import DiscussionError, archive_duration
-from ._index import refresh_after_rating
+from ._index import refresh_after_forget, refresh_after_rating
 from ._opener import (
     Opened,
     close_episode,
@@ -46,6 +46,7 @@ __all__ = [
     "plan_all",
     "plan_discussions",
     "recorded",
+    "refresh_after_forget",
     "refresh_after_rating",
     "reopen_after_downtime",
     "reopen_episode",

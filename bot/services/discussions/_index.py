@@ -43,6 +43,22 @@ async def refresh_index(bot: KdramaBot, channel: DiscussionChannel, show: ShowEp
         log.warning("guild %s: could not update the %s index: %s", guild_id, show.slug, exc)
 
 
+async def refresh_after_forget(bot: KdramaBot, guild_id: int, slug: str) -> bool:
+    """Edit the show's posted index after a member's ratings were deleted (/privacy
+    forget): an average may have changed, or dropped below what the index shows.
+    Whether it was edited."""
+    known = await store.get_index(bot.db, guild_id, slug)
+    show = await store.show_episodes(bot.db, guild_id, slug)
+    if known is None or show is None:
+        return False
+    try:
+        channel = await resolve_channel(bot, known.channel_id)
+    except DiscussionError:
+        return False
+    await refresh_index(bot, channel, show)
+    return True
+
+
 async def refresh_after_rating(bot: KdramaBot, guild_id: int, slug: str, episode: int) -> bool:
     """Edit the show's posted index after a member rated ``episode``, when the index
     shows that episode's average (enough members rated it). Whether it was edited."""
