@@ -7,6 +7,8 @@ from datetime import datetime
 
 import pytest
 
+from bot.i18n import t
+from bot.store import privacy
 from bot.ui.errors import NotAdmin
 from tests.support.discord import open_to_everyone
 from tests.support.paths import KST
@@ -145,3 +147,13 @@ async def test_a_member_cannot_export_the_servers_data(world):
     assert result.ephemeral
     assert not (result.followups or [result.response])[-1].attachments
     assert [type(e) for e in world.refusals] == [NotAdmin]
+
+
+@pytest.mark.parametrize("table", sorted(privacy.STAFF_COLUMNS))
+def test_every_staff_record_has_its_sentence_in_both_languages(table):
+    key = f"privacy.line.staff.{table}"
+    english, korean = t(key, "en", count=2), t(key, "ko", count=2)
+    assert english != key
+    assert korean != english
+    assert "2" in english
+    assert "2" in korean
