@@ -169,6 +169,20 @@ async def test_a_refused_command_is_answered_without_counting_as_a_bot_failure(
     assert sandbox.env.errors_since(before) == ()
 
 
+async def test_a_refusal_from_a_button_is_answered_without_counting_as_a_bot_failure(sandbox):
+    # The same rule for a press: Confirm after the preview's time has passed is refused
+    # (answered privately), and the page must not mark the press as a failed action.
+    shown = await sandbox.moderator.slash(
+        sandbox.general, "announce add", show="soundtrack-1", when="in 2m", text="soon"
+    )
+    await execute(sandbox, "advance 3m")
+    before = sandbox.env.error_cursor
+    pressed = await sandbox.moderator.click(shown.response, label="Confirm")
+    told = (pressed.followups or [pressed.response])[-1]
+    assert told.content.startswith("That time has passed")
+    assert sandbox.env.errors_since(before) == ()
+
+
 async def test_a_real_bug_still_counts_as_a_failure(sandbox):
     import discord
     from discord import app_commands
