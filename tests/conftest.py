@@ -132,25 +132,33 @@ def pg_cluster() -> Iterator[pg.Cluster]:
         yield running
 
 
+@pytest.fixture(scope="session")
+def pg_admin(pg_cluster: pg.Cluster) -> Iterator[pg.Admin]:
+    """The session's connection for creating and dropping each test's database."""
+    admin = pg.Admin(pg_cluster.url())
+    yield admin
+    admin.close()
+
+
 _databases = itertools.count(1)
 
 
 @pytest.fixture
-def pg_url(pg_cluster: pg.Cluster) -> Iterator[str]:
+def pg_url(pg_cluster: pg.Cluster, pg_admin: pg.Admin) -> Iterator[str]:
     """A fresh, migrated PostgreSQL database for one test (a copy of the template)."""
     name = f"kb_test_{os.getpid()}_{next(_databases)}"
-    pg_cluster.run("createdb", "-T", "kb_template", name)
+    pg_admin.execute(f"CREATE DATABASE {name} TEMPLATE kb_template")
     yield pg_cluster.url(name)
-    pg_cluster.run("dropdb", "--force", name)
+    pg_admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
 
 
 @pytest.fixture
-def pg_empty_url(pg_cluster: pg.Cluster) -> Iterator[str]:
+def pg_empty_url(pg_cluster: pg.Cluster, pg_admin: pg.Admin) -> Iterator[str]:
     """A fresh PostgreSQL database with no schema at all (migrations not applied)."""
     name = f"kb_empty_{os.getpid()}_{next(_databases)}"
-    pg_cluster.run("createdb", name)
+    pg_admin.execute(f"CREATE DATABASE {name}")
     yield pg_cluster.url(name)
-    pg_cluster.run("dropdb", "--force", name)
+    pg_admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

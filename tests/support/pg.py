@@ -17,6 +17,7 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 MISSING = (
     "PostgreSQL binaries (initdb, pg_ctl) not found: `apt-get install postgresql` "
@@ -109,3 +110,38 @@ def cluster() -> Iterator[Cluster]:
             capture_output=True,
         )
         shutil.rmtree(folder, ignore_errors=True)
+
+
+class Admin:
+    """One connection to a cluster's ``postgres`` database, on its own thread and loop.
+
+    Creating a test's database over a kept connection takes ~70 ms; spawning
+    ``createdb`` and ``dropdb`` for each test cost ~0.4 s more, times every PostgreSQL
+    test of the run.
+    """
+
+    def __init__(self, url: str) -> None:
+        import asyncio
+        import threading
+
+        import asyncpg
+
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+        self._thread.start()
+        self._conn = self._call(asyncpg.connect(url))
+
+    def _call(self, work: Any) -> Any:
+        import asyncio
+
+        return asyncio.run_coroutine_threadsafe(work, self._loop).result()
+
+    def execute(self, sql: str) -> None:
+        """Run one statement (CREATE DATABASE …, DROP DATABASE …)."""
+        self._call(self._conn.execute(sql))
+
+    def close(self) -> None:
+        self._call(self._conn.close())
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join()
+        self._loop.close()
