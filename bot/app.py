@@ -224,6 +224,7 @@ class KdramaBot(commands.AutoShardedBot):
         ``shard_id % max_concurrency``. discord.py's default sleeps 5 s before every
         identify but the first, which is right for ``max_concurrency`` 1 and needlessly
         slow for large bots (16 keys: 20,000 guilds would take 100 s instead of 10).
+        Several processes of one bot take turns per key through the store.
         """
         if self._max_concurrency is None:
             try:
@@ -237,6 +238,8 @@ class KdramaBot(commands.AutoShardedBot):
             wait = last + IDENTIFY_WINDOW_SECONDS - time.monotonic()
             if wait > 0:
                 await asyncio.sleep(wait)
+        # Other processes of the same bot share Discord's buckets: take turns with them.
+        await self.db.hold_identify_turn(key, IDENTIFY_WINDOW_SECONDS)
         self._identified_at[key] = time.monotonic()
 
     def forget_guild(self, guild_id: int) -> None:

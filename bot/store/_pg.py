@@ -14,6 +14,7 @@ reply caches) and wakes its scheduler (see :meth:`PgDatabase.on_notify`).
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import functools
 import logging
@@ -30,6 +31,8 @@ log = logging.getLogger(__name__)
 CHANNEL = "kdrama_bot"
 # Every instance of the bot migrates at start: this lock lets one at a time do it.
 _MIGRATE_LOCK = 0x6B647261  # "kdra"
+# Identify bucket k's cross-process lock is _IDENTIFY_LOCK + k (max_concurrency keys).
+_IDENTIFY_LOCK = 0x6B640000
 
 
 def is_postgres_url(target: str) -> bool:
@@ -171,6 +174,7 @@ class PgDatabase(Database):
         self._open_transactions = 0
         self._notify_hooks: list[Callable[[str], None]] = []
         self._pid = os.getpid()
+        self._identify_holds: set[asyncio.Task[None]] = set()
 
     # -- lifecycle ----------------------------------------------------------------
     async def open(self) -> None:
@@ -185,6 +189,11 @@ class PgDatabase(Database):
         await self._listener.add_listener(CHANNEL, self._notified)
 
     async def close(self) -> None:
+        holds = list(self._identify_holds)
+        for hold in holds:
+            hold.cancel()
+        # Each gives its connection back before the pool closes (close waits for them).
+        await asyncio.gather(*holds, return_exceptions=True)
         pool, self._pool = self._pool, None
         listener, self._listener = self._listener, None
         if listener is not None:
@@ -203,6 +212,34 @@ class PgDatabase(Database):
     @property
     def writing(self) -> bool:
         return self._open_transactions > 0
+
+    # -- identify pacing across processes -----------------------------------------
+    async def hold_identify_turn(self, key: int, seconds: float) -> None:
+        """Wait until no other process holds identify bucket ``key``, then hold it for
+        ``seconds`` (Discord's window) from now, in the background.
+
+        Discord paces IDENTIFY per bot, not per process: two processes starting together
+        would each identify at once. A session-level advisory lock on a pooled connection
+        makes them take turns; a killed holder's lock goes with its connection.
+        """
+        raw = await self._pool.acquire()
+        try:
+            await raw.execute("SELECT pg_advisory_lock($1)", _IDENTIFY_LOCK + key)
+        except BaseException:
+            await self._pool.release(raw)
+            raise
+
+        async def release() -> None:
+            try:
+                await asyncio.sleep(seconds)
+                await raw.execute("SELECT pg_advisory_unlock($1)", _IDENTIFY_LOCK + key)
+            finally:
+                # Released to the pool, asyncpg's reset unlocks all advisory locks too.
+                await self._pool.release(raw)
+
+        hold = asyncio.create_task(release(), name=f"identify-bucket-{key}")
+        self._identify_holds.add(hold)
+        hold.add_done_callback(self._identify_holds.discard)
 
     # -- versions and notifications --------------------------------------------------
     def _notified(self, _conn: Any, _pid: int, _channel: str, payload: str) -> None:

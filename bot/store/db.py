@@ -160,6 +160,13 @@ class Database:
         ``PRAGMA data_version`` by :meth:`version`, so there is nothing to register.
         """
 
+    async def hold_identify_turn(self, key: int, seconds: float) -> None:
+        """Wait for identify bucket ``key``'s turn among every process, then hold it.
+
+        SQLite serves one bot process (``run`` locks the file), whose own pacing is all
+        there is; PostgreSQL's processes take turns through an advisory lock.
+        """
+
     @property
     def writing(self) -> bool:
         """Whether a write transaction is open: what a read sees now may be rolled back."""
