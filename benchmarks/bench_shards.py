@@ -64,6 +64,8 @@ async def _run(guilds: int, shards: int, split: list[str], url: str | None) -> l
             await bot.stop()
         paced = [f for f in standin.failures if "identified" in f]
         print(f"  {len(split)} process(es): {len(paced)} IDENTIFY Discord would rate-limit")
+        for line in paced[:5]:
+            print(f"    {line}")
         return rows
 
 

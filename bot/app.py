@@ -13,7 +13,7 @@ import discord
 from discord.ext import commands
 
 from bot.clock import Clock
-from bot.domain.shards import IDENTIFY_WINDOW_SECONDS, identify_key
+from bot.domain.shards import IDENTIFY_PACE_SECONDS, identify_key
 from bot.i18n import Translator
 from bot.mentions import NO_MENTIONS
 from bot.services.scheduler import Scheduler
@@ -235,11 +235,11 @@ class KdramaBot(commands.AutoShardedBot):
         key = identify_key(shard_id or 0, self._max_concurrency)
         last = self._identified_at.get(key)
         if last is not None:
-            wait = last + IDENTIFY_WINDOW_SECONDS - time.monotonic()
+            wait = last + IDENTIFY_PACE_SECONDS - time.monotonic()
             if wait > 0:
                 await asyncio.sleep(wait)
         # Other processes of the same bot share Discord's buckets: take turns with them.
-        await self.db.hold_identify_turn(key, IDENTIFY_WINDOW_SECONDS)
+        await self.db.hold_identify_turn(key, IDENTIFY_PACE_SECONDS)
         self._identified_at[key] = time.monotonic()
 
     def forget_guild(self, guild_id: int) -> None:
