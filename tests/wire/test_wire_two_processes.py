@@ -149,6 +149,14 @@ async def test_two_processes_split_the_shards_and_fire_every_timer_once(
     standin.faults.remove(slow)
     await _landed_once(standin, second, within=timer_store.LEASE_SECONDS + 15)
     async with open_store(pg_url) as db:
-        rows = await db.fetchall("SELECT status, attempts FROM timers WHERE key LIKE '%takeover%'")
+        # b records "sent" in its next outcome commit, just after the message landed.
+        deadline = time.monotonic() + 10
+        while True:
+            rows = await db.fetchall(
+                "SELECT status, attempts FROM timers WHERE key LIKE '%takeover%'"
+            )
+            if {r[0] for r in rows} == {"sent"} or time.monotonic() > deadline:
+                break
+            await asyncio.sleep(0.1)
     assert {r[0] for r in rows} == {"sent"}
     assert all(r[1] == 2 for r in rows)  # claimed by a, then taken over by b
