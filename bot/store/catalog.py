@@ -140,7 +140,7 @@ async def default_show(db: Database, guild_id: int) -> tuple[int, str] | None:
                UNION ALL
                SELECT id, slug, 1 FROM shows
                 WHERE guild_id = ? AND (SELECT count(*) FROM shows WHERE guild_id = ?) = 1
-             ) ORDER BY rank LIMIT 1"""
+             ) AS candidates ORDER BY rank LIMIT 1"""  # PostgreSQL 15 needs the alias
     row = await fetch_one(db, sql, (guild_id, guild_id, guild_id))
     return None if row is None else (int(row["id"]), str(row["slug"]))
 

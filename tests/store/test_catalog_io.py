@@ -178,3 +178,24 @@ async def test_removing_a_character_leaves_no_orphan_aliases_or_facts(
         assert orphans == 0, kind
     assert await db.fetchval("SELECT count(*) FROM aliases WHERE name = 'Han Seon-woo'") == 0
     assert (await import_show(db, 1, parse_show_file(text))).changes == ()
+
+
+async def test_the_default_show_is_the_set_one_else_the_only_one(
+    db: Database, bundled_text: str
+) -> None:
+    # What /character and /cast mean without a show option, on both backends (the
+    # statement once lacked the subquery alias PostgreSQL 15 requires).
+    from bot.store.catalog import default_show, show_id_by_slug
+    from bot.store.guilds import update_settings
+
+    assert await default_show(db, 1) is None  # no show at all
+    await import_show(db, 1, parse_show_file(bundled_text))
+    only = await show_id_by_slug(db, 1, "soundtrack-1")
+    assert await default_show(db, 1) == (only, "soundtrack-1")
+    other = edited(bundled_text, ('slug = "soundtrack-1"', 'slug = "soundtrack-2"'))
+    await import_show(db, 1, other)
+    assert await default_show(db, 1) is None  # two shows, none chosen
+    await update_settings(db, 1, default_show="soundtrack-2")
+    second = await show_id_by_slug(db, 1, "soundtrack-2")
+    assert await default_show(db, 1) == (second, "soundtrack-2")
+    assert await default_show(db, 2) is None  # another guild sees none of it
