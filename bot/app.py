@@ -13,7 +13,7 @@ import discord
 from discord.ext import commands
 
 from bot.clock import Clock
-from bot.domain.shards import IDENTIFY_PACE_SECONDS, identify_key
+from bot.domain.shards import IDENTIFY_PACE_SECONDS, IDENTIFY_TURN_SECONDS, identify_key
 from bot.i18n import Translator
 from bot.mentions import NO_MENTIONS
 from bot.services.scheduler import Scheduler
@@ -239,7 +239,7 @@ class KdramaBot(commands.AutoShardedBot):
             if wait > 0:
                 await asyncio.sleep(wait)
         # Other processes of the same bot share Discord's buckets: take turns with them.
-        await self.db.hold_identify_turn(key, IDENTIFY_PACE_SECONDS)
+        await self.db.hold_identify_turn(key, IDENTIFY_TURN_SECONDS)
         self._identified_at[key] = time.monotonic()
 
     def forget_guild(self, guild_id: int) -> None:

@@ -13,6 +13,10 @@ IDENTIFY_WINDOW_SECONDS = 5.0
 # What the bot waits per window: a little more than 5 s, as the previous IDENTIFY left
 # some milliseconds after its turn began; exactly 5 s apart, Discord saw 4.99 s.
 IDENTIFY_PACE_SECONDS = IDENTIFY_WINDOW_SECONDS + 0.25
+# How long one process keeps a bucket from the others: the turn starts when the lock is
+# taken, but a process busy with its other shards' GUILD_CREATEs may send its IDENTIFY
+# half a second later (bench_shards, 20 shards over two processes: 4.78 s apart).
+IDENTIFY_TURN_SECONDS = IDENTIFY_WINDOW_SECONDS + 1.0
 
 
 class ShardSpecError(ValueError):
