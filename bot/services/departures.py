@@ -92,7 +92,7 @@ class Departures:
         return found[0][1] + self.grace if found else None
 
     def wake(self) -> None:
-        """Look again now: a removal was noted, or the clock jumped (the sandbox)."""
+        """Look again now: a removal was noted."""
         self._wake_pending = True
         if self._sleeper is not None and not self._sleeper.done():
             self._sleeper.cancel()
@@ -104,10 +104,16 @@ class Departures:
             await self.returned(guild.id)
         while True:
             self._wake_pending = False
-            await self.purge_due()
-            if self._wake_pending:
-                continue
-            due = await self._next_due()
+            try:
+                await self.purge_due()
+                if self._wake_pending:
+                    continue
+                due = await self._next_due()
+            except Exception:
+                # A busy or failing store must not end the loop: a purge not done now is
+                # done at the next look (the departure stays noted until it is).
+                log.warning("could not purge departed servers; trying again", exc_info=True)
+                due = int(self.bot.clock.timestamp() + MAX_SLEEP)
             now = self.bot.clock.timestamp()
             if due is None:
                 delay = IDLE_SLEEP

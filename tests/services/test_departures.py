@@ -70,3 +70,25 @@ async def test_a_server_that_takes_the_bot_back_in_time_keeps_everything(world):
     assert {t: n for t, n in (await _held(world, guild_id)).items() if t != "timers"} == {
         t: n for t, n in held.items() if t != "timers"
     }
+
+
+async def test_a_store_that_fails_the_purge_once_is_tried_again(world, monkeypatch):
+    await _used(world)
+    guild_id = world.guild.id
+    real = privacy.purge_guild
+    calls = []
+
+    async def busy_once(db, gid):
+        calls.append(gid)
+        if len(calls) == 1:
+            raise RuntimeError("database is locked")
+        return await real(db, gid)
+
+    monkeypatch.setattr(privacy, "purge_guild", busy_once)
+    world.env.backend.remove_guild(guild_id)
+    await world.env.advance_time(3 * DAY + 60)
+    assert calls == [guild_id]
+    assert "shows" in await _held(world, guild_id)  # not yet: the store refused
+    await world.env.advance_time(2 * 3600)
+    assert calls == [guild_id, guild_id]
+    assert await _held(world, guild_id) == {}
