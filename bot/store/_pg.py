@@ -161,6 +161,8 @@ class PgDatabase(Database):
     """
 
     dialect = "postgresql"
+    #: How long close() waits for borrowed connections before it terminates the pool.
+    close_timeout = 10.0
 
     def __init__(self, url: str, *, pool_size: int = 10) -> None:
         super().__init__(":memory:")
@@ -198,9 +200,17 @@ class PgDatabase(Database):
         listener, self._listener = self._listener, None
         if listener is not None:
             with contextlib.suppress(Exception):
-                await listener.close()
+                await listener.close(timeout=5)
         if pool is not None:
-            await pool.close()
+            try:
+                # close() waits for every acquired connection to come back: a task that
+                # never gives its connection back must not hang a stop forever.
+                await asyncio.wait_for(pool.close(), timeout=self.close_timeout)
+            except TimeoutError:
+                log.warning(
+                    "PostgreSQL pool did not close in %.0f s; terminating it", self.close_timeout
+                )
+                pool.terminate()
 
     @property
     def conn(self) -> Any:

@@ -100,3 +100,16 @@ async def test_two_processes_racing_to_seed_a_guild_seed_it_once(
     results = await asyncio.gather(*(ensure_seeded(s, 7) for s in (db, other, db, other)))
     assert sorted(results) == [False, False, False, True]
     assert await db.fetchval("SELECT count(*) FROM shows WHERE guild_id = 7") == 1
+
+
+async def test_a_connection_never_given_back_does_not_hang_the_stop(db: Database) -> None:
+    """A stop (or a test's teardown) ends even when a task still holds a pooled connection."""
+    if db.dialect != "postgresql":
+        pytest.skip("SQLite has no pool to wait for")
+    second = open_store(db.path)
+    await second.open()
+    second.close_timeout = 0.5  # type: ignore[attr-defined]
+    held = await second._pool.acquire()  # type: ignore[attr-defined]
+    await asyncio.wait_for(second.close(), timeout=10)  # without the bound: forever
+    with pytest.raises(Exception, match="released back to the pool"):
+        await held.fetchval("SELECT 1")  # the pool took it back when it was terminated
