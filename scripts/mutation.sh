@@ -22,7 +22,7 @@ CHILDREN=${MUTATION_CHILDREN:-2}
 
 # module -> the tests run against its mutants (pytest arguments, space-separated).
 declare -A SELECTION=(
-    [bot.services._outcomes]="tests/services/test_scheduler.py tests/services/test_scheduler_store_full.py"
+    [bot.services._outcomes]="tests/services/test_outcomes.py tests/services/test_scheduler.py tests/services/test_scheduler_store_full.py"
     [bot.store.timers]="tests/services/test_scheduler.py tests/services/test_scheduler_store_full.py"
     [bot.services.scheduler]="tests/services/test_scheduler.py tests/services/test_scheduler_store_full.py"
     [bot.ui.checks]="tests/cogs/test_config.py tests/cogs/test_admin_edit.py::test_configured_admin_role_grants_admin_commands tests/cogs/test_announce.py::test_member_cannot_plan_announcements_even_when_discord_shows_the_command tests/cogs/test_discussions.py::test_a_member_is_refused_the_moderator_commands"

@@ -7,11 +7,11 @@ outcome is queued and its writer awaits a future; one flusher task writes everyt
 queued in one transaction, and whatever arrives meanwhile goes in the next. No timer
 waits on a clock: a lone outcome is written at once, a burst shares a few commits.
 
-Durability is unchanged: :meth:`OutcomeQueue.record` returns only once the outcome is
-committed, and until then the timer is still ``running`` in the store, so a crash
-re-runs it (after checking Discord for what it sent). A batch the store refuses (locked
-by another process, full) is kept and written again after ``on_error`` has waited,
-until it commits: a sent announcement never stays ``running`` because of a busy store.
+Durability is unchanged: until its outcome commits, the timer is still ``running`` in
+the store, so a crash re-runs it (after checking Discord for what it sent). A batch the
+store refuses (locked by another process, full) is kept and written again after
+``on_error`` has waited, until it commits: a sent announcement never stays ``running``
+because of a busy store.
 """
 
 from __future__ import annotations
@@ -34,36 +34,24 @@ class OutcomeQueue:
         self,
         db: Database,
         *,
-        on_error: Callable[[BaseException], Awaitable[None]] | None = None,
-        on_ok: Callable[[], None] | None = None,
+        on_error: Callable[[BaseException], Awaitable[None]],
+        on_ok: Callable[[], None],
     ) -> None:
         self.db = db
         # on_error waits (and reports the outage) before the batch is tried again;
-        # on_ok hears that a batch committed. Without on_error a failed batch fails.
+        # on_ok hears that a batch committed.
         self._on_error = on_error
         self._on_ok = on_ok
-        # Each with the future its writer awaits (None: submitted, nobody waits).
-        self._queued: list[tuple[store.Outcome, asyncio.Future[None] | None]] = []
+        self._queued: list[store.Outcome] = []
         self._flusher: asyncio.Task[None] | None = None
-
-    async def record(self, outcome: store.Outcome) -> None:
-        """Queue ``outcome`` and return once it is committed (raises if the write failed).
-
-        Cancelling the caller does not withdraw the outcome: it is still written.
-        """
-        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._queued.append((outcome, future))
-        if self._flusher is None or self._flusher.done():
-            self._flusher = asyncio.create_task(self._flush(), name="scheduler-outcomes")
-        await asyncio.shield(future)
 
     def submit(self, outcome: store.Outcome) -> None:
         """Queue ``outcome`` without waiting for it: it is written until it commits.
 
-        For the scheduler's handlers, which have nothing to do after their outcome: a
-        store that stays full for an hour holds the outcome here, not a handler's task.
+        The scheduler's handlers have nothing to do after their outcome: a store that
+        stays full for an hour holds the outcome here, not a handler's task.
         """
-        self._queued.append((outcome, None))
+        self._queued.append(outcome)
         if self._flusher is None or self._flusher.done():
             self._flusher = asyncio.create_task(self._flush(), name="scheduler-outcomes")
 
@@ -76,37 +64,15 @@ class OutcomeQueue:
         while self._queued:
             batch, self._queued = self._queued, []
             try:
-                await store.finish_many(self.db, [outcome for outcome, _ in batch])
+                await store.finish_many(self.db, batch)
             except (sqlite3.DatabaseError, OSError) as error:
-                if self._on_error is None:
-                    self._fail(batch, error)
-                    log.exception("recording %d timer outcomes failed", len(batch))
-                    continue
                 # Keep them (first, in order) and write them again once the wait is over.
                 self._queued = batch + self._queued
                 await self._on_error(error)
                 continue
-            except BaseException as error:
-                for _, future in batch:
-                    if future is not None and not future.done():
-                        if isinstance(error, Exception):
-                            future.set_exception(error)
-                        else:
-                            future.cancel()
-                if not isinstance(error, Exception):
-                    raise
+            except Exception:
+                # A bug, not the store: these timers stay running (a restart re-runs
+                # them, checking Discord first); what came in meanwhile is still written.
                 log.exception("recording %d timer outcomes failed", len(batch))
                 continue
-            if self._on_ok is not None:
-                self._on_ok()
-            for _, future in batch:
-                if future is not None and not future.done():
-                    future.set_result(None)
-
-    @staticmethod
-    def _fail(
-        batch: list[tuple[store.Outcome, asyncio.Future[None] | None]], error: Exception
-    ) -> None:
-        for _, future in batch:
-            if future is not None and not future.done():
-                future.set_exception(error)
+            self._on_ok()
