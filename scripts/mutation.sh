@@ -23,8 +23,8 @@ CHILDREN=${MUTATION_CHILDREN:-2}
 # module -> the tests run against its mutants (pytest arguments, space-separated).
 declare -A SELECTION=(
     [bot.services._outcomes]="tests/services/test_outcomes.py tests/services/test_scheduler.py tests/services/test_scheduler_store_full.py"
-    [bot.store.timers]="tests/services/test_scheduler.py tests/services/test_scheduler_store_full.py"
-    [bot.services.scheduler]="tests/services/test_scheduler.py tests/services/test_scheduler_store_full.py"
+    [bot.store.timers]="tests/store/test_timers.py tests/services/test_outcomes.py tests/services/test_scheduler.py tests/services/test_scheduler_store_full.py"
+    [bot.services.scheduler]="tests/services/test_scheduler.py tests/services/test_scheduler_store_full.py tests/services/test_outcomes.py"
     [bot.ui.checks]="tests/cogs/test_config.py tests/cogs/test_admin_edit.py::test_configured_admin_role_grants_admin_commands tests/cogs/test_announce.py::test_member_cannot_plan_announcements_even_when_discord_shows_the_command tests/cogs/test_discussions.py::test_a_member_is_refused_the_moderator_commands"
     [bot.services.lookup]="tests/cogs/test_show_option.py tests/members/test_guild_isolation.py tests/members/test_show_commands.py tests/members/test_autocomplete.py"
     [bot.domain.spoilers]="tests/domain/test_spoilers.py tests/domain/test_card.py tests/members/test_spoilers_and_limits.py"
@@ -61,13 +61,16 @@ import json, re, sys
 from pathlib import Path
 
 module, selection = sys.argv[1], sys.argv[2].split()
+LOG_LINE = r"^\s*log\.(debug|info|warning|error|exception|critical)\("
 text = Path("pyproject.toml").read_text("utf-8")
 section = (
     "[tool.mutmut]\n"
     'source_paths = ["bot"]\n'
     f"only_mutate = {json.dumps([module.replace('.', '/') + '.py'])}\n"
     'pytest_add_cli_args = ["-p", "no:cacheprovider", "-q"]\n'
-    f"pytest_add_cli_args_test_selection = {json.dumps(selection)}\n\n"
+    f"pytest_add_cli_args_test_selection = {json.dumps(selection)}\n"
+    # A log line's wording is no promise: lines that start a logging call are not mutated.
+    f"do_not_mutate_patterns = {json.dumps([LOG_LINE])}\n\n"
 )
 print(re.sub(r"\[tool\.mutmut\]\n.*?\n(?=\[)", lambda _: section, text, flags=re.S), end="")
 EOF
