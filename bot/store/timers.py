@@ -141,6 +141,8 @@ async def list_timers(
     for column, values in (("kind", kinds), ("status", statuses)):
         if values is not None:
             values = list(values)
+            if not values:
+                return []  # nothing matches (and PostgreSQL refuses an empty "IN ()")
             where.append(f"{column} IN ({', '.join('?' for _ in values)})")
             params.extend(values)
     if key_prefix is not None:

@@ -1,25 +1,25 @@
-"""The scheduler's group commit (bot.services._outcomes) against a real SQLite store."""
+"""The scheduler's group commit (bot.services._outcomes) against a real store, each backend."""
 
 from __future__ import annotations
 
 import asyncio
 
 from bot.services._outcomes import OutcomeQueue
-from bot.store import timers as store
+from bot.store import timers
 
 GUILD = 1
 NOW = 1_700_000_000
 
 
-async def _claimed(db, *keys: str) -> dict[str, int]:
+async def _claimed(store, *keys: str) -> dict[str, int]:
     """Timers ``keys``, due now and claimed (``running``, as a handler sees them)."""
     for key in keys:
-        await store.upsert(db, guild_id=GUILD, kind="k", key=key, due=NOW, payload={}, now=NOW)
-    return {t.key: t.id for t in await store.claim_due(db, NOW, 10)}
+        await timers.upsert(store, guild_id=GUILD, kind="k", key=key, due=NOW, payload={}, now=NOW)
+    return {t.key: t.id for t in await timers.claim_due(store, NOW, 10)}
 
 
-async def _status(db, key: str) -> str:
-    timer = await store.get(db, GUILD, key)
+async def _status(store, key: str) -> str:
+    timer = await timers.get(store, GUILD, key)
     assert timer is not None
     return timer.status
 
@@ -28,22 +28,22 @@ async def _never_fails(error: BaseException) -> None:
     raise AssertionError(f"the store failed: {error}")
 
 
-async def test_drain_returns_only_once_every_submitted_outcome_is_committed(db) -> None:
+async def test_drain_returns_only_once_every_submitted_outcome_is_committed(store) -> None:
     # What the scheduler's stop() relies on before the store closes.
-    ids = await _claimed(db, "a", "b")
+    ids = await _claimed(store, "a", "b")
     committed = []
-    queue = OutcomeQueue(db, on_error=_never_fails, on_ok=lambda: committed.append(1))
-    queue.submit(store.Outcome(ids["a"], "sent", NOW, result="message 1"))
-    queue.submit(store.Outcome(ids["b"], "failed", NOW, error="403 Missing Access"))
+    queue = OutcomeQueue(store, on_error=_never_fails, on_ok=lambda: committed.append(1))
+    queue.submit(timers.Outcome(ids["a"], "sent", NOW, result="message 1"))
+    queue.submit(timers.Outcome(ids["b"], "failed", NOW, error="403 Missing Access"))
     await queue.drain()
-    assert [await _status(db, "a"), await _status(db, "b")] == ["sent", "failed"]
+    assert [await _status(store, "a"), await _status(store, "b")] == ["sent", "failed"]
     assert committed  # an outage, had there been one, would now be over
     await queue.drain()  # nothing queued: returns at once
 
 
-async def test_a_bug_in_one_batch_does_not_strand_the_outcomes_after_it(db, monkeypatch) -> None:
-    ids = await _claimed(db, "first", "second")
-    real = store.finish_many
+async def test_a_bug_in_one_batch_does_not_strand_the_outcomes_after_it(store, monkeypatch) -> None:
+    ids = await _claimed(store, "first", "second")
+    real = timers.finish_many
     writing, go_on = asyncio.Event(), asyncio.Event()
     calls = 0
 
@@ -56,13 +56,13 @@ async def test_a_bug_in_one_batch_does_not_strand_the_outcomes_after_it(db, monk
             raise RuntimeError("a bug in the write")
         await real(database, outcomes)
 
-    monkeypatch.setattr(store, "finish_many", buggy_once)
-    queue = OutcomeQueue(db, on_error=_never_fails, on_ok=lambda: None)
-    queue.submit(store.Outcome(ids["first"], "sent", NOW))
+    monkeypatch.setattr(timers, "finish_many", buggy_once)
+    queue = OutcomeQueue(store, on_error=_never_fails, on_ok=lambda: None)
+    queue.submit(timers.Outcome(ids["first"], "sent", NOW))
     await writing.wait()
-    queue.submit(store.Outcome(ids["second"], "sent", NOW))  # arrives during the bad write
+    queue.submit(timers.Outcome(ids["second"], "sent", NOW))  # arrives during the bad write
     go_on.set()
     await queue.drain()
     # The first stays running (a restart re-runs it, checking Discord first); the
     # second, queued meanwhile, is written by the same flusher.
-    assert [await _status(db, "first"), await _status(db, "second")] == ["running", "sent"]
+    assert [await _status(store, "first"), await _status(store, "second")] == ["running", "sent"]
