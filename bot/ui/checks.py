@@ -32,8 +32,9 @@ def _has_role(member: discord.Member, role_id: int | None) -> bool:
     return role_id is not None and any(role.id == role_id for role in member.roles)
 
 
-async def is_moderator(interaction: Interaction, *, permission: str = "manage_events") -> bool:
-    """Whether the user has ``permission`` (Manage Events by default) or the moderator role."""
+async def is_moderator(interaction: Interaction, *, permission: str) -> bool:
+    """Whether the user has ``permission`` (or Administrator), the moderator role or the
+    admin role."""
     member = interaction.user
     if interaction.guild_id is None or not isinstance(member, discord.Member):
         return False
@@ -64,19 +65,6 @@ def moderator_only(permission: str = "manage_events") -> Callable[[T], T]:
             raise app_commands.NoPrivateMessage
         if not await is_moderator(interaction, permission=permission):
             raise NotModerator
-        return True
-
-    return app_commands.check(predicate)
-
-
-def admin_only() -> Callable[[Any], Any]:
-    """An app-command check: admins only (Manage Server or the admin role)."""
-
-    async def predicate(interaction: Interaction) -> bool:
-        if interaction.guild_id is None:
-            raise app_commands.NoPrivateMessage
-        if not await is_admin(interaction):
-            raise NotAdmin
         return True
 
     return app_commands.check(predicate)
