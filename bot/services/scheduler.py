@@ -539,7 +539,8 @@ class Scheduler:
         now = self._now()
         next_at = int(now + max(1.0, wait) + 0.999)
         window = (await get_settings(self.db, timer.guild_id)).catchup_seconds
-        if next_at - timer.due <= max(window, LATE_AFTER):
+        # The same window the claim applies: a retry it would only mark missed is not planned.
+        if next_at - timer.due <= window:
             log.info("timer %s rate limited; again in %ss", timer.key, next_at - int(now))
             await self._until_committed(
                 lambda: store.retry_later(self.db, timer.id, next_at=next_at, error=reason)

@@ -1,0 +1,123 @@
+"""Rate limits and failure kinds in the scheduler: a 429 only says *when*, never *whether*.
+
+Through the real bot and store (SimCord's virtual time, the probe handler), plus the
+two pure functions that decide what an error means.
+"""
+
+from __future__ import annotations
+
+import itertools
+import sqlite3
+
+import discord
+import pytest
+
+from bot.app import EXTENSIONS
+from bot.services.scheduler import PermanentError, TransientError, classify, rate_limit_wait
+from bot.store.guilds import update_settings
+from tests.services.probe_state import PROBE, Probe
+
+KIND = "test.kind"
+
+
+@pytest.fixture
+def make_bot(make_bot):
+    """Bots that also load the probe extension (its handler records and fails on demand)."""
+    return lambda: make_bot(extensions=(*EXTENSIONS, "tests.services.timer_probe"))
+
+
+@pytest.fixture(autouse=True)
+def probe():
+    """A fresh probe per test."""
+    fresh = Probe()
+    PROBE.__dict__.update(fresh.__dict__)
+    return PROBE
+
+
+class _Response:
+    """What discord.py keeps of an HTTP answer: a status, a reason and the headers."""
+
+    def __init__(self, status: int, headers: dict[str, str] | None = None) -> None:
+        self.status = status
+        self.reason = "Too Many Requests" if status == 429 else "Error"
+        self.headers = headers or {}
+
+
+def _http(status: int, **headers: str) -> discord.HTTPException:
+    return discord.HTTPException(_Response(status, headers), "refused")
+
+
+def test_a_rate_limit_says_how_long_to_wait_and_nothing_else_does() -> None:
+    assert rate_limit_wait(discord.RateLimited(12.5)) == 12.5
+    assert rate_limit_wait(_http(429, **{"Retry-After": "2.5"})) == 2.5
+    assert rate_limit_wait(_http(429)) == 1.0  # no header: a second
+    assert rate_limit_wait(_http(429, **{"Retry-After": "soon"})) == 1.0
+    assert rate_limit_wait(_http(500, **{"Retry-After": "9"})) is None
+    assert rate_limit_wait(TimeoutError()) is None
+
+
+@pytest.mark.parametrize(
+    ("error", "kind"),
+    [
+        (TransientError("x"), TransientError),
+        (PermanentError("x"), PermanentError),
+        (discord.RateLimited(3.0), TransientError),
+        (_http(429), TransientError),
+        (sqlite3.OperationalError("database is locked"), TransientError),
+        (ConnectionResetError(), TransientError),
+        (_http(502), TransientError),
+        (_http(500), TransientError),
+        (_http(404), PermanentError),
+        (_http(499), PermanentError),
+        (ValueError("a bug"), PermanentError),
+    ],
+)
+def test_each_kind_of_error_is_retried_or_final(error, kind) -> None:
+    assert classify(error) is kind
+
+
+async def _plan(bot, guild_id: int, key: str, due: int) -> None:
+    await bot.scheduler.schedule(guild_id=guild_id, kind=KIND, key=key, due=due, payload={})
+
+
+async def test_rate_limited_sends_wait_as_asked_and_are_never_failed(world, probe):
+    bot = world.env.bot
+    # Seven 429s in a row: more than the five attempts a 5xx gets, still not "failed".
+    probe.fail = lambda t: _http(429, **{"Retry-After": "30"}) if len(probe.calls) <= 7 else None
+    due = bot.clock.timestamp() + 10
+    await _plan(bot, world.guild.id, "busy", due)
+    await world.env.advance_time(600)
+    moments = [at for _, _, at in probe.calls]
+    assert len(moments) == 8
+    # Each try waits the 30 s Discord asked for (rounded up to a whole second), not a backoff.
+    assert all(30 <= later - earlier <= 31 for earlier, later in itertools.pairwise(moments))
+    timer = await bot.scheduler.get(guild_id=world.guild.id, key="busy")
+    assert timer.status == "sent"
+    assert probe.failures == []
+
+
+async def test_a_rate_limit_past_the_catch_up_window_is_missed_not_failed(world, probe):
+    bot = world.env.bot
+    await update_settings(bot.db, world.guild.id, catchup_seconds=120)
+    probe.fail = lambda t: discord.RateLimited(300.0)  # come back in five minutes
+    due = bot.clock.timestamp() + 10
+    await _plan(bot, world.guild.id, "late", due)
+    await world.env.advance_time(3600)
+    assert len(probe.calls) == 1  # five minutes on would be past the two-minute window
+    timer = await bot.scheduler.get(guild_id=world.guild.id, key="late")
+    assert timer.status == "missed"
+    assert "rate limited past the catch-up window" in timer.last_error
+    assert probe.failures == []
+
+
+async def test_with_no_catch_up_window_a_rate_limited_send_is_missed_at_once(world, probe):
+    # "Never post late" (catch-up 0): the retry would be late, so it is not planned.
+    bot = world.env.bot
+    await update_settings(bot.db, world.guild.id, catchup_seconds=0)
+    probe.fail = lambda t: discord.RateLimited(20.0) if len(probe.calls) == 1 else None
+    await _plan(bot, world.guild.id, "strict", bot.clock.timestamp() + 10)
+    await world.env.advance_time(600)
+    assert len(probe.calls) == 1
+    timer = await bot.scheduler.get(guild_id=world.guild.id, key="strict")
+    assert timer.status == "missed"
+    assert "rate limited past the catch-up window" in timer.last_error
