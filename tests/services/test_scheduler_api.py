@@ -1,0 +1,80 @@
+"""The scheduler's API as the features use it: list, cancel, unregister, no handler yet.
+
+Through the real bot and store, in SimCord's virtual time, with the probe handler.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.app import EXTENSIONS
+from tests.services.probe_state import PROBE, Probe
+
+KIND = "test.kind"
+
+
+@pytest.fixture
+def make_bot(make_bot):
+    """Bots that also load the probe extension (its handler records every run)."""
+    return lambda: make_bot(extensions=(*EXTENSIONS, "tests.services.timer_probe"))
+
+
+@pytest.fixture(autouse=True)
+def probe():
+    """A fresh probe per test."""
+    fresh = Probe()
+    PROBE.__dict__.update(fresh.__dict__)
+    return PROBE
+
+
+async def _plan(bot, guild_id: int, key: str, due: int, kind: str = KIND) -> None:
+    await bot.scheduler.schedule(guild_id=guild_id, kind=kind, key=key, due=due, payload={})
+
+
+async def test_list_passes_every_filter_on(world, probe):
+    bot, guild = world.env.bot, world.guild.id
+    now = bot.clock.timestamp()
+    await _plan(bot, guild, "a.1", now + 30)
+    await _plan(bot, guild, "a.2", now + 20, kind="other.kind")
+    await _plan(bot, guild, "b.1", now + 10)
+    await _plan(bot, guild, "a.3", now + 5)
+    await world.env.advance_time(6)  # a.3 runs
+    assert [k for k, _, _ in probe.calls] == ["a.3"]
+
+    async def keys(**filters) -> list[str]:
+        return [t.key for t in await bot.scheduler.list(guild_id=guild, **filters)]
+
+    assert await keys(kinds=["other.kind"]) == ["a.2"]
+    assert await keys(statuses=["sent"]) == ["a.3"]
+    assert await keys(key_prefix="a.", statuses=["pending"]) == ["a.2", "a.1"]
+    assert await keys(newest_first=True, limit=2) == ["a.1", "a.2"]
+
+
+async def test_cancel_records_when_and_why(world, probe):
+    bot, guild = world.env.bot, world.guild.id
+    now = bot.clock.timestamp()
+    await _plan(bot, guild, "c", now + 600)
+    assert await bot.scheduler.cancel(guild_id=guild, key="c", reason="show removed") is True
+    timer = await bot.scheduler.get(guild_id=guild, key="c")
+    assert (timer.status, timer.last_error, timer.finished_at) == ("cancelled", "show removed", now)
+    assert await bot.scheduler.cancel(guild_id=guild, key="c") is False
+    await world.env.advance_time(900)
+    assert probe.calls == []
+
+
+async def test_a_kind_nobody_handles_waits_pending_until_a_handler_comes(world, probe):
+    bot, guild = world.env.bot, world.guild.id
+    bot.scheduler.max_sleep = 60.0
+    bot.scheduler.unregister(KIND)  # as a cog does when it unloads
+    now = bot.clock.timestamp()
+    await _plan(bot, guild, "orphan", now + 5)
+    await world.env.advance_time(10)
+    timer = await bot.scheduler.get(guild_id=guild, key="orphan")
+    assert (timer.status, timer.last_error) == ("pending", f"no handler for {KIND}")
+    # Put back for max_sleep (60 s) after the try at now + 5, not run meanwhile.
+    assert timer.next_at in (now + 65, now + 66)
+    cog = bot.get_cog("TimerProbe")
+    bot.scheduler.register(KIND, cog.handle, on_failed=cog.failed)
+    await world.env.advance_time(120)
+    assert [k for k, _, _ in probe.calls] == ["orphan"]
+    assert (await bot.scheduler.get(guild_id=guild, key="orphan")).status == "sent"
