@@ -70,6 +70,19 @@ def moderator_only(permission: str = "manage_events") -> Callable[[T], T]:
     return app_commands.check(predicate)
 
 
+def admin_only() -> Callable[[Any], Any]:
+    """An app-command check: admins only (Manage Server or the admin role)."""
+
+    async def predicate(interaction: Interaction) -> bool:
+        if interaction.guild_id is None:
+            raise app_commands.NoPrivateMessage
+        if not await is_admin(interaction):
+            raise NotAdmin
+        return True
+
+    return app_commands.check(predicate)
+
+
 class AdminGroup(app_commands.Group):
     """A command group only admins may use: the check runs in our code on every subcommand."""
 
