@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 INTERACTION_WINDOW = 3.0  # seconds Discord waits for the first interaction response
 OPTION_TYPES = {str: 3, int: 4, bool: 5, float: 10}
 APPLICATION_COMMAND, COMPONENT, AUTOCOMPLETE, MODAL_SUBMIT = 2, 3, 4, 5
+ATTACHMENT = 11  # the option type of an uploaded file
 
 
 @dataclass
@@ -103,6 +104,13 @@ def command_data(
         child = next((o for o in (node or {}).get("options", []) if o["name"] == part), None)
         nested.append({"name": part, "type": (child or {}).get("type", 1), "options": []})
         node = child
+    declared = {o["name"]: o["type"] for o in (node or {}).get("options", [])}
+    uploads: dict[str, dict[str, Any]] = {}
+    for name, value in list(values.items()):
+        if declared.get(name) == ATTACHMENT and isinstance(value, tuple):
+            attachment = _upload(standin, *value)  # (filename, bytes): the member's file
+            uploads[attachment["id"]] = attachment
+            values = {**values, name: attachment["id"]}
     options = _options(node, values, focused)
     for level in reversed(nested):
         level["options"] = options
@@ -114,11 +122,29 @@ def command_data(
         "options": options,
     }
     resolved = _resolved(standin, guild_id, node, values)
+    if uploads:
+        resolved["attachments"] = uploads
     if resolved:
         data["resolved"] = resolved
     if registered and registered.get("guild_id"):
         data["guild_id"] = guild_id
     return data
+
+
+def _upload(standin: StandIn, filename: str, body: bytes) -> dict[str, Any]:
+    """An attachment a member uploaded with a command: Discord keeps the bytes on its CDN
+    (here: the stand-in's ``/attachments/...``, see :meth:`StandIn.cdn`)."""
+    attachment_id = standin.world.snowflake()
+    standin.files[attachment_id] = body
+    url = f"http://127.0.0.1:{standin.port}/attachments/{attachment_id}/{filename}"
+    return {
+        "id": attachment_id,
+        "filename": filename,
+        "size": len(body),
+        "url": url,
+        "proxy_url": url,
+        "content_type": "text/plain; charset=utf-8",
+    }
 
 
 def _resolved(

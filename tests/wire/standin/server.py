@@ -115,6 +115,9 @@ class StandIn:
         self.requests: list[Recorded] = []
         self.faults: list[Fault] = []
         self.interactions: dict[str, interactions.InteractionRecord] = {}
+        # Uploaded attachments by id, and when the bot fetched each from the "CDN".
+        self.files: dict[str, bytes] = {}
+        self.downloads: list[tuple[str, float]] = []
         # A label for whichever bot process is talking to "Discord" now (crash tests
         # count which run delivered what); requests and created messages carry it.
         self.sender = 0
@@ -128,6 +131,7 @@ class StandIn:
         app = web.Application(client_max_size=32 * 1024 * 1024)
         app.router.add_route("GET", "/", self.gw.handle)
         app.router.add_route("*", API_PREFIX + "/{tail:.*}", self._rest)
+        app.router.add_route("GET", "/attachments/{id}/{filename}", self.cdn)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -210,6 +214,14 @@ class StandIn:
             return json.loads(payload) if isinstance(payload, str) else None
         raw = await request.read()
         return json.loads(raw) if raw else None
+
+    async def cdn(self, request: web.Request) -> web.Response:
+        """An uploaded attachment's bytes, as Discord's CDN serves them (no token needed)."""
+        body = self.files.get(request.match_info["id"])
+        if body is None:
+            return web.Response(status=404)
+        self.downloads.append((request.match_info["id"], time.monotonic()))
+        return web.Response(body=body, content_type="application/octet-stream")
 
     async def _rest(self, request: web.Request) -> web.Response:
         path = "/" + request.match_info["tail"]
