@@ -1,7 +1,7 @@
-"""One-hop reads for the hot paths (every command, every keystroke).
+"""Reads for the hot paths (every command, every keystroke), and the release of a row.
 
-``Database.fetchall`` opens a cursor, fetches and closes it: three trips to aiosqlite's
-worker thread. ``execute_fetchall`` is one, which is most of a small query's cost.
+Each read is one trip to aiosqlite's worker thread (``Database.fetchall``), on the
+connection :attr:`Database.read_conn` picks: never queued behind a blocked write.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from bot.store.db import Database
 
 async def fetch_all(db: Database, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
     """Every row of a read query, in one trip to the database thread."""
-    return list(await db.conn.execute_fetchall(sql, tuple(params)))
+    return await db.fetchall(sql, params)
 
 
 async def fetch_one(db: Database, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:

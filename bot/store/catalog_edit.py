@@ -220,12 +220,12 @@ async def import_with_history(
 async def read_value(db: Database, guild_id: int, kind: str, field: str, **key: Any) -> Any:
     """The current value of one field of the guild's row matching ``key`` (NotFound if none)."""
     if "show" in key:
-        show_id = await r.find(db.conn, guild_id, "show", slug=key.pop("show"))
+        show_id = await r.find(db.read_conn, guild_id, "show", slug=key.pop("show"))
         if show_id is None:
             raise NotFound("show")
         key["show_id"] = show_id
-    entity_id = await r.find(db.conn, guild_id, kind, **key)
-    row = None if entity_id is None else await r.fetch(db.conn, guild_id, kind, entity_id)
+    entity_id = await r.find(db.read_conn, guild_id, kind, **key)
+    row = None if entity_id is None else await r.fetch(db.read_conn, guild_id, kind, entity_id)
     if row is None:
         raise NotFound(kind)
     return r.read_field(kind, row, field)

@@ -86,8 +86,8 @@ async def export_show(db: Database, guild_id: int, slug: str) -> dict[str, Any]:
 
     Raises :class:`ShowNotFound` when the guild has no show ``slug``.
     """
-    facts = await Facts.load(db.conn, guild_id)
-    show = await read_show(db.conn, guild_id, slug, facts)
+    facts = await Facts.load(db.read_conn, guild_id)
+    show = await read_show(db.read_conn, guild_id, slug, facts)
     if show is None:
         raise ShowNotFound(f"guild {guild_id} has no show {slug!r}")
     return show_file_to_dict(show)

@@ -263,12 +263,19 @@ class Database:
     async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
         """Run a read query and return every row."""
         # One trip to aiosqlite's thread (~0.3 ms each), not three (execute, fetch, close).
-        conn = self.conn
+        return list(await self.read_conn.execute_fetchall(sql, tuple(params)))
+
+    @property
+    def read_conn(self) -> aiosqlite.Connection:
+        """The connection a read made now goes to (for helpers that take a connection).
+
+        While another task's write is under way, perhaps waiting for another process's
+        lock, the writer's thread is taken: the reader, beside it, has the committed rows.
+        Inside our own transaction, the writer (it holds that transaction's rows).
+        """
         if self._reader is not None and self._lock.locked() and not _IN_TRANSACTION.get():
-            # A write is under way, perhaps waiting for another process's lock: the
-            # writer's thread is taken, so read the committed rows beside it.
-            conn = self._reader
-        return list(await conn.execute_fetchall(sql, tuple(params)))
+            return self._reader
+        return self.conn
 
     async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
         """Run a read query and return its first row, if any (meant for one-row queries)."""
