@@ -43,7 +43,7 @@ async def _open(standin: StandIn, episode: int) -> str:
     return (await opened.wait(within=20))["content"]
 
 
-async def test_a_forum_post_and_its_index_answered_500_after_discord_made_them_exist_once(
+async def test_creates_answered_500_after_discord_made_them_exist_once(
     standin: StandIn, bot: BotProcess
 ) -> None:
     await bot.start()
@@ -70,12 +70,7 @@ async def test_a_forum_post_and_its_index_answered_500_after_discord_made_them_e
     assert len(creates) == 2  # each sent once: the retry looked and found it
     print("forum post and index, 500 after Discord made each: 1 opening, 1 post + 1 index")
 
-
-async def test_a_premiere_event_answered_500_after_discord_made_it_exists_once(
-    standin: StandIn, bot: BotProcess
-) -> None:
-    await bot.start()
-    await bot.wait_ready()
+    # The same bot: a premiere's scheduled event, made by Discord and answered 500.
     await _premiere_at_a_minute(standin)
     lost = standin.fail_after("POST", "/guilds/*/scheduled-events", 500)
 
