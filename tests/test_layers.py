@@ -117,3 +117,19 @@ def test_times_are_read_only_by_the_time_module(path):
     source = path.read_text("utf-8")
     readers = re.findall(r"fromisoformat|strptime|ZoneInfo\(|\[wdhms\]", source)
     assert not readers, f"{path.relative_to(ROOT)} reads times itself: {sorted(set(readers))}"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [p for p in _python_files("bot") if p.relative_to(ROOT).as_posix() != "bot/domain/release.py"],
+    ids=lambda p: str(p.relative_to(ROOT)),
+)
+def test_stored_columns_become_a_release_in_one_place(path):
+    # release_of (bot/domain/release.py) reads the three columns, with the zone's default;
+    # a Release built by hand elsewhere drifts from it (a NULL zone, a text precision).
+    calls = [
+        node.lineno
+        for node in ast.walk(ast.parse(path.read_text("utf-8")))
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Release"
+    ]
+    assert not calls, f"{path.relative_to(ROOT)} builds a Release at lines {calls}"

@@ -14,7 +14,7 @@ from typing import Any
 from bot.domain import _showfile_check as chk
 from bot.domain.echo import quote
 from bot.domain.errors import InputError
-from bot.domain.release import Precision, Release
+from bot.domain.release import Release, release_of
 
 # What an edit may touch, per entity kind. A "long" field is typed in a modal.
 LONG_FIELDS = frozenset({"logline", "synopsis", "description"})
@@ -155,10 +155,8 @@ def describe(value: Any) -> str:
     if value is None:
         return "∅"
     if isinstance(value, dict) and {"at", "precision", "tz"} <= value.keys():
-        if value["at"] is None:
-            return "∅"
-        release = Release(value["at"], Precision(value["precision"]), value["tz"])
-        return f"{release.text()} ({release.precision.value})"
+        release = release_of(value["at"], value["precision"], value["tz"])
+        return "∅" if release is None else f"{release.text()} ({release.precision.value})"
     if isinstance(value, dict):
         shown = (f"{k}={v}" for k, v in value.items() if k != "id" and not k.startswith("_"))
         return "{" + ", ".join(shown) + "}"

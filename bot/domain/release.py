@@ -21,7 +21,7 @@ from bot.domain.timeexpr import (
 )
 
 # Re-exported: releases are read by the one time module (bot.domain.timeexpr).
-__all__ = ["KOREA", "YEARS", "Precision", "Release", "ReleaseError", "zone"]
+__all__ = ["KOREA", "YEARS", "Precision", "Release", "ReleaseError", "release_of", "zone"]
 
 KOREA = DEFAULT_ZONE
 # A release text, precision or zone that cannot be understood: the time module's error.
@@ -98,3 +98,12 @@ class Release:
     def at_least(self, precision: Precision) -> bool:
         """Whether this release is known at least as precisely as ``precision``."""
         return self.precision.rank >= precision.rank
+
+
+def release_of(at: int | None, precision: str | None, tz: str | None) -> Release | None:
+    """The Release three stored columns hold (a row's ``…_at``, ``…_precision``, ``…_tz``,
+    or a history value's ``at``/``precision``/``tz``), or None when it is unknown: the one
+    place stored columns become a release."""
+    if at is None or precision is None:
+        return None
+    return Release(at, Precision(precision), tz or KOREA)

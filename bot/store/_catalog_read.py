@@ -9,6 +9,7 @@ from typing import Any
 
 import aiosqlite
 
+from bot.domain.release import release_of
 from bot.domain.showfile import (
     Alias,
     Character,
@@ -25,7 +26,6 @@ from bot.domain.showfile import (
     ShowTitle,
     Source,
 )
-from bot.store._reads import release_of
 
 
 async def rows(conn: aiosqlite.Connection, sql: str, params: Sequence[Any] = ()) -> list[Any]:

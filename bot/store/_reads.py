@@ -10,7 +10,6 @@ import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
-from bot.domain.release import KOREA, Precision, Release
 from bot.store.db import Database
 
 
@@ -29,11 +28,3 @@ async def fetch_value(db: Database, sql: str, params: Iterable[Any] = ()) -> Any
     """The first column of the first row, or None."""
     row = await fetch_one(db, sql, params)
     return None if row is None else row[0]
-
-
-def release_of(at: int | None, precision: str | None, tz: str | None) -> Release | None:
-    """The Release a row's three columns (``…_at``, ``…_precision``, ``…_tz``) hold, or
-    None when it is unknown: the one place a row becomes a release."""
-    if at is None or precision is None:
-        return None
-    return Release(at, Precision(precision), tz or KOREA)

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.domain.release import Precision, Release
-from bot.store._reads import release_of
+from bot.domain.release import Release, release_of
 from bot.store.db import Database
 
 
@@ -51,7 +50,8 @@ async def episode_releases(db: Database, guild_id: int, slug: str) -> list[tuple
            ORDER BY e.release_at, e.number""",
         (guild_id, slug),
     )
-    return [(int(row[0]), Release(row[1], Precision(row[2]), row[3])) for row in rows]
+    found = ((int(row[0]), release_of(row[1], row[2], row[3])) for row in rows)
+    return [(number, release) for number, release in found if release is not None]
 
 
 async def set_premiere(db: Database, guild_id: int, slug: str, premiere: Release) -> None:

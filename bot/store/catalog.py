@@ -11,9 +11,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.domain.release import Precision, Release
+from bot.domain.release import Release, release_of
 from bot.store._pg import postgres_json
-from bot.store._reads import fetch_all, fetch_one, fetch_value, release_of
+from bot.store._reads import fetch_all, fetch_one, fetch_value
 from bot.store.db import Database
 
 
@@ -198,8 +198,9 @@ async def show_info(db: Database, guild_id: int, show_id: int) -> ShowInfo | Non
             Reported(title, source_refs(cited[("show_title", tid)])) for tid, title in titles
         ),
         earlier_premieres=tuple(
-            (Release(at, Precision(precision), tz), source_refs(cited[("release_report", rid)]))
+            (release, source_refs(cited[("release_report", rid)]))
             for rid, at, precision, tz in reports
+            if (release := release_of(at, precision, tz)) is not None
         ),
         sources=source_refs(cited[("show", show_id)]),
         credits=tuple(CreditInfo(*c[2:]) for c in sorted(json.loads(s["credits"]))),

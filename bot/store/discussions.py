@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.store._reads import release_of
+from bot.domain.release import release_of
 from bot.store.catalog import EpisodeInfo  # the one EpisodeInfo (re-exported here)
 from bot.store.db import Database
 
