@@ -115,7 +115,12 @@ class Checker:
     def table(self, value: Any, path: str, specs: dict[str, Spec]) -> dict[str, Any] | None:
         """Check a table against its specs: unknown keys, missing keys, then each value."""
         if not isinstance(value, dict):
-            self.add(path, f"must be a table, not {_type_name(value)}", "check.not_table")
+            self.add(
+                path,
+                f"must be a table, not {_type_name(value)}",
+                "check.not_table",
+                type=_type_name(value),
+            )
             return None
         for key in value:
             if key not in specs:
@@ -139,7 +144,12 @@ class Checker:
     def keyed(self, value: Any, path: str, item: Check) -> dict[str, Any]:
         """A table of slug-keyed rows, like ``[people.han-so-hee]``."""
         if not isinstance(value, dict):
-            self.add(path, f"must be a table, not {_type_name(value)}", "check.not_table")
+            self.add(
+                path,
+                f"must be a table, not {_type_name(value)}",
+                "check.not_table",
+                type=_type_name(value),
+            )
             return {}
         out = {}
         for key, row in value.items():
@@ -152,7 +162,12 @@ class Checker:
     def array(self, value: Any, path: str, item: Check) -> list[Any]:
         """An array whose items all pass ``item``."""
         if not isinstance(value, list):
-            self.add(path, f"must be an array, not {_type_name(value)}", "check.not_array")
+            self.add(
+                path,
+                f"must be an array, not {_type_name(value)}",
+                "check.not_array",
+                type=_type_name(value),
+            )
             return []
         return [item(self, v, join(path, i)) for i, v in enumerate(value)]
 
@@ -163,7 +178,12 @@ def text(limit: int = NAME_MAX) -> Check:
     @described({"type": "string", "minLength": 1, "maxLength": limit, "pattern": r"\S"})
     def check(c: Checker, value: Any, path: str) -> str | None:
         if not isinstance(value, str):
-            c.add(path, f"must be a string, not {_type_name(value)}", "check.not_string")
+            c.add(
+                path,
+                f"must be a string, not {_type_name(value)}",
+                "check.not_string",
+                type=_type_name(value),
+            )
             return None
         if not value.strip():
             c.add(path, "must not be empty", "check.empty")
@@ -186,7 +206,12 @@ def integer(minimum: int, maximum: int = 1_000_000_000) -> Check:
     @described({"type": "integer", "minimum": minimum, "maximum": maximum})
     def check(c: Checker, value: Any, path: str) -> int | None:
         if not isinstance(value, int) or isinstance(value, bool):
-            c.add(path, f"must be an integer, not {_type_name(value)}", "check.not_integer")
+            c.add(
+                path,
+                f"must be an integer, not {_type_name(value)}",
+                "check.not_integer",
+                type=_type_name(value),
+            )
             return None
         if not minimum <= value <= maximum:
             message = f"must be from {minimum} to {maximum}, not {value}"

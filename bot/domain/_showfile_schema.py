@@ -114,7 +114,11 @@ def _row(specs: dict, build: Callable[..., Any], fields: tuple[str, ...] = ()) -
             return None
         for name in row.get("field_sources") or {}:
             if name in fields and row.get(name) is None:
-                c.add(join(path, f"field_sources.{name}"), f"names {quote(name)}, which is not set")
+                where, message = (
+                    join(path, f"field_sources.{name}"),
+                    f"names {quote(name)}, which is not set",
+                )
+                c.add(where, message, "check.source_for_unset", name=name)
         return build(path, row)
 
     return check
@@ -257,7 +261,8 @@ QUOTE = _row(
 @described({"const": FORMAT_VERSION, "description": "the show-file format; this bot reads 1"})
 def _format(c: Checker, value: Any, path: str) -> int | None:
     if type(value) is not int or value != FORMAT_VERSION:  # not True, not 1.0
-        c.add(path, f"unsupported format {quote(value)}; this bot reads format {FORMAT_VERSION}")
+        message = f"unsupported format {quote(value)}; this bot reads format {FORMAT_VERSION}"
+        c.add(path, message, "check.format", value=str(value)[:64], version=FORMAT_VERSION)
         return None
     return value
 
@@ -270,19 +275,19 @@ DOCUMENT = {
 }  # fmt: skip
 
 
-def check_document(data: Any, *, limit: int | None = None) -> ShowFile | list[tuple[str, str]]:
-    """Validate a parsed document: the :class:`ShowFile`, or its ``(path, message)``
-    problems (the first ``limit`` of them: checking stops there)."""
+def check_document(data: Any, *, limit: int | None = None) -> ShowFile | Checker:
+    """Validate a parsed document: the :class:`ShowFile`, or the :class:`Checker` holding
+    its problems (the first ``limit`` of them: checking stops there)."""
     c = Checker(limit)
     try:
         top = c.table(data, "", DOCUMENT)
         if top is None:
-            return c.problems
+            return c
         _check_references(c, top)
     except Enough:
-        return c.problems
+        return c
     if c.problems:
-        return c.problems
+        return c
     return ShowFile(
         show=top["show"], sources=top["sources"], people=top["people"] or {},
         characters=top["characters"] or {}, credits=top["credits"] or (),
@@ -297,13 +302,21 @@ def _check_references(c: Checker, top: dict[str, Any]) -> None:
         for key in keys:
             if key not in known:
                 known_list = ", ".join(sorted(known))
-                c.add(path, f"names unknown source {quote(key)} (known: {known_list})")
+                message = f"names unknown source {quote(key)} (known: {known_list})"
+                c.add(path, message, "check.unknown_source", value=key, known=known_list)
     people, characters = top["people"] or {}, top["characters"] or {}
     for i, credit in enumerate(top["credits"] or ()):
         if credit and credit.person and credit.person not in people:
-            c.add(f"credits[{i}].person", f"names unknown person {quote(credit.person)}")
+            message = f"names unknown person {quote(credit.person)}"
+            c.add(f"credits[{i}].person", message, "check.unknown_person", value=credit.person)
         if credit and credit.character and credit.character not in characters:
-            c.add(f"credits[{i}].character", f"names unknown character {quote(credit.character)}")
+            message = f"names unknown character {quote(credit.character)}"
+            c.add(
+                f"credits[{i}].character",
+                message,
+                "check.unknown_character",
+                value=credit.character,
+            )
     _unique(c, "credits", [(x.person, x.role) if x else None for x in top["credits"] or ()],
             "person and role")  # fmt: skip
     episodes = top["episodes"] or ()
@@ -312,11 +325,15 @@ def _check_references(c: Checker, top: dict[str, Any]) -> None:
     count = show.episode_count if show else None
     for i, ep in enumerate(episodes):
         if ep and count is not None and ep.number and ep.number > count:
-            c.add(f"episodes[{i}].number", f"episode {ep.number} is past episode_count {count}")
+            message = f"episode {ep.number} is past episode_count {count}"
+            c.add(
+                f"episodes[{i}].number", message, "check.past_count", number=ep.number, count=count
+            )
     media = top["media"] or {}
     for key, item in (top["quotes"] or {}).items():
         if item and item.media and item.media not in media:
-            c.add(f"quotes.{key}.media", f"names unknown media {quote(item.media)}")
+            message = f"names unknown media {quote(item.media)}"
+            c.add(f"quotes.{key}.media", message, "check.unknown_media", value=item.media)
     if show:
         _unique(c, "show.titles", [t.title if t else None for t in show.titles], "title")
         reports = [(r.release, r.episode) if r else None for r in show.release_reports]
@@ -345,6 +362,8 @@ def _unique(c: Checker, path: str, values: list[Any], what: str, suffix: str = "
             continue
         if value in seen:
             shown = "" if isinstance(value, tuple | Release) else f" {quote(value)}"
-            c.add(f"{path}[{i}]{suffix}", f"duplicate {what}{shown} (as {path}[{seen[value]}])")
+            first = f"{path}[{seen[value]}]"
+            message = f"duplicate {what}{shown} (as {first})"
+            c.add(f"{path}[{i}]{suffix}", message, "check.duplicate", first=first)
         else:
             seen[value] = i

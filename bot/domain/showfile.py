@@ -12,9 +12,9 @@ import logging
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from bot.domain.release import Release
 
@@ -28,11 +28,17 @@ FieldSources = Mapping[str, Sources]
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One thing wrong with a show file, at a dotted key path like ``episodes[2].release``."""
+    """One thing wrong with a show file, at a dotted key path like ``episodes[2].release``.
+
+    ``message`` is the English sentence (the CLI, logs); ``key`` and ``fields`` say it in
+    an admin's language when the file came through ``/admin import``.
+    """
 
     path: str
     message: str
     line: int | None = None
+    key: str | None = None
+    fields: Mapping[str, Any] = field(default_factory=dict)
 
     def __str__(self) -> str:
         where = f"{self.path}: " if self.path else ""
@@ -231,15 +237,27 @@ MAX_PROBLEMS = 15
 def _big_int(text: str) -> int:
     """json's ``parse_int`` that refuses a number longer than any show file needs."""
     if len(text.lstrip("-")) > MAX_DIGITS:
-        raise _Refused(f"a number is {len(text)} digits long; the limit is {MAX_DIGITS}")
+        raise _Refused(Problem(
+            "", f"a number is {len(text)} digits long; the limit is {MAX_DIGITS}",
+            key="showfile.long_number", fields={"limit": MAX_DIGITS},
+        ))  # fmt: skip
     return int(text)
 
 
 class _Refused(Exception):
-    """A guard tripped while parsing; the message says which."""
+    """A guard tripped while parsing; its problem says which."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
 
 
-def _shape_problem(data: object) -> str | None:
+def _too_deep(line: int | None = None) -> Problem:
+    message = f"the file nests more than {MAX_DEPTH} levels deep"
+    return Problem("", message, line, "showfile.too_deep", {"limit": MAX_DEPTH})
+
+
+def _shape_problem(data: object) -> Problem | None:
     """Why ``data`` nests too deep or holds too many keys, walked without recursion."""
     stack: list[tuple[object, int]] = [(data, 1)]
     keys = 0
@@ -247,16 +265,18 @@ def _shape_problem(data: object) -> str | None:
         value, depth = stack.pop()
         if isinstance(value, dict | list):
             if depth > MAX_DEPTH:
-                return f"the file nests more than {MAX_DEPTH} levels deep"
+                return _too_deep()
             if isinstance(value, dict):
                 keys += len(value)
                 if keys > MAX_KEYS:
-                    return f"the file holds more than {MAX_KEYS} keys"
+                    message = f"the file holds more than {MAX_KEYS} keys"
+                    return Problem("", message, None, "showfile.too_many_keys", {"limit": MAX_KEYS})
                 stack.extend((v, depth + 1) for v in value.values())
             else:
                 stack.extend((v, depth + 1) for v in value)
         elif isinstance(value, int) and abs(value) >= 10**MAX_DIGITS:
-            return f"a number is longer than {MAX_DIGITS} digits"
+            message = f"a number is longer than {MAX_DIGITS} digits"
+            return Problem("", message, None, "showfile.long_number", {"limit": MAX_DIGITS})
     return None
 
 
@@ -271,19 +291,26 @@ def _parse(text: str, fmt: str) -> object:
         line = getattr(exc, "lineno", None) or _line_from_message(str(exc))
         if line is None and "end of document" in str(exc):
             line = text.count("\n") + 1
-        raise ShowFileError([Problem("", f"not valid TOML: {exc}", line)]) from exc
+        fields = {"format": "TOML", "reason": str(exc)}
+        problem = Problem("", f"not valid TOML: {exc}", line, "showfile.not_parsed", fields)
+        raise ShowFileError([problem]) from exc
     except json.JSONDecodeError as exc:
-        raise ShowFileError([Problem("", f"not valid JSON: {exc.msg}", exc.lineno)]) from exc
+        fields = {"format": "JSON", "reason": exc.msg}
+        problem = Problem(
+            "", f"not valid JSON: {exc.msg}", exc.lineno, "showfile.not_parsed", fields
+        )
+        raise ShowFileError([problem]) from exc
     except _Refused as exc:
-        raise ShowFileError([Problem("", str(exc), _long_number_line(text))]) from exc
+        raise ShowFileError([replace(exc.problem, line=_long_number_line(text))]) from exc
     except RecursionError as exc:
         # Both parsers recurse once per nested array or table.
-        message = f"the file nests more than {MAX_DEPTH} levels deep"
-        raise ShowFileError([Problem("", message, _deep_line(text))]) from exc
+        raise ShowFileError([_too_deep(_deep_line(text))]) from exc
     except ValueError as exc:
         # tomllib refuses an integer past Python's 4,300-digit conversion limit this way.
         message = f"a number is too long (the limit is {MAX_DIGITS} digits): {exc}"
-        raise ShowFileError([Problem("", message, _long_number_line(text))]) from exc
+        limit = {"limit": MAX_DIGITS}
+        problem = Problem("", message, _long_number_line(text), "showfile.long_number", limit)
+        raise ShowFileError([problem]) from exc
 
 
 _LONG_NUMBER = re.compile(rf"[0-9_]{{{MAX_DIGITS + 1},}}")
@@ -338,15 +365,19 @@ def parse_show_file(text: str, *, fmt: Literal["toml", "json"] = "toml") -> Show
     text = text.removeprefix("\ufeff")
     if len(text) > MAX_CHARS:
         limit = f"{MAX_CHARS // 1024} KiB"
-        raise ShowFileError([Problem("", f"the file is over {limit}; a show file is far smaller")])
+        message = f"the file is over {limit}; a show file is far smaller"
+        raise ShowFileError([Problem("", message, None, "showfile.too_big", {"limit": limit})])
     data = _parse(text, fmt)
     if (shape := _shape_problem(data)) is not None:
-        line = _deep_line(text) if "nests" in shape else None
-        raise ShowFileError([Problem("", shape, line)])
+        line = _deep_line(text) if shape.key == "showfile.too_deep" else None
+        raise ShowFileError([replace(shape, line=line)])
     result = check_document(data, limit=MAX_PROBLEMS)
     if isinstance(result, ShowFile):
         return result
-    problems = [Problem(path, message, locate(text, path, fmt)) for path, message in result]
+    problems = [
+        Problem(path, message, locate(text, path, fmt), key, fields)
+        for (path, message), (key, fields) in zip(result.problems, result.keys, strict=True)
+    ]
     raise ShowFileError(problems)
 
 
@@ -356,7 +387,9 @@ def load_show_file(path: str | Path) -> ShowFile:
     try:
         text = path.read_text("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ShowFileError([Problem("", f"cannot read the file: {exc}")]) from exc
+        fields = {"reason": str(exc)}
+        problem = Problem("", f"cannot read the file: {exc}", None, "showfile.unreadable", fields)
+        raise ShowFileError([problem]) from exc
     return parse_show_file(text, fmt="json" if path.suffix.lower() == ".json" else "toml")
 
 

@@ -162,3 +162,23 @@ async def _dispatch_now(actor, channel, name: str, monkeypatch):
     with monkeypatch.context() as patch:
         patch.setattr(sim_actors, "_dispatch_actor_interaction", emit)
         return await sim_actors._slash(actor, channel, name, {})
+
+
+async def test_a_korean_admin_reads_each_problem_of_a_bad_file_in_korean(
+    world, bundled_text, set_locale
+):
+    set_locale(world.admin, "ko")
+    text = bundled_text.replace('title = "Soundtrack #1"', f'title = "{"x" * 201}"', 1)
+    text = text.replace('person = "han-so-hee"', 'person = "nobody"', 1)
+    text = text.replace('tz = "Asia/Seoul"', 'tz = "Mars/Olympus"', 1)  # the premiere's
+    result = await _import(world, "bad.toml", text.encode())
+    lines = [line for line in said(result).splitlines() if line.startswith("- ")]
+    assert any("show.title이(가) 201자예요. 200자까지만 쓸 수 있어요." in line for line in lines)
+    assert any("모르는 인물 “nobody”을(를) 적었어요." in line for line in lines), lines
+    assert any("tz: “Mars/Olympus”(이)라는 시간대를 모르겠어요." in line for line in lines), (
+        lines
+    )  # a time's own message, after the key it is about
+    assert len(lines) == 3, lines
+    broken = await _import(world, "broken.toml", b'[show\nslug = "x"\n')
+    assert "올바른 TOML 파일이 아니에요." in said(broken)
+    assert refusals(world) == ["admin.import.invalid", "admin.import.invalid"]

@@ -3,8 +3,8 @@
 Each refusal the domain raises carries an i18n key; the cases below trigger each one a
 user can reach (a slash option, an admin's edit, a show file) and render it the way the
 tree does, in ko: Korean text, every field filled, not the English sentence. The AST
-check fails if a new refusal in bot/domain is raised without a key (it would reach a
-Korean admin in English).
+check fails if a new refusal or show-file problem in bot/domain is made without a key
+(it would reach a Korean admin in English).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from bot.domain import catalog_fields, timeexpr
-from bot.domain.errors import WRITTEN, InputError
+from bot.domain.errors import InputError
 from bot.domain.release import Release
 from bot.ui.tree import say, terms
 
@@ -98,8 +98,9 @@ def test_a_precision_is_named_in_the_readers_language() -> None:
 
 
 def _raises_without_a_key(path: Path) -> list[str]:
-    """``raise SomethingError("…")`` calls in ``path`` that pass no ``key=``, and checker
-    ``.add(path, message)`` calls with no key (the third argument)."""
+    """``raise SomethingError("…")`` calls in ``path`` that pass no ``key=``, checker
+    ``.add(path, message)`` calls with no key (the third argument), and show-file
+    ``Problem(…)`` made with no key (an /admin import line a Korean admin reads)."""
     tree = ast.parse(path.read_text("utf-8"))
     refusals = {"InputError", "TimeExprError", "FieldError", "ReleaseError"}
     missing = []
@@ -110,9 +111,12 @@ def _raises_without_a_key(path: Path) -> list[str]:
             if name in refusals and not any(k.arg in ("key", None) for k in node.exc.keywords):
                 missing.append(f"line {node.lineno}: raise {name}(…) without key=")
         is_add = isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "add"
-        checked = path.name in ("_showfile_check.py", "catalog_fields.py")
+        checked = path.name in ("_showfile_check.py", "_showfile_schema.py", "catalog_fields.py")
         if is_add and checked and len(node.args) < 3:
             missing.append(f"line {node.lineno}: .add(…) without a message key")
+        is_problem = isinstance(node, ast.Call) and getattr(node.func, "id", "") == "Problem"
+        if is_problem and len(node.args) < 4 and not any(k.arg == "key" for k in node.keywords):
+            missing.append(f"line {node.lineno}: a show-file Problem(…) without a message key")
     return missing
 
 
@@ -121,7 +125,27 @@ def test_every_refusal_in_the_domain_carries_a_message_key(path: Path) -> None:
     assert _raises_without_a_key(path) == []
 
 
-def test_the_written_fallback_is_left_for_show_file_lines_only() -> None:
-    # The sentence-only form stays for a show file's cross-references (read in English
-    # by its author in the CLI or the import report); no user-typed value uses it.
-    assert WRITTEN == "error.invalid_input"
+def _named_keys(path: Path) -> set[str]:
+    """The message keys ``path`` names as literals: ``key="…"``, a checker problem's third
+    argument, a show-file Problem's fourth."""
+    keys = set()
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if not isinstance(node, ast.Call):
+            continue
+        named = [k.value for k in node.keywords if k.arg == "key"]
+        if getattr(node.func, "attr", "") == "add" and len(node.args) >= 3:
+            named.append(node.args[2])
+        if getattr(node.func, "id", "") == "Problem" and len(node.args) >= 4:
+            named.append(node.args[3])
+        keys |= {n.value for n in named if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+    return keys
+
+
+def test_every_key_the_domain_names_has_an_english_and_a_korean_message() -> None:
+    from bot.i18n import _catalog
+
+    named = set().union(*(_named_keys(p) for p in DOMAIN.glob("*.py")))
+    assert len(named) >= 50, sorted(named)  # the parsers, the field checks, the show files
+    for locale in ("en", "ko"):
+        missing = sorted(k for k in named if k not in _catalog(locale)[0])
+        assert missing == [], (locale, missing)

@@ -31,6 +31,7 @@ from bot.store.catalog_io import ShowNotFound, export_show
 from bot.ui.checks import guild_of
 from bot.ui.errors import UserFacingError
 from bot.ui.options import ShowOption
+from bot.ui.tree import say, terms
 from bot.ui.views import View
 
 if TYPE_CHECKING:
@@ -85,9 +86,15 @@ def _problem_lines(interaction: Interaction, error: ShowFileError) -> str:
     """One bullet per problem, each naming its line where it is known, echoed safely."""
     lines = []
     for problem in error.problems[:MAX_PROBLEMS]:
-        # A problem's quotes are already escaped (for every reader): unescaped first, so
-        # the one echo escapes each character once and bounds the line.
-        text = echo(plain(str(problem)), 200)
+        if problem.key is None:
+            # A problem's quotes are already escaped (for every reader): unescaped first, so
+            # the one echo escapes each character once and bounds the line.
+            text = echo(plain(str(problem)), 200)
+        else:  # said in the admin's language, its values echoed once
+            text = say(problem.key, interaction, **terms(dict(problem.fields), interaction))
+            if problem.path and not problem.key.startswith("check."):
+                # A time's own message (a bad zone, a bad date) does not name its key.
+                text = f"{echo(problem.path)}: {text}"
         if problem.line is not None:
             text = t("admin.import.at_line", interaction, line=problem.line, problem=text)
         lines.append(f"- {text}")
