@@ -100,9 +100,9 @@ BREAKS = {
         "a guild sees only its own catalog",
         "bot/store/catalog.py",
         '    sql = "SELECT id FROM shows WHERE guild_id = ? AND slug = ?"\n'
-        "    return await fetch_value(db, sql, (guild_id, slug))",
+        "    return await db.fetchval(sql, (guild_id, slug))",
         '    sql = "SELECT id FROM shows WHERE slug = ?"\n'
-        "    return await fetch_value(db, sql, (slug,))",
+        "    return await db.fetchval(sql, (slug,))",
         ("tests/members/test_guild_isolation.py",),
     ),
 }

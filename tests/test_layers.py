@@ -133,3 +133,31 @@ def test_stored_columns_become_a_release_in_one_place(path):
         if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Release"
     ]
     assert not calls, f"{path.relative_to(ROOT)} builds a Release at lines {calls}"
+
+
+READ_HELPERS = {"fetch_all", "fetch_one", "fetch_value", "fetchall", "fetchone", "fetchval", "rows"}
+
+
+def test_the_store_has_one_set_of_read_helpers():
+    # Database.fetchall/fetchone/fetchval and rows(conn) in bot/store/db.py (PostgreSQL's
+    # store overrides fetchall in _pg.py). A second set drifts: store/_reads.py read on
+    # the writer while a write held it, bypassing the reader beside it.
+    defined = sorted(
+        f"{p.relative_to(ROOT)}:{node.name}"
+        for p in _python_files("bot/store")
+        for node in ast.walk(ast.parse(p.read_text("utf-8")))
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name in READ_HELPERS
+    )
+    assert {d.split(":")[0] for d in defined} == {"bot/store/db.py", "bot/store/_pg.py"}, defined
+
+
+@pytest.mark.parametrize(
+    "path",
+    # backup.py copies the file through the sqlite3 module's own backup API, off the loop.
+    [p for p in _python_files("bot/store") if p.name not in ("db.py", "_pg.py", "backup.py")],
+    ids=lambda p: p.name,
+)
+def test_store_modules_read_through_the_helpers_not_cursors(path):
+    source = path.read_text("utf-8")
+    cursors = re.findall(r"\.fetch(?:one|all|many)\(\)", source)
+    assert not cursors, f"{path.relative_to(ROOT)} reads a cursor itself: use rows(conn, …)"

@@ -26,12 +26,7 @@ from bot.domain.showfile import (
     ShowTitle,
     Source,
 )
-
-
-async def rows(conn: aiosqlite.Connection, sql: str, params: Sequence[Any] = ()) -> list[Any]:
-    """Every row of a query on ``conn`` (works inside a transaction, unlike Database reads)."""
-    async with conn.execute(sql, tuple(params)) as cur:
-        return list(await cur.fetchall())
+from bot.store.db import rows
 
 
 def _marks(values: Sequence[Any]) -> str:

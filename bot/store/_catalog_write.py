@@ -13,7 +13,7 @@ from typing import Any
 import aiosqlite
 
 from bot.domain.showfile import Alias, ShowFile
-from bot.store._catalog_read import rows
+from bot.store.db import rows
 
 Fact = tuple[str, int, str, int]  # entity_kind, entity_id, field, source_id
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import aiosqlite
 
-from bot.store._catalog_read import rows
+from bot.store.db import rows
 
 # kind → (table, scope): "guild" tables carry guild_id, "show" tables hang off a show.
 TABLES: dict[str, tuple[str, str]] = {

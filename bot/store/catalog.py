@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from bot.domain.release import Release, release_of
 from bot.store._pg import postgres_json
-from bot.store._reads import fetch_all, fetch_one, fetch_value
 from bot.store.db import Database
 
 
@@ -127,7 +126,7 @@ def source_refs(items: Iterable[list]) -> tuple[SourceRef, ...]:
 async def show_id_by_slug(db: Database, guild_id: int, slug: str) -> int | None:
     """The id of the guild's show ``slug``."""
     sql = "SELECT id FROM shows WHERE guild_id = ? AND slug = ?"
-    return await fetch_value(db, sql, (guild_id, slug))
+    return await db.fetchval(sql, (guild_id, slug))
 
 
 async def default_show(db: Database, guild_id: int) -> tuple[int, str] | None:
@@ -141,7 +140,7 @@ async def default_show(db: Database, guild_id: int) -> tuple[int, str] | None:
                SELECT id, slug, 1 FROM shows
                 WHERE guild_id = ? AND (SELECT count(*) FROM shows WHERE guild_id = ?) = 1
              ) AS candidates ORDER BY rank LIMIT 1"""  # PostgreSQL 15 needs the alias
-    row = await fetch_one(db, sql, (guild_id, guild_id, guild_id))
+    row = await db.fetchone(sql, (guild_id, guild_id, guild_id))
     return None if row is None else (int(row["id"]), str(row["slug"]))
 
 
@@ -180,7 +179,7 @@ async def show_info(db: Database, guild_id: int, show_id: int) -> ShowInfo | Non
 
     One statement whatever the show (see ``_SHOW_INFO``).
     """
-    s = await fetch_one(db, _SHOW_INFO[db.dialect], (guild_id, show_id))
+    s = await db.fetchone(_SHOW_INFO[db.dialect], (guild_id, show_id))
     if s is None:
         return None
     cited: dict[tuple[str, int], list[list]] = defaultdict(list)
@@ -213,7 +212,7 @@ async def episodes(db: Database, show_id: int) -> list[EpisodeInfo]:
              FROM episodes WHERE show_id = ? ORDER BY number"""
     return [
         EpisodeInfo(r[0], r[1], release_of(r[2], r[3], r[4]), r[5])
-        for r in await fetch_all(db, sql, (show_id,))
+        for r in await db.fetchall(sql, (show_id,))
     ]
 
 
@@ -222,10 +221,10 @@ async def media(db: Database, show_id: int, kinds: Iterable[str]) -> list[MediaI
     kinds = list(kinds)
     sql = f"""SELECT * FROM media WHERE show_id = ? AND kind IN ({", ".join("?" for _ in kinds)})
               ORDER BY released IS NULL, released, id"""
-    found = await fetch_all(db, sql, (show_id, *kinds))
+    found = await db.fetchall(sql, (show_id, *kinds))
     quotes: dict[int, list[QuoteInfo]] = defaultdict(list)
     sql = "SELECT media_id, speaker, text, context FROM quotes WHERE show_id = ? ORDER BY id"
-    for q in await fetch_all(db, sql, (show_id,)):
+    for q in await db.fetchall(sql, (show_id,)):
         if q[0] is not None:
             quotes[q[0]].append(QuoteInfo(q[1], q[2], q[3]))
     return [

@@ -15,9 +15,9 @@ import aiosqlite
 from bot.domain.showfile import ShowFile
 from bot.domain.showfile_dict import show_file_to_dict
 from bot.domain.showfile_diff import diff_show_files
-from bot.store._catalog_read import Facts, read_people, read_show, read_sources, rows
+from bot.store._catalog_read import Facts, read_people, read_show, read_sources
 from bot.store._catalog_write import write_show
-from bot.store.db import Database
+from bot.store.db import Database, rows
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.store.db import Database
+from bot.store.db import Database, rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,12 +32,13 @@ async def intend(db: Database, guild_id: int, key: str, *, now: int) -> Intent:
                ON CONFLICT (guild_id, key) DO NOTHING""",
             (guild_id, key, now),
         )
-        rows = await conn.execute_fetchall(
+        found = await rows(
+            conn,
             """SELECT guild_id, key, state, object_id, attempts FROM discord_creates
                WHERE guild_id = ? AND key = ?""",
             (guild_id, key),
         )
-    return Intent(*tuple(next(iter(rows))))
+    return Intent(*tuple(found[0]))
 
 
 async def attempt(db: Database, guild_id: int, key: str, *, now: int) -> None:

@@ -1,4 +1,12 @@
-"""The one SQLite connection the bot owns, its transactions and its migrations."""
+"""The one SQLite connection the bot owns, its transactions and its migrations, and the
+store's one set of read helpers.
+
+Reads go through :meth:`Database.fetchall`, :meth:`~Database.fetchone` and
+:meth:`~Database.fetchval` (one trip to the database thread, the reader beside a write
+under way; PostgreSQL's store overrides ``fetchall``), or, on a transaction's own
+connection, through :func:`rows` (aiosqlite and the PostgreSQL connection both answer
+``execute_fetchall``).
+"""
 
 from __future__ import annotations
 
@@ -317,6 +325,12 @@ class Database:
             log.info("applied migration %s", migration.name)
             applied.append(migration.version)
         return applied
+
+
+async def rows(conn: Any, sql: str, params: Iterable[Any] = ()) -> list[Any]:
+    """Every row of a read on ``conn``, a transaction's own connection (which sees its
+    uncommitted rows, unlike the Database reads): one trip, on either backend."""
+    return list(await conn.execute_fetchall(sql, tuple(params)))
 
 
 async def _rollback(conn: aiosqlite.Connection) -> None:

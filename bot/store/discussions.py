@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from bot.domain.release import release_of
 from bot.store.catalog import EpisodeInfo  # the one EpisodeInfo (re-exported here)
-from bot.store.db import Database
+from bot.store.db import Database, rows
 
 __all__ = ["Discussion", "EpisodeInfo", "ShowEpisodes"]
 
@@ -197,10 +197,12 @@ async def swap_warning(
 ) -> bool:
     """Store the channel's current permission problem; True when it differs from the last one."""
     async with db.transaction() as conn:
-        async with conn.execute(
-            "SELECT channel_id, problem FROM discussion_warnings WHERE guild_id = ?", (guild_id,)
-        ) as cur:
-            row = await cur.fetchone()
+        found = await rows(
+            conn,
+            "SELECT channel_id, problem FROM discussion_warnings WHERE guild_id = ?",
+            (guild_id,),
+        )
+        row = found[0] if found else None
         if row is not None and row[0] == channel_id and row[1] == problem:
             return False
         await conn.execute(

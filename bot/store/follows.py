@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from bot.store._reads import fetch_all, fetch_value
 from bot.store.db import Database
 
 
 async def get_show_role(db: Database, guild_id: int, slug: str) -> int | None:
     """The role that follows the guild's show ``slug``, if one was made or picked."""
-    return await fetch_value(
-        db, "SELECT role_id FROM show_roles WHERE guild_id = ? AND show_slug = ?", (guild_id, slug)
+    return await db.fetchval(
+        "SELECT role_id FROM show_roles WHERE guild_id = ? AND show_slug = ?", (guild_id, slug)
     )
 
 
 async def show_roles(db: Database, guild_id: int) -> dict[str, int]:
     """Show slug → its follower role, for every show of the guild that has one."""
-    rows = await fetch_all(
-        db, "SELECT show_slug, role_id FROM show_roles WHERE guild_id = ? ORDER BY 1", (guild_id,)
+    rows = await db.fetchall(
+        "SELECT show_slug, role_id FROM show_roles WHERE guild_id = ? ORDER BY 1", (guild_id,)
     )
     return {r[0]: r[1] for r in rows}
 

@@ -8,8 +8,7 @@ from typing import Any
 
 import aiosqlite
 
-from bot.store._catalog_read import rows
-from bot.store.db import Database
+from bot.store.db import Database, rows
 
 PAGE_SIZE = 10
 

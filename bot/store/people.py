@@ -6,7 +6,6 @@ import json
 from dataclasses import dataclass
 
 from bot.store._pg import postgres_json
-from bot.store._reads import fetch_one
 from bot.store.catalog import Reported, SourceRef, source_refs, sources_json
 from bot.store.db import Database
 
@@ -95,7 +94,7 @@ _PERSON = {"sqlite": _PERSON_SQL, "postgresql": postgres_json(_PERSON_SQL)}
 
 async def character_info(db: Database, guild_id: int, character_id: int) -> CharacterInfo | None:
     """The guild's character ``character_id`` (one statement)."""
-    r = await fetch_one(db, _CHARACTER[db.dialect], (guild_id, character_id))
+    r = await db.fetchone(_CHARACTER[db.dialect], (guild_id, character_id))
     if r is None:
         return None
     played = tuple(name for _, _, name in sorted(json.loads(r["played"])))
@@ -107,7 +106,7 @@ async def character_info(db: Database, guild_id: int, character_id: int) -> Char
 
 async def person_info(db: Database, guild_id: int, person_id: int) -> PersonInfo | None:
     """The guild's person ``person_id``, with roles across the guild's shows (one statement)."""
-    r = await fetch_one(db, _PERSON[db.dialect], (guild_id, person_id))
+    r = await db.fetchone(_PERSON[db.dialect], (guild_id, person_id))
     if r is None:
         return None
     # Most recent work first, undated last; in the order entered when years tie.

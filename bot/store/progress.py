@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from bot.store._reads import fetch_value
 from bot.store.db import Database
 
 
 async def get_progress(db: Database, guild_id: int, user_id: int, show_id: int) -> int:
     """The last episode the member marked as watched (0 when they never said)."""
     sql = "SELECT episode FROM member_progress WHERE guild_id = ? AND user_id = ? AND show_id = ?"
-    found = await fetch_value(db, sql, (guild_id, user_id, show_id))
+    found = await db.fetchval(sql, (guild_id, user_id, show_id))
     return int(found or 0)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from bot.domain.ratings import RatingSummary
-from bot.store._reads import fetch_all, fetch_value
 from bot.store.db import Database
 
 
@@ -11,8 +10,7 @@ async def get_rating(
     db: Database, guild_id: int, show_id: int, episode: int, user_id: int
 ) -> int | None:
     """The member's stars for the episode, if they rated it."""
-    return await fetch_value(
-        db,
+    return await db.fetchval(
         """SELECT stars FROM episode_ratings
            WHERE guild_id = ? AND show_id = ? AND episode = ? AND user_id = ?""",
         (guild_id, show_id, episode, user_id),
@@ -34,8 +32,7 @@ async def set_rating(
 
 async def summaries(db: Database, guild_id: int, slug: str) -> dict[int, RatingSummary]:
     """Episode number → its ratings' sum and count, for the guild's show ``slug``."""
-    rows = await fetch_all(
-        db,
+    rows = await db.fetchall(
         """SELECT r.episode, sum(r.stars), count(*) FROM episode_ratings r
            JOIN shows s ON s.id = r.show_id
            WHERE s.guild_id = ? AND s.slug = ? AND r.guild_id = ?

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.domain.names import loose, normalize
-from bot.store._reads import fetch_all
 from bot.store.db import Database
 
 KINDS = ("show", "person", "character", "episode")
@@ -69,7 +68,7 @@ async def search(
         pg_sql, pg_params = _postgres_search(
             guild_id, query, kinds, show_id, limit, exact_is_enough
         )
-        return [Hit(*r) for r in await fetch_all(db, pg_sql, pg_params)]
+        return [Hit(*r) for r in await db.fetchall(pg_sql, pg_params)]
     q = normalize(query)
     marks = ", ".join("?" for _ in kinds)
     params: list[Any] = []
@@ -125,7 +124,7 @@ async def search(
               GROUP BY e.kind, e.entity_id
               ORDER BY best, length(e.label), e.label LIMIT ?"""
     params.append(limit)
-    return [Hit(*r) for r in await fetch_all(db, sql, params)]
+    return [Hit(*r) for r in await db.fetchall(sql, params)]
 
 
 async def suggestions(

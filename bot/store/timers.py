@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.store.db import Database
+from bot.store.db import Database, rows
 
 STATUSES = ("pending", "running", "sent", "failed", "missed", "cancelled")
 # A finished timer is never run again unless it is scheduled afresh.
@@ -89,10 +89,10 @@ async def upsert(
                  WHERE timers.status NOT IN ('running', 'sent')"""
         async with conn.execute(sql, (guild_id, kind, key, body, due, due, now)):
             pass
-        async with conn.execute(
-            "SELECT id FROM timers WHERE guild_id = ? AND key = ?", (guild_id, key)
-        ) as cur:
-            row = await cur.fetchone()
+        found = await rows(
+            conn, "SELECT id FROM timers WHERE guild_id = ? AND key = ?", (guild_id, key)
+        )
+        row = found[0] if found else None
     assert row is not None  # changes() and the row just upserted always answer
     return int(row[0])
 
