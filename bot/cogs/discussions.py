@@ -20,7 +20,7 @@ from bot.store.catalog_io import list_show_slugs
 from bot.store.guilds import get_settings
 from bot.ui.checks import guild_of, moderator_only
 from bot.ui.errors import UserFacingError
-from bot.ui.options import ShowOption, chosen_show
+from bot.ui.options import ShowOption, chosen_slug
 from bot.ui.tree import answer, say
 
 if TYPE_CHECKING:
@@ -117,7 +117,7 @@ class Discussions(commands.Cog):
         episode: app_commands.Range[int, 1, 999] | None = None,
     ) -> None:
         """Anyone: the discussion link, or when it will open."""
-        slug = (await chosen_show(interaction, show)).slug
+        slug = await chosen_slug(interaction, show)
         info = await service.load_show(self.bot, guild_of(interaction), slug)
         links = await store.discussion_links(self.bot.db, guild_of(interaction), slug)
         if episode is None:

@@ -46,6 +46,11 @@ async def chosen_show(interaction: Interaction, show: ChosenShow | None) -> Chos
     return await choose_show(db, guild_of(interaction), None, locale_of(interaction))
 
 
+async def chosen_slug(interaction: Interaction, show: ChosenShow | None) -> str:
+    """The slug of :func:`chosen_show`: what the store's slug-keyed queries take."""
+    return (await chosen_show(interaction, show)).slug
+
+
 class DiscussionChannel(app_commands.Transformer):
     """A forum, text or announcement channel — and nothing else.
 

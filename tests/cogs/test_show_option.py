@@ -163,3 +163,28 @@ async def test_no_show_chosen_is_one_message_in_every_command(world):
         assert result.ephemeral, name
         assert result.response.content.startswith("Which show?"), (name, result.response.content)
     assert {e.key for e in answered_refusals(world.env)} == {"show.none_chosen"}
+
+
+def test_no_cog_wraps_the_show_resolver_in_its_own_helper():
+    # choose_show (services/lookup) is the one resolver; chosen_show/chosen_slug in
+    # bot/ui/options.py adapt it to an interaction. A cog's own wrapper (admin's
+    # show_slug, announce's _show_slug) is the start of a second resolver.
+    import ast
+    from pathlib import Path
+
+    cogs = Path(__file__).resolve().parents[2] / "bot" / "cogs"
+    wrappers = []
+    for path in sorted(cogs.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            for ret in ast.walk(node):
+                calls = (
+                    [n for n in ast.walk(ret) if isinstance(n, ast.Call)]
+                    if isinstance(ret, ast.Return)
+                    else []
+                )
+                names = {getattr(c.func, "id", getattr(c.func, "attr", "")) for c in calls}
+                if names & {"choose_show", "chosen_show", "chosen_slug"}:
+                    wrappers.append(f"{path.relative_to(cogs)}:{node.name}")
+    assert wrappers == []

@@ -18,12 +18,10 @@ from bot.ui.autocomplete import (  # noqa: F401 - re-exported for the admin modu
 )
 from bot.ui.checks import AdminGroup, guild_of  # noqa: F401 - AdminGroup re-exported
 from bot.ui.errors import UserFacingError
-from bot.ui.options import chosen_show
 from bot.ui.tree import answer, defer_before_write, say
 
 if TYPE_CHECKING:
     from bot.app import Interaction
-    from bot.services.lookup import ChosenShow
 
 
 def actor(interaction: Interaction) -> Actor:
@@ -58,11 +56,6 @@ def read_release(text: str, precision: str | None, tz: str) -> dict[str, Any]:
     """A typed release (``2022``, ``2022-03``, ``2022-03-23``, ``2022-03-23 18:00 KST``) as
     the stored value; a bad one is answered like any bad value."""
     return parse_release(text, precision, tz)
-
-
-async def show_slug(interaction: Interaction, show: ChosenShow | None) -> str:
-    """The slug of the show the admin named, or of the server's default or only show."""
-    return (await chosen_show(interaction, show)).slug
 
 
 def short(value: Any, limit: int = 120) -> str:

@@ -18,7 +18,6 @@ from bot.cogs.admin._base import (
     editing,
     premiere_changed,
     short,
-    show_slug,
 )
 from bot.domain.echo import Markup, echo, plain
 from bot.domain.showfile import MAX_PROBLEMS, ShowFileError, parse_show_file
@@ -30,7 +29,7 @@ from bot.store.catalog_edit import import_with_history
 from bot.store.catalog_io import ShowNotFound, export_show
 from bot.ui.checks import guild_of
 from bot.ui.errors import UserFacingError
-from bot.ui.options import ShowOption
+from bot.ui.options import ShowOption, chosen_slug
 from bot.ui.tree import say, terms
 from bot.ui.views import View
 
@@ -231,7 +230,7 @@ class AdminRoot(
         self, interaction: Interaction, show: ShowOption | None = None
     ) -> None:
         """Reply with the show file, ready to edit and import again."""
-        slug = await show_slug(interaction, show)
+        slug = await chosen_slug(interaction, show)
         try:
             data = await export_show(interaction.client.db, guild_of(interaction), slug)
         except ShowNotFound as exc:

@@ -17,14 +17,13 @@ from bot.cogs.admin._base import (
     read_release,
     server_zone,
     short,
-    show_slug,
 )  # fmt: skip
 from bot.cogs.admin._modal import edit_field
 from bot.cogs.admin._shows import _id, _text, current
 from bot.domain.catalog_fields import clean, clean_slug, slugify
 from bot.store.catalog_edit import Editor, NotFound
 from bot.ui.errors import UserFacingError
-from bot.ui.options import ShowOption
+from bot.ui.options import ShowOption, chosen_slug
 
 if TYPE_CHECKING:
     from bot.app import Interaction
@@ -55,7 +54,7 @@ class CharacterGroup(AdminGroup, name="character", description="Add, edit or rem
         show: ShowOption | None = None,
     ) -> None:
         """Create the character row."""
-        chosen = await show_slug(interaction, show)
+        chosen = await chosen_slug(interaction, show)
         slug = clean_slug(slug)
         values = _checked("character", name=name)
         async with editing(interaction) as ed:
@@ -80,7 +79,7 @@ class CharacterGroup(AdminGroup, name="character", description="Add, edit or rem
         show: ShowOption | None = None,
     ) -> None:
         """Set one field (the description through a modal)."""
-        key = {"show": await show_slug(interaction, show), "slug": character}
+        key = {"show": await chosen_slug(interaction, show), "slug": character}
         now = await current(interaction, "character", field, **key)
         await edit_field(interaction, "character", key, field, value, source, _text(now))
 
@@ -117,7 +116,7 @@ class EpisodeGroup(AdminGroup, name="episode", description="Add, edit or remove 
         show: ShowOption | None = None,
     ) -> None:
         """Create the episode row (with its release, if given)."""
-        chosen = await show_slug(interaction, show)
+        chosen = await chosen_slug(interaction, show)
         values: dict[str, object] = {"number": number, **_checked("episode", title=title)}
         if release:
             when = read_release(release, precision, await server_zone(interaction))
@@ -148,7 +147,7 @@ class EpisodeGroup(AdminGroup, name="episode", description="Add, edit or remove 
         show: ShowOption | None = None,
     ) -> None:
         """Set one field; a release is read in the server's zone unless it names one."""
-        slug = await show_slug(interaction, show)
+        slug = await chosen_slug(interaction, show)
         key: dict[str, Any] = {"show": slug, "number": number}
         if field != "release":
             now = await current(interaction, "episode", field, **key)
@@ -188,7 +187,7 @@ async def _remove_in_show(
     interaction: Interaction, kind: str, show: ChosenShow | None, **key: object
 ) -> tuple[str, int]:
     """Delete the show's ``kind`` row that ``key`` finds, with its history: (slug, change)."""
-    slug = await show_slug(interaction, show)
+    slug = await chosen_slug(interaction, show)
     async with editing(interaction) as ed:
         show_id = await ed.find("show", slug=slug)
         change = await ed.delete(kind, await ed.find(kind, show_id=show_id, **key))
@@ -218,7 +217,7 @@ class CastGroup(AdminGroup, name="cast", description="Add or remove a credit"):
         show: ShowOption | None = None,
     ) -> None:
         """Create the credit (and the person, when the name is new)."""
-        chosen = await show_slug(interaction, show)
+        chosen = await chosen_slug(interaction, show)
         role = str(_checked("credit", role=role)["role"] or "cast")
         name = _checked("person", name=person)["name"]
         async with editing(interaction) as ed:
@@ -281,7 +280,7 @@ class MediaGroup(AdminGroup, name="media", description="Add or remove trailers, 
         show: ShowOption | None = None,
     ) -> None:
         """Create the media row."""
-        chosen = await show_slug(interaction, show)
+        chosen = await chosen_slug(interaction, show)
         key = clean_slug(key)
         values = {"key": key, "kind": kind} | _checked("media", url=url, title=title, artist=artist)
         async with editing(interaction) as ed:

@@ -18,14 +18,13 @@ from bot.cogs.admin._base import (
     read_release,
     server_zone,
     short,
-    show_slug,
 )  # fmt: skip
 from bot.cogs.admin._modal import edit_field
 from bot.domain.catalog_fields import clean, clean_slug, parse_row_id
 from bot.store.catalog_edit import NotFound, read_value
 from bot.ui.checks import guild_of
 from bot.ui.errors import UserFacingError
-from bot.ui.options import ShowOption
+from bot.ui.options import ShowOption, chosen_slug
 
 if TYPE_CHECKING:
     from bot.app import Interaction
@@ -87,7 +86,7 @@ class ShowGroup(AdminGroup, name="show", description="Add, edit or remove a show
         show: ShowOption | None = None,
     ) -> None:
         """Set one field (long ones through a modal)."""
-        slug = await show_slug(interaction, show)
+        slug = await chosen_slug(interaction, show)
         now = await current(interaction, "show", field, slug=slug)
         await edit_field(interaction, "show", {"slug": slug}, field, value, source, _text(now))
 
@@ -136,7 +135,7 @@ class PremiereGroup(AdminGroup, name="premiere", description="Set a show's premi
         tz: str | None = None,
     ) -> None:
         """Store the premiere, then tell the scheduler to re-plan its countdown."""
-        slug = await show_slug(interaction, show)
+        slug = await chosen_slug(interaction, show)
         release = read_release(when, precision, tz or await server_zone(interaction))
         async with editing(interaction) as ed:
             show_id = await ed.find("show", slug=slug)
@@ -203,7 +202,7 @@ class AliasGroup(AdminGroup, name="alias", description="Other spellings of names
         name = clean("alias", "name", name)
         if name is None or (target_kind != "show" and not target):
             raise UserFacingError("admin.alias.needs_target")
-        slug = await show_slug(interaction, show) if target_kind != "person" else None
+        slug = await chosen_slug(interaction, show) if target_kind != "person" else None
         async with editing(interaction) as ed:
             if target_kind == "show":
                 owner = await ed.find("show", slug=slug)

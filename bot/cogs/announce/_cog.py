@@ -25,7 +25,7 @@ from bot.store.guilds import get_settings
 from bot.ui.checks import guild_of, moderator_only
 from bot.ui.confirm import ConfirmView
 from bot.ui.errors import UserFacingError
-from bot.ui.options import ShowOption, chosen_show
+from bot.ui.options import ShowOption, chosen_slug
 from bot.ui.tree import answer, defer_before_write, say
 from bot.ui.views import answering_refusals
 
@@ -61,10 +61,6 @@ class NotifyMe(discord.ui.DynamicItem[discord.ui.Button], template=announcer.NOT
             await follow_show(interaction, self.show, on=True)
         else:
             await set_notify(interaction, on=True)
-
-
-async def _show_slug(interaction: Interaction, show: ChosenShow | None) -> str:
-    return (await chosen_show(interaction, show)).slug
 
 
 async def _timing(interaction: Interaction, slug: str) -> store.ShowTiming:
@@ -133,7 +129,7 @@ class Announce(commands.Cog):
         episodes: bool = True,
     ) -> None:
         """Show D-30 … premiere and each episode's release with Confirm."""
-        slug = await _show_slug(interaction, show)
+        slug = await chosen_slug(interaction, show)
         timing, stages = await announcer.plan_preview(self.bot, guild_of(interaction), slug)
         if timing.premiere is None:
             raise UserFacingError("announce.no_premiere", title=timing.title)
@@ -187,7 +183,7 @@ class Announce(commands.Cog):
         ping: bool = False,
     ) -> None:
         """Preview the instant (three ways) with Confirm / Cancel; nothing saved before."""
-        slug = await _show_slug(interaction, show)
+        slug = await chosen_slug(interaction, show)
         timing = await _timing(interaction, slug)
         text = text.strip()
         if not text:
@@ -296,7 +292,7 @@ class Announce(commands.Cog):
     @moderator_only()
     async def event(self, interaction: Interaction, show: ShowOption | None = None) -> None:
         """One Guild Scheduled Event per show: created once, updated after."""
-        slug = await _show_slug(interaction, show)
+        slug = await chosen_slug(interaction, show)
         timing = await _timing(interaction, slug)
         premiere = timing.premiere
         if premiere is None or premiere.precision.value != "minute":
@@ -330,7 +326,7 @@ class Announce(commands.Cog):
     @app_commands.guild_only()
     async def countdown(self, interaction: Interaction, show: ShowOption | None = None) -> None:
         """The next milestone as live timestamps."""
-        slug = await _show_slug(interaction, show)
+        slug = await chosen_slug(interaction, show)
         timing = await _timing(interaction, slug)
         now = self.bot.clock.timestamp()
         if timing.premiere is None:
