@@ -14,7 +14,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from bot.store.db import Database
+from bot.store.db import Database, rows
 
 # A member's own data, one row per user id (each of these tables has a show_id): shown by
 # /privacy show, deleted by /privacy forget (that server's rows only), exported and purged
@@ -171,11 +171,8 @@ async def purge_guild(db: Database, guild_id: int) -> dict[str, int]:
     async with db.transaction() as conn:
         for table in (*CHILD_TABLES, *GUILD_TABLES):
             where = owned_where(table)
-            async with conn.execute(
-                f"SELECT count(*) FROM {table} WHERE {where}", (guild_id,)
-            ) as cur:
-                row = await cur.fetchone()
-            held[table] = int(row[0]) if row else 0
+            found = await rows(conn, f"SELECT count(*) FROM {table} WHERE {where}", (guild_id,))
+            held[table] = int(found[0][0]) if found else 0
         if db.dialect == "sqlite":  # PostgreSQL's trigram index lives on search_entries
             await conn.execute_fetchall(
                 f"DELETE FROM {FTS_TABLE} WHERE rowid IN "
