@@ -276,3 +276,13 @@ def forum_pins(monkeypatch) -> dict[int, bool]:
     from tests.cogs.discussion_harness import pin_forum_posts
 
     return pin_forum_posts(monkeypatch)
+
+
+@pytest.fixture
+def in_tmp(tmp_path, monkeypatch) -> Path:
+    """Run the CLI in an empty folder: no token, no log file, a database there."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    monkeypatch.delenv("LOG_FILE", raising=False)
+    monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "bot.sqlite3"))
+    return tmp_path

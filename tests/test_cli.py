@@ -5,21 +5,10 @@ from __future__ import annotations
 import sqlite3
 from urllib.parse import parse_qs, urlparse
 
-import pytest
-
 from bot.cli.main import main
 from bot.store import bundled_migrations
 from bot.ui.permissions import REQUIRED, required_permissions
 from tests.support.paths import BUNDLED
-
-
-@pytest.fixture
-def in_tmp(tmp_path, monkeypatch):
-    """Run the CLI in an empty folder with no token and a database there."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
-    monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "bot.sqlite3"))
-    return tmp_path
 
 
 def test_db_migrate_creates_the_schema_and_is_repeatable(in_tmp, capsys):

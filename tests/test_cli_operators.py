@@ -17,15 +17,6 @@ from bot.store import Database
 TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GhIjKl.abcdefghijklmnopqrstuvwxyz0123456789AB"
 
 
-@pytest.fixture
-def in_tmp(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
-    monkeypatch.delenv("LOG_FILE", raising=False)
-    monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "bot.sqlite3"))
-    return tmp_path
-
-
 def test_invite_reads_the_application_id_from_the_token_without_connecting(
     in_tmp, capsys, monkeypatch
 ):

@@ -14,15 +14,6 @@ from tests.support.paths import BUNDLED
 GONE, KEPT = "123456789012345678", "223456789012345678"
 
 
-@pytest.fixture
-def in_tmp(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
-    monkeypatch.delenv("LOG_FILE", raising=False)
-    monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "bot.sqlite3"))
-    return tmp_path
-
-
 def shows(path, guild_id: str) -> int:
     with sqlite3.connect(path) as conn:
         return conn.execute(

@@ -4,20 +4,9 @@ from __future__ import annotations
 
 import sqlite3
 
-import pytest
-
 from bot.cli.main import main
 from bot.store.backup import run_lock
 from tests.support.paths import BUNDLED
-
-
-@pytest.fixture
-def in_tmp(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
-    monkeypatch.delenv("LOG_FILE", raising=False)
-    monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "bot.sqlite3"))
-    return tmp_path
 
 
 def title(path, guild_id: int = 42) -> tuple | None:
