@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.bench_wire import _pct, rss_mb, synced_commands
+from benchmarks.bench_wire import _pct, load, rss_mb, synced_commands
 from tests.support import pg
 from tests.wire.standin import StandIn
 from tests.wire.standin.botproc import BotProcess
@@ -63,18 +63,10 @@ def _one(standin: StandIn, workload: str, channel: str) -> Any:
 async def _load(
     standin: StandIn, channels: list[str], workload: str, total: int, in_flight: int
 ) -> list[float]:
-    gate = asyncio.Semaphore(in_flight)
-    latencies: list[float] = []
+    """Latencies of ``total`` interactions of ``workload``, spread over ``channels``."""
     targets = itertools.cycle(channels)
-
-    async def one(channel: str) -> None:
-        async with gate:
-            record = await _one(standin, workload, channel)
-            await asyncio.wait_for(record.acknowledged.wait(), 10)
-            latencies.append(record.first_answer_after or 0.0)
-
-    await asyncio.gather(*(one(next(targets)) for _ in range(total)))
-    return latencies
+    phase = await load(lambda: _one(standin, workload, next(targets)), total, in_flight)
+    return phase.latencies
 
 
 async def measure(
