@@ -127,11 +127,14 @@ def run(name: str, brk: Break) -> bool:
         path.write_text(original, "utf-8")
     failed = [line for line in result.stdout.splitlines() if line.startswith("FAILED")]
     summary = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else "no output"
-    verdict = "caught" if result.returncode != 0 else "SURVIVES"
+    # Caught means a test failed on an assertion: a break that stops the tests from
+    # being collected at all (an import error) proves nothing about them.
+    caught = bool(failed)
+    verdict = "caught" if caught else ("SURVIVES" if result.returncode == 0 else "BROKE")
     print(f"{name:26} {verdict:9} {summary}")
     for line in failed[:5]:
         print(f"    {line}")
-    return result.returncode != 0
+    return caught
 
 
 def main() -> None:

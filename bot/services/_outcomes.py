@@ -9,20 +9,20 @@ waits on a clock: a lone outcome is written at once, a burst shares a few commit
 
 Durability is unchanged: until its outcome commits, the timer is still ``running`` in
 the store, so a crash re-runs it (after checking Discord for what it sent). A batch the
-store refuses (locked by another process, full) is kept and written again after
-``on_error`` has waited, until it commits: a sent announcement never stays ``running``
-because of a busy store.
+store refuses (locked by another process, full, a PostgreSQL server restarting: see
+:mod:`bot.store.errors`) is kept and written again after ``on_error`` has waited, until it
+commits: a sent announcement never stays ``running`` because of a busy store.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
 from collections.abc import Awaitable, Callable
 
 from bot.store import timers as store
 from bot.store.db import Database
+from bot.store.errors import STORE_ERRORS
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ class OutcomeQueue:
             batch, self._queued = self._queued, []
             try:
                 await store.finish_many(self.db, batch)
-            except (sqlite3.DatabaseError, OSError) as error:
+            except STORE_ERRORS as error:
                 # Keep them (first, in order) and write them again once the wait is over.
                 self._queued = batch + self._queued
                 await self._on_error(error)

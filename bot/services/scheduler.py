@@ -30,7 +30,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import sqlite3
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -41,6 +40,7 @@ from bot.clock import Clock
 from bot.services._outcomes import OutcomeQueue
 from bot.store import timers as store
 from bot.store.db import Database
+from bot.store.errors import STORE_ERRORS
 from bot.store.guilds import get_settings
 from bot.store.timers import STATUSES, Timer
 
@@ -50,8 +50,6 @@ __all__ = ["STATUSES", "Handler", "PermanentError", "Scheduler", "Timer", "Trans
 
 # A timer this many seconds past due still counts as on time (not "late").
 LATE_AFTER = 60
-# What a sick store raises (locked, busy, full, I/O): waited out, never fatal to the loop.
-STORE_ERRORS: tuple[type[BaseException], ...] = (sqlite3.DatabaseError, OSError)
 STORE_BACKOFF_FIRST, STORE_BACKOFF_CAP = 0.5, 10.0
 STOP_DRAIN_SECONDS = 10.0
 

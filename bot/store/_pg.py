@@ -25,6 +25,7 @@ from typing import Any
 
 from bot.domain.names import loose, normalize, word_keys
 from bot.store.db import Database, Migration, bundled_migrations
+from bot.store.errors import trouble
 
 log = logging.getLogger(__name__)
 
@@ -139,19 +140,22 @@ class PgConn:
         async def run() -> PgCursor:
             text = to_dollar(_returning(sql))
             head = text.lstrip()[:6].upper()
-            if head in ("SELECT", "WITH  ", "VALUES") or " RETURNING " in text.upper():
-                rows = await self.raw.fetch(text, *args)
-                return PgCursor(rows, len(rows))
-            status = await self.raw.execute(text, *args)
+            async with self.db.watched():
+                if head in ("SELECT", "WITH  ", "VALUES") or " RETURNING " in text.upper():
+                    rows = await self.raw.fetch(text, *args)
+                    return PgCursor(rows, len(rows))
+                status = await self.raw.execute(text, *args)
             return PgCursor([], _count(status))
 
         return _Pending(run)
 
     async def execute_fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[Any]:
-        return list(await self.raw.fetch(to_dollar(sql), *tuple(params)))
+        async with self.db.watched():
+            return list(await self.raw.fetch(to_dollar(sql), *tuple(params)))
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
-        await self.raw.executemany(to_dollar(sql), [tuple(r) for r in rows])
+        async with self.db.watched():
+            await self.raw.executemany(to_dollar(sql), [tuple(r) for r in rows])
 
 
 class PgDatabase(Database):
@@ -278,7 +282,7 @@ class PgDatabase(Database):
         """One transaction on a pooled connection; the name index catches up before COMMIT."""
         if self._pool is None:
             raise RuntimeError("the store is not open")
-        async with self._pool.acquire() as raw:
+        async with self.watched(), self._pool.acquire() as raw:
             self._open_transactions += 1
             try:
                 async with raw.transaction():
@@ -296,7 +300,23 @@ class PgDatabase(Database):
             await conn.execute(sql, params)
 
     async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[Any]:
-        return list(await self.conn.raw.fetch(to_dollar(sql), *tuple(params)))
+        async with self.watched():
+            return list(await self.conn.raw.fetch(to_dollar(sql), *tuple(params)))
+
+    @asynccontextmanager
+    async def watched(self) -> AsyncIterator[None]:
+        """Around store work: a connection the server cut replaces the whole pool.
+
+        A server that restarts or fails over cuts every pooled connection at once, and
+        asyncpg finds out only when each is next used: without this, every one of them
+        would fail one member's command (or one scheduler pass) in turn afterwards.
+        """
+        try:
+            yield
+        except Exception as error:
+            if trouble(error) == "down" and self._pool is not None:
+                await self._pool.expire_connections()
+            raise
 
     # -- migrations -----------------------------------------------------------------
     async def user_version(self) -> int:

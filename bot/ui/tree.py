@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -14,6 +13,7 @@ from bot.domain.errors import InputError, Term
 from bot.domain.shards import shard_of
 from bot.i18n import t
 from bot.mentions import NO_MENTIONS
+from bot.store.errors import trouble
 from bot.ui.errors import NotAdmin, NotModerator, UserFacingError
 from bot.ui.permissions import permission_names
 
@@ -25,25 +25,6 @@ log = logging.getLogger(__name__)
 # "Interaction has already been acknowledged": a callback discord.py sent again after a
 # 5xx had in fact arrived. The member has the answer; nothing is wrong.
 ALREADY_ACKNOWLEDGED = 40060
-
-
-def store_trouble(error: BaseException) -> str | None:
-    """``busy``, ``full`` or ``io`` when ``error`` is the store refusing a write, else None.
-
-    ``io`` is a disk that refuses the write for another reason than space (SQLite says
-    "full" only for ENOSPC): a quota, a file-size limit, a failing disk. The
-    transaction was rolled back either way, so the user is told nothing was saved.
-    """
-    if not isinstance(error, sqlite3.OperationalError):
-        return None
-    text = str(error).lower()
-    if "locked" in text or "busy" in text:
-        return "busy"
-    if "full" in text:
-        return "full"
-    if "disk i/o error" in text:
-        return "io"
-    return None
 
 
 def say(key: str, interaction: discord.Interaction[Any] | str | None, /, **fields: object) -> str:
@@ -119,10 +100,10 @@ def user_message(interaction: Interaction, error: BaseException) -> str | None:
         return t("error.bot_missing_permissions", interaction, permissions=perms)
     if isinstance(error, app_commands.CommandOnCooldown):
         return t("error.cooldown", interaction, seconds=f"{error.retry_after:.0f}")
-    trouble = store_trouble(error)
-    if trouble is not None:
+    kind = trouble(error)
+    if kind is not None:
         # Nothing was saved (the transaction rolled back): say so, and that it is not them.
-        return t(f"error.store_{trouble}", interaction)
+        return t(f"error.store_{kind}", interaction)
     return None
 
 
@@ -140,7 +121,7 @@ async def reply_error(interaction: Interaction, error: BaseException) -> None:
     if isinstance(original, discord.HTTPException) and original.code == ALREADY_ACKNOWLEDGED:
         log.info("interaction %s was already answered (a retried callback)", interaction.id)
         return
-    if store_trouble(original) is not None:
+    if trouble(original) is not None:
         log.warning("store refused a write for interaction %s: %s", interaction.id, original)
     message = user_message(interaction, original)
     if message is None:

@@ -1,0 +1,47 @@
+"""A PostgreSQL server restart, as the store sees it: cut connections are store trouble
+(waited out, told as "can't be reached"), and the first one found replaces the pool."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from urllib.parse import urlsplit
+
+import pytest
+
+from bot.store import open_store
+from bot.store.errors import STORE_ERRORS, trouble
+
+BURST = 8
+
+
+def _cut(pg_admin, url: str) -> None:
+    """Cut every session on ``url``'s database, as a server restart does."""
+    name = urlsplit(url).path.lstrip("/")
+    pg_admin.execute(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+        f" WHERE datname = '{name}' AND pid <> pg_backend_pid()"
+    )
+    time.sleep(0.3)  # real time: the goodbyes reach the sockets
+
+
+async def test_after_a_restart_one_failure_replaces_every_pooled_connection(
+    pg_url, pg_admin
+) -> None:
+    db = open_store(pg_url)
+    await db.open()
+    try:
+        # A busy moment opened BURST connections; they sit idle in the pool.
+        await asyncio.gather(*(db.fetchval("SELECT pg_sleep(0.05)") for _ in range(BURST)))
+        _cut(pg_admin, pg_url)
+        with pytest.raises(STORE_ERRORS) as first:
+            await db.fetchval("SELECT 1")
+        assert trouble(first.value) == "down"  # the store's trouble, not a bug
+        # The next busy moment: every connection is a new one, none fails.
+        results = await asyncio.gather(
+            *(db.fetchval("SELECT 1 FROM pg_sleep(0.05)") for _ in range(BURST)),
+            return_exceptions=True,
+        )
+        assert results == [1] * BURST
+    finally:
+        await db.close()
