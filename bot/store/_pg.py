@@ -25,7 +25,7 @@ from typing import Any
 
 from bot.domain.names import loose, normalize, word_keys
 from bot.store.db import Database, Migration, bundled_migrations
-from bot.store.errors import trouble
+from bot.store.errors import STORE_ERRORS, trouble
 
 log = logging.getLogger(__name__)
 
@@ -175,6 +175,7 @@ class PgDatabase(Database):
         self.pool_size = pool_size
         self._pool: Any = None
         self._listener: Any = None
+        self._relisten: asyncio.Task[None] | None = None
         self._local_writes = 0
         self._remote_version = 0
         self._open_transactions = 0
@@ -191,8 +192,47 @@ class PgDatabase(Database):
         self._pool = await asyncpg.create_pool(
             self.url, min_size=1, max_size=self.pool_size, command_timeout=60
         )
-        self._listener = await asyncpg.connect(self.url)
-        await self._listener.add_listener(CHANNEL, self._notified)
+        await self._listen()
+
+    async def _listen(self) -> None:
+        """Open the connection that hears every process's NOTIFY."""
+        import asyncpg
+
+        listener = await asyncpg.connect(self.url)
+        await listener.add_listener(CHANNEL, self._notified)
+        listener.add_termination_listener(self._listener_lost)
+        self._listener = listener
+
+    def _listener_lost(self, _conn: Any) -> None:
+        """The server cut the listening connection (a restart, a failover): listen again.
+
+        Without it this process would never again hear another's commits: its reply
+        caches would serve what an admin changed elsewhere, and its scheduler would not
+        wake for timers another process planned.
+        """
+        if self._pool is None or self._relisten is not None:
+            return  # closing, or already on it
+        self._listener = None
+        self._relisten = asyncio.create_task(self._listen_again(), name="store-relisten")
+
+    async def _listen_again(self) -> None:
+        delay = 0.5
+        try:
+            while self._pool is not None:
+                try:
+                    await self._listen()
+                except STORE_ERRORS as error:
+                    log.warning("cannot listen for other processes' writes yet: %s", error)
+                    await asyncio.sleep(delay)
+                    delay = min(delay * 2, 10.0)
+                    continue
+                # Whatever others committed while nobody listened was never heard: take
+                # it that something changed (caches empty, schedulers look again).
+                log.warning("listening for other processes' writes again")
+                self._notified(None, 0, CHANNEL, "write")
+                return
+        finally:
+            self._relisten = None
 
     async def close(self) -> None:
         holds = list(self._identify_holds)
@@ -201,6 +241,10 @@ class PgDatabase(Database):
         # Each gives its connection back before the pool closes (close waits for them).
         await asyncio.gather(*holds, return_exceptions=True)
         pool, self._pool = self._pool, None
+        if self._relisten is not None:
+            self._relisten.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._relisten
         listener, self._listener = self._listener, None
         if listener is not None:
             with contextlib.suppress(Exception):

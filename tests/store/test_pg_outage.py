@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from urllib.parse import urlsplit
 
@@ -45,3 +46,24 @@ async def test_after_a_restart_one_failure_replaces_every_pooled_connection(
         assert results == [1] * BURST
     finally:
         await db.close()
+
+
+async def test_after_a_restart_a_process_hears_the_others_writes_again(pg_url, pg_admin) -> None:
+    here, there = open_store(pg_url), open_store(pg_url)
+    await here.open()
+    await there.open()
+    heard: list[str] = []
+    here.on_notify(heard.append)
+    try:
+        _cut(pg_admin, pg_url)  # this process's listening connection too
+        deadline = time.monotonic() + 10
+        while "probe" not in heard:
+            # What the other process says at COMMIT (its first try may meet a cut
+            # connection; one said before this process listens again is lost).
+            assert time.monotonic() < deadline, "the other process was never heard again"
+            with contextlib.suppress(*STORE_ERRORS):
+                await there.notify("probe")
+            await asyncio.sleep(0.2)
+    finally:
+        await here.close()
+        await there.close()
