@@ -60,6 +60,18 @@ async def test_a_lapsed_lease_passes_to_another_process(db: Database, other: Dat
     assert await store.next_pending_at(db) == NOW + 5 + store.LEASE_SECONDS
 
 
+async def test_a_restart_runs_again_what_a_crash_left_running(
+    db: Database, other: Database
+) -> None:
+    await _plant(db, 2)
+    interrupted = await store.claim_due(db, NOW, 10)  # then the process is killed mid-send
+    restarted_at = NOW + store.LEASE_SECONDS + 1  # (on PostgreSQL: after the lease lapsed)
+    assert await store.requeue_running(other, now=restarted_at) == 2
+    again = await store.claim_due(other, restarted_at, 10)
+    assert sorted(t.id for t in again) == sorted(t.id for t in interrupted)
+    assert [t.attempts for t in again] == [2, 2]  # the same timers (and nonces), re-run
+
+
 async def test_a_finished_timer_is_never_claimed_again(db: Database, other: Database) -> None:
     await _plant(db, 1)
     (timer,) = await store.claim_due(db, NOW, 10)
