@@ -125,3 +125,56 @@ async def test_the_shared_slug_answers_with_the_second_guilds_own_show(
     # (only /rate refuses, as for anyone: the episode is not out at the tests' start).
     assert user_errors(world.env) == (["members.rate.not_released"] if command == "rate" else [])
     assert "Soundtrack #1" in said
+
+
+async def test_what_one_guild_was_answered_is_never_given_to_another(world, second_guild) -> None:
+    # The answers are remembered (bot/services/reply_cache.py) until the store changes:
+    # both guilds ask the same questions with nothing written in between.
+    member, general = second_guild
+    bot = world.env.bot
+    await bot.ensure_guild(general.guild.id)
+    version = await bot.db.version()
+
+    async def both(command: str, **options: object) -> tuple[str, str]:
+        first = await world.member.slash(world.general, command, **options)
+        second = await member.slash(general, command, **options)
+        return everything_said(first).strip(), everything_said(second).strip()
+
+    for options in ({}, {"show": "soundtrack-1"}):  # the default show, and the shared slug
+        ours, theirs = await both("countdown", **options)
+        assert THEIR_RENAME in ours
+        assert "Soundtrack #1" in theirs
+        assert THEIR_RENAME not in theirs
+    ours, theirs = await both("cast", person="Kim Hee-won")
+    assert ours.startswith("Kim Hee-won")
+    assert theirs.startswith("Kim Hee-won")
+
+    async def values(who, channel, *args: object, **options: object) -> dict[str, str]:
+        choices = await who.autocomplete(channel, *args, **options)
+        return {c["name"]: c["value"] for c in choices}
+
+    assert await values(world.member, world.general, "show", "show", "") == {
+        THEIR_TITLE: THEIR_SLUG,
+        THEIR_RENAME: "soundtrack-1",
+    }
+    assert await values(member, general, "show", "show", "") == {"Soundtrack #1": "soundtrack-1"}
+    for command, option, typed, kwargs in (
+        ("cast", "person", "Kim", {}),
+        ("character", "name", "Lee", {"show": "soundtrack-1"}),
+    ):
+        ours_ = await values(world.member, world.general, command, option, typed, **kwargs)
+        theirs_ = await values(member, general, command, option, typed, **kwargs)
+        assert sorted(ours_) == sorted(theirs_)  # the same names, each guild's own rows
+        for name, value in theirs_.items():
+            picked = {option: value}
+            said = everything_said(await member.slash(general, command, **picked)).strip()
+            assert said.startswith(name), said
+            # The first guild's row, by its id, is nobody in the second guild.
+            picked = {option: ours_[name]}
+            said = everything_said(await member.slash(general, command, **picked)).strip()
+            assert said.startswith("I couldn't find"), said
+    assert await bot.db.version() == version  # nothing was written: all from one store version
+    assert set(user_errors(world.env)) == {
+        "members.not_found.person",
+        "members.not_found.character",
+    }
