@@ -19,6 +19,8 @@ ROOT=$(pwd)
 PYTHON=${PYTHON:-$ROOT/.venv/bin/python}
 CAP=${MUTATION_MODULE_SECONDS:-600}
 CHILDREN=${MUTATION_CHILDREN:-2}
+# Wall-time room for SimCord's settles under mutmut and nice (see tests/conftest.py).
+export SIMCORD_SETTLE_TIMEOUT=${SIMCORD_SETTLE_TIMEOUT:-30}
 
 # module -> the tests run against its mutants (pytest arguments, split as a shell would).
 # The scheduler's own tests run on SQLite only (half the time; the backends differ in
