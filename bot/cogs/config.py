@@ -66,8 +66,12 @@ async def _check_channel(
 ) -> None:
     missing = await missing_permissions(interaction, channel, use)
     if missing:
+        # Both are the bot's own words (a link to the channel, Discord's permission
+        # names): echoing them escaped the link and cut a long list short.
         raise UserFacingError(
-            "config.missing", channel=channel.mention, permissions=permission_names(missing)
+            "config.missing",
+            channel=Markup(channel.mention),
+            permissions=Markup(permission_names(missing)),
         )
 
 

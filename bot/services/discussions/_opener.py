@@ -134,7 +134,7 @@ async def _open_locked(
         raise DiscussionError(
             "discussion.error.missing_permissions",
             channel=Markup(channel.mention),
-            permissions=permission_names(missing),
+            permissions=Markup(permission_names(missing)),  # the bot's words: never cut
         )
     try:
         for group in groups:

@@ -1,0 +1,91 @@
+"""What the bot needs in a discussion channel, as an admin choosing one is told.
+
+A text channel's discussions are threads from a starter message the bot pins in the
+index; a forum's are posts (the index post pinned with Manage Threads), wearing tags the
+bot creates when the forum lacks them. Each permission is taken away on its own, and the
+admin's /config set must name exactly that one, or accept the channel when that kind of
+channel does not need it.
+"""
+
+from __future__ import annotations
+
+import discord
+
+NEEDED_EVERYWHERE = {
+    "read_message_history": "Read Message History",
+    "send_messages_in_threads": "Send Messages In Threads",
+    "manage_threads": "Manage Threads",
+    "send_messages": "Send Messages",
+}
+TAGS = ["Episode 1", "Episode 2", "Episode 3", "Episode 4", "Finale"]
+
+
+def refusal(channel, names: str) -> str:
+    return f"I can't work in {channel.mention}: I am missing {names} there. Nothing was saved."
+
+
+async def choose(world, channel) -> str:
+    result = await world.admin.slash(world.general, "config set", discussion_channel=channel)
+    assert result.ephemeral
+    return result.response.content
+
+
+async def test_a_text_channel_needs_thread_permissions_and_a_pin(world):
+    me = world.env.bot.user
+    needed = {**NEEDED_EVERYWHERE, "create_public_threads": "Create Public Threads"}
+    for flag, shown in needed.items():
+        overwrite = discord.PermissionOverwrite(**{flag: False})
+        channel = world.guild.create_text_channel(flag, overwrites={me: overwrite})
+        assert await choose(world, channel) == refusal(channel, shown), flag
+    # Pinning takes Pin Messages, or Manage Messages from before Discord split it out.
+    unpinned = discord.PermissionOverwrite(pin_messages=False, manage_messages=False)
+    channel = world.guild.create_text_channel("unpinned", overwrites={me: unpinned})
+    assert await choose(world, channel) == refusal(channel, "Pin Messages")
+    hidden = world.guild.create_text_channel(
+        "hidden", overwrites={me: discord.PermissionOverwrite(view_channel=False)}
+    )
+    assert await choose(world, hidden) == refusal(
+        hidden,
+        "View Channel, Read Message History, Send Messages In Threads, Manage Threads, "
+        "Send Messages, Create Public Threads, Pin Messages",
+    )
+
+
+async def test_a_forum_with_its_tags_needs_neither_manage_channels_nor_a_pin(world):
+    forum = world.env.bot.get_channel(world.discussion.id)
+    await forum.edit(available_tags=[discord.ForumTag(name=name) for name in TAGS])
+    await world.env.settle()
+
+    async def without(**denied: bool) -> str:
+        await forum.set_permissions(forum.guild.me, overwrite=discord.PermissionOverwrite(**denied))
+        await world.env.settle()
+        return await choose(world, world.discussion)
+
+    for flag, shown in NEEDED_EVERYWHERE.items():
+        assert await without(**{flag: False}) == refusal(world.discussion, shown), flag
+    # A post is not a thread from a message, its index is pinned with Manage Threads,
+    # and the tags are there already.
+    saved = await without(
+        create_public_threads=False, pin_messages=False, manage_messages=False,
+        manage_channels=False,
+    )  # fmt: skip
+    assert saved.startswith("Saved"), saved
+
+
+async def test_a_moderator_opening_by_hand_is_told_every_permission_missing(world):
+    from tests.cogs.discussion_harness import SHOW, discussion_threads, use_channel
+
+    channel = await use_channel(world, "text")
+    talk = world.env.bot.get_channel(channel.id)
+    await talk.set_permissions(
+        talk.guild.me, overwrite=discord.PermissionOverwrite(view_channel=False)
+    )
+    await world.env.settle()
+    result = await world.moderator.slash(world.general, "discussion open", show=SHOW, episode=1)
+    said = result.followups[0] if result.followups else result.response
+    assert said.ephemeral
+    assert said.content == (
+        "I am missing View Channel, Read Message History, Send Messages In Threads, "
+        f"Manage Threads, Send Messages, Create Public Threads, Pin Messages in {channel.mention}."
+    )
+    assert discussion_threads(channel) == []
