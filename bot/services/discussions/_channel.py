@@ -91,12 +91,6 @@ async def find_threads(channel: DiscussionChannel, name: str) -> list[discord.Th
     return [found[key] for key in sorted(found)]
 
 
-async def find_thread(channel: DiscussionChannel, name: str) -> discord.Thread | None:
-    """The oldest thread called ``name`` in ``channel``, active or archived."""
-    found = await find_threads(channel, name)
-    return found[0] if found else None
-
-
 async def delete_own_thread(thread: discord.Thread) -> None:
     """Delete a surplus copy, but only one the bot made itself (never a member's thread)."""
     if thread.owner_id == thread.guild.me.id:

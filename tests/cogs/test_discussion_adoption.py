@@ -1,0 +1,75 @@
+"""Which existing thread a discussion adopts, and which copies it removes.
+
+A create whose answer was lost (a crash, a 500 after Discord made it, a blind retry)
+leaves threads behind with the discussion's name. The next opening adopts the oldest of
+those in the discussion channel and deletes the other copies the bot made itself; a
+member's or moderator's thread is never deleted, and a thread of the same name in
+another channel is none of its business.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.store.discussions import discussion_links
+from tests.cogs.discussion_harness import SHOW, discussion_threads, use_channel
+
+pytestmark = pytest.mark.usefixtures("forum_pins")
+
+NAME = "[Spoilers] Soundtrack #1 — Episode 1 discussion"
+
+
+async def bots_thread(world, channel_id: int, name: str = NAME):
+    """A thread the bot itself made (an earlier attempt whose answer was lost)."""
+    made = world.env.bot.get_channel(channel_id)
+    if made.type.name == "forum":
+        return (await made.create_thread(name=name, content="starter")).thread
+    return await (await made.send("starter")).create_thread(name=name)
+
+
+async def opened_link(world) -> str:
+    """A moderator opens episode 1 by hand (the release timer takes the same path)."""
+    await world.moderator.slash(world.general, "discussion open", show=SHOW, episode=1)
+    return (await discussion_links(world.env.bot.db, world.guild.id, SHOW))[1]
+
+
+async def test_a_thread_of_that_name_in_another_channel_is_left_alone(world):
+    channel = await use_channel(world, "text")
+    elsewhere = await bots_thread(world, world.general.id)
+    link = await opened_link(world)
+    (opened,) = discussion_threads(channel)
+    assert opened.id != elsewhere.id
+    assert link.endswith(f"/{opened.id}")
+    assert [t.id for t in world.general.threads] == [elsewhere.id]
+
+
+@pytest.mark.parametrize("kind", ["forum", "text"])
+async def test_copies_the_bot_made_are_removed_and_the_oldest_adopted(world, kind):
+    channel = await use_channel(world, kind)
+    first = await bots_thread(world, channel.id)
+    await bots_thread(world, channel.id)  # a blind retry's copy
+    link = await opened_link(world)
+    assert [t.id for t in discussion_threads(channel)] == [first.id]
+    assert link.endswith(f"/{first.id}")
+
+
+async def test_a_members_thread_of_that_name_is_adopted_or_kept_never_deleted(world):
+    channel = await use_channel(world, "text")
+    backend = world.env.backend
+    # A moderator opened it by hand before the bot did; then a copy of the bot's own.
+    theirs = backend.create_thread(channel.id, NAME, owner_id=world.moderator.id)
+    await world.env.settle()
+    await bots_thread(world, channel.id)
+    link = await opened_link(world)
+    assert [t.id for t in discussion_threads(channel)] == [theirs.id]
+    assert link.endswith(f"/{theirs.id}")
+
+
+async def test_a_members_later_thread_of_that_name_is_kept_beside_the_adopted_one(world):
+    channel = await use_channel(world, "text")
+    ours = await bots_thread(world, channel.id)
+    theirs = world.env.backend.create_thread(channel.id, NAME, owner_id=world.moderator.id)
+    await world.env.settle()
+    link = await opened_link(world)
+    assert [t.id for t in discussion_threads(channel)] == [ours.id, theirs.id]
+    assert link.endswith(f"/{ours.id}")
