@@ -10,6 +10,9 @@ channel does not need it.
 from __future__ import annotations
 
 import discord
+import pytest
+
+from bot.services.discussions import archive_duration
 
 NEEDED_EVERYWHERE = {
     "read_message_history": "Read Message History",
@@ -89,3 +92,14 @@ async def test_a_moderator_opening_by_hand_is_told_every_permission_missing(worl
         f"Manage Threads, Send Messages, Create Public Threads, Pin Messages in {channel.mention}."
     )
     assert discussion_threads(channel) == []
+
+
+@pytest.mark.parametrize(
+    ("minutes", "allowed"),
+    [(60, 60), (1, 60), (750, 60), (751, 1440), (2000, 1440), (3000, 4320), (10080, 10080),
+     (99999, 10080)],
+)  # fmt: skip
+def test_a_stored_idle_time_becomes_the_closest_duration_discord_allows(minutes, allowed):
+    # Discord refuses any auto-archive duration but 1 hour, 1 day, 3 days and a week; a
+    # tie (750 is 690 from both 60 and 1440) goes to the shorter.
+    assert archive_duration(minutes) == allowed

@@ -1,0 +1,74 @@
+"""A discussion's life after it opens: how long it stays active, closing, reopening, and
+what a moderator is told when there is nothing (left) to close."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.store.discussions import discussion_links, get_discussion
+from tests.cogs.discussion_harness import SHOW, discussion_threads, use_channel
+
+pytestmark = pytest.mark.usefixtures("forum_pins")
+
+
+def said(result) -> str:
+    """What a deferred command finally told the moderator."""
+    message = result.followups[0] if result.followups else result.response
+    assert message.ephemeral
+    return message.content
+
+
+async def open_one(world, channel):
+    await world.moderator.slash(world.general, "discussion open", show=SHOW, episode=1)
+    (thread,) = discussion_threads(channel)
+    return world.env.bot.get_channel(thread.id) or await world.env.bot.fetch_channel(thread.id)
+
+
+@pytest.mark.parametrize("kind", ["forum", "text"])
+@pytest.mark.parametrize(("setting", "archives_after"), [(60, 60), (4320, 4320), (None, 10080)])
+async def test_a_discussion_archives_after_the_guilds_idle_time(
+    world, kind, setting, archives_after
+):
+    # One hour, three days, or (unset) a week: the durations Discord allows.
+    settings = {} if setting is None else {"archive_minutes": setting}
+    channel = await use_channel(world, kind, **settings)
+    thread = await open_one(world, channel)
+    assert thread.auto_archive_duration == archives_after
+
+
+async def test_close_and_reopen_are_stored_and_said_in_the_thread(world):
+    channel = await use_channel(world, "text")
+    bot = world.env.bot
+    thread = await open_one(world, channel)
+    closed = await world.moderator.slash(world.general, "discussion close", show=SHOW, episode=1)
+    assert "Closed and locked" in said(closed)
+    stored = await get_discussion(bot.db, world.guild.id, SHOW, 1)
+    assert stored.status == "closed"
+    await world.moderator.slash(world.general, "discussion reopen", show=SHOW, episode=1)
+    stored = await get_discussion(bot.db, world.guild.id, SHOW, 1)
+    assert stored.status == "open"
+    live = await bot.fetch_channel(thread.id)
+    assert not live.archived
+    assert not live.locked
+    notes = [m.content for m in discussion_threads(channel)[0].history()][-2:]
+    assert notes == [
+        "🔒 The moderators have closed this discussion. Thanks for talking about the episode!",
+        "🔓 This discussion is open again.",
+    ]
+
+
+async def test_closing_what_never_opened_or_was_deleted_says_so(world):
+    channel = await use_channel(world, "text")
+    bot = world.env.bot
+    result = await world.moderator.slash(world.general, "discussion close", show=SHOW, episode=1)
+    assert said(result) == "Soundtrack #1, episode 1 has no discussion yet."
+    thread = await open_one(world, channel)
+    link = (await discussion_links(bot.db, world.guild.id, SHOW))[1]
+    await thread.delete()
+    await world.env.settle()
+    for sub in ("close", "reopen"):
+        result = await world.moderator.slash(
+            world.general, f"discussion {sub}", show=SHOW, episode=1
+        )
+        assert said(result) == f"The discussion thread {link} no longer exists.", sub
+    assert (await get_discussion(bot.db, world.guild.id, SHOW, 1)).status == "open"
