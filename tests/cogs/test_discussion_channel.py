@@ -103,3 +103,60 @@ def test_a_stored_idle_time_becomes_the_closest_duration_discord_allows(minutes,
     # Discord refuses any auto-archive duration but 1 hour, 1 day, 3 days and a week; a
     # tie (750 is 690 from both 60 and 1440) goes to the shorter.
     assert archive_duration(minutes) == allowed
+
+
+async def forum_with_tags(world, names: list[str]):
+    """The world's forum as the discussion channel, already wearing these tags."""
+    from tests.cogs.discussion_harness import use_channel
+
+    forum = world.env.bot.get_channel(world.discussion.id)
+    await forum.edit(available_tags=[discord.ForumTag(name=name) for name in names])
+    await world.env.settle()
+    await use_channel(world, "forum")
+    return forum
+
+
+def tag_edits(world) -> list:
+    return [
+        r
+        for r in world.env.http_requests
+        if r.method == "PATCH"
+        and r.path == f"/channels/{world.discussion.id}"
+        and "available_tags" in (r.json or {})
+    ]
+
+
+@pytest.mark.usefixtures("forum_pins")
+async def test_a_forum_near_discords_20_tags_gets_what_still_fits(world):
+    from tests.cogs.discussion_harness import SHOW, discussion_threads
+
+    # 19 tags of the server's own: room for Episode 4, not for Finale too.
+    forum = await forum_with_tags(world, [f"Topic {n}" for n in range(19)])
+    await world.moderator.slash(world.general, "discussion open", show=SHOW, episode=4)
+    (post,) = discussion_threads(world.discussion)
+    tags = {tag.id: tag.name for tag in world.env.bot.get_channel(forum.id).available_tags}
+    assert len(tags) == 20
+    assert [tags[t.id] for t in world.env.bot.get_channel(post.id).applied_tags] == ["Episode 4"]
+    # Full now: the next opening edits no tags at all, and opens untagged.
+    before = len(tag_edits(world))
+    await world.moderator.slash(world.general, "discussion open", show=SHOW, episode=3)
+    assert len(tag_edits(world)) == before
+    assert len(discussion_threads(world.discussion)) == 2
+
+
+@pytest.mark.usefixtures("forum_pins")
+async def test_a_forum_with_its_tags_is_not_edited_and_needs_no_manage_channels(world):
+    from tests.cogs.discussion_harness import SHOW, discussion_threads
+
+    forum = await forum_with_tags(world, TAGS)
+    await forum.set_permissions(
+        forum.guild.me, overwrite=discord.PermissionOverwrite(manage_channels=False)
+    )
+    await world.env.settle()
+    before = len(tag_edits(world))  # the server's own edit, above
+    await world.moderator.slash(world.general, "discussion open", show=SHOW, episode=4)
+    (post,) = discussion_threads(world.discussion)
+    tags = {tag.id: tag.name for tag in forum.available_tags}
+    worn = sorted(tags[t.id] for t in world.env.bot.get_channel(post.id).applied_tags)
+    assert worn == ["Episode 4", "Finale"]
+    assert len(tag_edits(world)) == before

@@ -194,6 +194,7 @@ async def test_a_missing_permission_is_reported_before_the_release(world, kind):
     assert discussion_threads(channel) == []
     timer = await bot.scheduler.get(guild_id=world.guild.id, key=f"discussion:{SHOW}:1")
     assert timer.status == "failed"
+    assert timer.attempts == 1  # at once: a missing permission needs a human, not a retry
     assert "Manage Threads" in timer.last_error
     assert "/discussion open" in world.log.last_message.content
     # Fixed: a moderator opens it by hand, once.

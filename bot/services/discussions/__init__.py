@@ -7,7 +7,7 @@ Public interface (cogs and other services use only these):
 - :func:`channel_problems` (what the bot would lack in a candidate channel)
 - :func:`refresh_after_rating` (the index shows members' average ratings)
 - :func:`reopen_after_downtime` (start-up), :data:`TIMER_KIND`, :func:`timer_key`
-- :class:`DiscussionError` (a :class:`~bot.ui.errors.UserFacingError` with ``permanent``)
+- :class:`DiscussionError` (a :class:`~bot.ui.errors.UserFacingError`; permanent for a timer)
 """
 
 from ._channel import DiscussionError, archive_duration

@@ -24,13 +24,11 @@ ARCHIVE_CHOICES: tuple[ThreadArchiveDuration, ...] = (60, 1440, 4320, 10080)
 class DiscussionError(UserFacingError):
     """Why a discussion could not be opened, closed or reopened.
 
-    ``permanent`` errors (no channel, channel gone, permissions missing) need a human;
-    retrying them would not help, so a timer that meets one fails with the reason.
+    Each one (no channel, channel gone, permissions missing) needs a human; retrying
+    would not help, and the scheduler treats it as permanent (it is no
+    :class:`~bot.services.scheduler.TransientError`): a timer that meets one fails at
+    once with the reason.
     """
-
-    def __init__(self, key: str, /, *, permanent: bool = True, **fields: object) -> None:
-        super().__init__(key, **fields)
-        self.permanent = permanent
 
 
 def archive_duration(minutes: int) -> ThreadArchiveDuration:
