@@ -160,3 +160,23 @@ async def test_a_forum_with_its_tags_is_not_edited_and_needs_no_manage_channels(
     worn = sorted(tags[t.id] for t in world.env.bot.get_channel(post.id).applied_tags)
     assert worn == ["Episode 4", "Finale"]
     assert len(tag_edits(world)) == before
+
+
+@pytest.mark.usefixtures("forum_pins")
+async def test_a_whole_season_dropped_at_once_wears_discords_five_tags_at_most(world):
+    from tests.cogs.discussion_harness import SHOW, discussion_threads, kst_midnight, use_channel
+
+    bot = world.env.bot
+    await bot.ensure_guild(world.guild.id)
+    for number in (5, 6):
+        await world.admin.slash(
+            world.general, "admin episode add", number=number, release="2022-03-23", source="nme"
+        )
+    await bot.db.execute("UPDATE episodes SET release_at = ?", (kst_midnight("2022-03-23"),))
+    await use_channel(world, "forum", combine_double_drops=True)
+    await world.moderator.slash(world.general, "discussion open", show=SHOW, episode=1)
+    (post,) = discussion_threads(world.discussion)
+    assert post.name == "[Spoilers] Soundtrack #1 — Episodes 1–6 discussion — Finale"
+    tags = {tag.id: tag.name for tag in bot.get_channel(world.discussion.id).available_tags}
+    worn = [tags[t.id] for t in bot.get_channel(post.id).applied_tags]
+    assert worn == ["Episode 1", "Episode 2", "Episode 3", "Episode 4", "Episode 5"]
