@@ -32,7 +32,7 @@ declare -A SELECTION=(
     [bot.ui.checks]="tests/cogs/test_checks.py tests/cogs/test_config.py tests/cogs/test_admin_edit.py::test_configured_admin_role_grants_admin_commands tests/cogs/test_announce.py::test_member_cannot_plan_announcements_even_when_discord_shows_the_command tests/cogs/test_discussions.py::test_a_member_is_refused_the_moderator_commands"
     [bot.services.lookup]="tests/members/test_typed_names.py tests/members/test_guild_isolation.py tests/cogs/test_show_option.py tests/members/test_autocomplete.py tests/members/test_show_commands.py::test_unknown_show_gets_a_private_did_you_mean tests/members/test_show_commands.py::test_unknown_character_suggests_at_most_three_names tests/members/test_show_commands.py::test_unknown_person_with_nothing_close_gets_no_suggestions tests/members/test_korean_and_buttons.py::test_korean_member_gets_korean_replies_and_show_data_as_stored"
     [bot.domain.spoilers]="tests/domain/test_spoilers.py tests/domain/test_card.py tests/members/test_spoilers_and_limits.py"
-    [bot.services.discussions._channel]="tests/cogs/test_discussions.py"
+    [bot.services.discussions._channel]="tests/cogs/test_discussion_channel.py tests/cogs/test_discussion_adoption.py tests/cogs/test_config.py tests/cogs/test_discussions.py"
     [bot.services.announcer]="tests/cogs/test_announce.py tests/cogs/test_release_announcements.py"
     [bot.services.discussions._opener]="tests/cogs/test_discussions.py tests/cogs/test_discussion_polls.py"
 )
