@@ -16,12 +16,13 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from bot.app import EXTENSIONS
 from bot.services._outcomes import OutcomeQueue
 from bot.store import open_store, timers
 from bot.store.errors import trouble
-from tests.services.probe_state import PROBE, Probe
+from tests.services import probe_fixtures
 
+# The probe extension in these bots, and a fresh probe per test.
+make_bot, probe = probe_fixtures.make_bot, probe_fixtures.probe
 KIND = "test.kind"
 
 
@@ -29,20 +30,6 @@ KIND = "test.kind"
 def store_target(pg_url: str) -> str:
     """These bots run on PostgreSQL only (skipped without its binaries)."""
     return pg_url
-
-
-@pytest.fixture
-def make_bot(make_bot):
-    """Bots that also load the probe extension (as in test_scheduler)."""
-    return lambda: make_bot(extensions=(*EXTENSIONS, "tests.services.timer_probe"))
-
-
-@pytest.fixture(autouse=True)
-def probe():
-    """A fresh probe per test."""
-    fresh = Probe()
-    PROBE.__dict__.update(fresh.__dict__)
-    return PROBE
 
 
 @pytest.fixture
