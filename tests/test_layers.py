@@ -6,11 +6,12 @@ import ast
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[1]
+TIME_MODULE = "bot/domain/timeexpr.py"
+RELEASE_MODULE = "bot/domain/release.py"
 SQL = re.compile(r"^\s*(SELECT|INSERT|UPDATE|DELETE|CREATE|ALTER|DROP|PRAGMA)\b", re.I | re.M)
 
 
@@ -36,34 +37,47 @@ def _string_constants(path: Path) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("path", _python_files("bot/domain"), ids=lambda p: p.name)
-def test_domain_never_imports_discord_or_the_store(path):
-    bad = {m for m in _imports(path) if m.split(".")[0] in {"discord", "aiosqlite", "sqlite3"}}
-    bad |= {m for m in _imports(path) if m.startswith(("bot.store", "bot.services", "bot.cogs"))}
-    assert not bad, f"{path.relative_to(ROOT)} imports {sorted(bad)}"
+def _offenders(paths: list[Path], check: Callable[[Path], str | None]) -> list[str]:
+    """One line per file that breaks a rule: its path, then what ``check`` says of it.
+
+    Each rule is one test over every file (a test per file made 458 of them): the
+    failure still names each offending file, all of them at once.
+    """
+    return [f"{path.relative_to(ROOT)}: {said}" for path in paths if (said := check(path))]
 
 
-@pytest.mark.parametrize(
-    "path",
-    [p for p in _python_files("bot") if "store" not in p.relative_to(ROOT).parts],
-    ids=lambda p: str(p.relative_to(ROOT)),
-)
-def test_no_sql_outside_the_store(path):
-    statements = [s for s in _string_constants(path) if SQL.search(s) and " " in s.strip()]
-    # Prose that happens to start with "Select ..." is not SQL; SQL names a table.
-    statements = [s for s in statements if re.search(r"\b(FROM|INTO|TABLE|SET|WHERE)\b", s)]
-    assert not statements, f"SQL in {path.relative_to(ROOT)}: {statements[0][:80]!r}"
+def test_domain_never_imports_discord_or_the_store():
+    def check(path: Path) -> str | None:
+        names = _imports(path)
+        bad = {m for m in names if m.split(".")[0] in {"discord", "aiosqlite", "sqlite3"}}
+        bad |= {m for m in names if m.startswith(("bot.store", "bot.services", "bot.cogs"))}
+        return f"imports {sorted(bad)}" if bad else None
+
+    assert not (found := _offenders(_python_files("bot/domain"), check)), "\n".join(found)
 
 
-@pytest.mark.parametrize("path", _python_files("bot/cogs"), ids=lambda p: p.name)
-def test_no_cog_imports_another_cog(path):
-    own = path.relative_to(ROOT).with_suffix("").parts
-    others = {
-        m
-        for m in _imports(path)
-        if m.startswith("bot.cogs.") and tuple(m.split("."))[:3] != own[:3]
-    }
-    assert not others, f"{path.relative_to(ROOT)} imports {sorted(others)}"
+def test_no_sql_outside_the_store():
+    def check(path: Path) -> str | None:
+        statements = [s for s in _string_constants(path) if SQL.search(s) and " " in s.strip()]
+        # Prose that happens to start with "Select ..." is not SQL; SQL names a table.
+        statements = [s for s in statements if re.search(r"\b(FROM|INTO|TABLE|SET|WHERE)\b", s)]
+        return f"SQL {statements[0][:80]!r}" if statements else None
+
+    paths = [p for p in _python_files("bot") if "store" not in p.relative_to(ROOT).parts]
+    assert not (found := _offenders(paths, check)), "\n".join(found)
+
+
+def test_no_cog_imports_another_cog():
+    def check(path: Path) -> str | None:
+        own = path.relative_to(ROOT).with_suffix("").parts
+        others = {
+            m
+            for m in _imports(path)
+            if m.startswith("bot.cogs.") and tuple(m.split("."))[:3] != own[:3]
+        }
+        return f"imports {sorted(others)}" if others else None
+
+    assert not (found := _offenders(_python_files("bot/cogs"), check)), "\n".join(found)
 
 
 def test_the_cli_exits_promptly_and_closes_the_store(tmp_path):
@@ -81,16 +95,16 @@ def test_the_cli_exits_promptly_and_closes_the_store(tmp_path):
     assert "schema version" in result.stdout
 
 
-@pytest.mark.parametrize(
-    "path",
-    _python_files("bot/services", "bot/store", "bot/domain"),
-    ids=lambda p: str(p.relative_to(ROOT)),
-)
-def test_services_never_reach_into_the_command_tree(path):
+def test_services_never_reach_into_the_command_tree():
     # The tree is the Discord-facing error path; what services share with it (who a
     # message may ping) lives below both, in bot/mentions.py.
-    bad = {m for m in _imports(path) if m.startswith(("bot.ui.tree", "bot.ui.views", "bot.cogs"))}
-    assert not bad, f"{path.relative_to(ROOT)} imports {sorted(bad)}"
+    def check(path: Path) -> str | None:
+        reach = ("bot.ui.tree", "bot.ui.views", "bot.cogs")
+        bad = {m for m in _imports(path) if m.startswith(reach)}
+        return f"imports {sorted(bad)}" if bad else None
+
+    paths = _python_files("bot/services", "bot/store", "bot/domain")
+    assert not (found := _offenders(paths, check)), "\n".join(found)
 
 
 def test_who_a_message_may_ping_is_built_in_one_module():
@@ -106,33 +120,31 @@ def test_who_a_message_may_ping_is_built_in_one_module():
     assert built == ["bot/mentions.py"]
 
 
-@pytest.mark.parametrize(
-    "path",
-    [p for p in _python_files("bot") if p.relative_to(ROOT).as_posix() != "bot/domain/timeexpr.py"],
-    ids=lambda p: str(p.relative_to(ROOT)),
-)
-def test_times_are_read_only_by_the_time_module(path):
+def test_times_are_read_only_by_the_time_module():
     # One zone lookup, one instant parser, one duration grammar (bot/domain/timeexpr.py):
     # a second reader here would take other forms than /announce add and the show files.
-    source = path.read_text("utf-8")
-    readers = re.findall(r"fromisoformat|strptime|ZoneInfo\(|\[wdhms\]", source)
-    assert not readers, f"{path.relative_to(ROOT)} reads times itself: {sorted(set(readers))}"
+    def check(path: Path) -> str | None:
+        source = path.read_text("utf-8")
+        readers = re.findall(r"fromisoformat|strptime|ZoneInfo\(|\[wdhms\]", source)
+        return f"reads times itself: {sorted(set(readers))}" if readers else None
+
+    paths = [p for p in _python_files("bot") if p.relative_to(ROOT).as_posix() != TIME_MODULE]
+    assert not (found := _offenders(paths, check)), "\n".join(found)
 
 
-@pytest.mark.parametrize(
-    "path",
-    [p for p in _python_files("bot") if p.relative_to(ROOT).as_posix() != "bot/domain/release.py"],
-    ids=lambda p: str(p.relative_to(ROOT)),
-)
-def test_stored_columns_become_a_release_in_one_place(path):
+def test_stored_columns_become_a_release_in_one_place():
     # release_of (bot/domain/release.py) reads the three columns, with the zone's default;
     # a Release built by hand elsewhere drifts from it (a NULL zone, a text precision).
-    calls = [
-        node.lineno
-        for node in ast.walk(ast.parse(path.read_text("utf-8")))
-        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Release"
-    ]
-    assert not calls, f"{path.relative_to(ROOT)} builds a Release at lines {calls}"
+    def check(path: Path) -> str | None:
+        calls = [
+            node.lineno
+            for node in ast.walk(ast.parse(path.read_text("utf-8")))
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Release"
+        ]
+        return f"builds a Release at lines {calls}" if calls else None
+
+    paths = [p for p in _python_files("bot") if p.relative_to(ROOT).as_posix() != RELEASE_MODULE]
+    assert not (found := _offenders(paths, check)), "\n".join(found)
 
 
 READ_HELPERS = {"fetch_all", "fetch_one", "fetch_value", "fetchall", "fetchone", "fetchval", "rows"}
@@ -151,13 +163,13 @@ def test_the_store_has_one_set_of_read_helpers():
     assert {d.split(":")[0] for d in defined} == {"bot/store/db.py", "bot/store/_pg.py"}, defined
 
 
-@pytest.mark.parametrize(
-    "path",
+def test_store_modules_read_through_the_helpers_not_cursors():
+    def check(path: Path) -> str | None:
+        cursors = re.findall(r"\.fetch(?:one|all|many)\(\)", path.read_text("utf-8"))
+        return "reads a cursor itself: use rows(conn, …)" if cursors else None
+
     # backup.py copies the file through the sqlite3 module's own backup API, off the loop.
-    [p for p in _python_files("bot/store") if p.name not in ("db.py", "_pg.py", "backup.py")],
-    ids=lambda p: p.name,
-)
-def test_store_modules_read_through_the_helpers_not_cursors(path):
-    source = path.read_text("utf-8")
-    cursors = re.findall(r"\.fetch(?:one|all|many)\(\)", source)
-    assert not cursors, f"{path.relative_to(ROOT)} reads a cursor itself: use rows(conn, …)"
+    paths = [
+        p for p in _python_files("bot/store") if p.name not in ("db.py", "_pg.py", "backup.py")
+    ]
+    assert not (found := _offenders(paths, check)), "\n".join(found)

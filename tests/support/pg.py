@@ -130,6 +130,7 @@ class Admin:
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._thread.start()
         self._conn = self._call(asyncpg.connect(url))
+        self.server_major = self._conn.get_server_version().major
 
     def _call(self, work: Any) -> Any:
         import asyncio
