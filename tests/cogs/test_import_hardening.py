@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 import threading
 import time
 
 import discord
 import pytest
 
-import bot.cogs.admin._history as history_cog
 from bot.ui.errors import UserFacingError
 from tests.support.discord import answered_refusals
 
@@ -105,6 +105,10 @@ async def test_another_servers_ping_is_answered_while_a_big_file_is_checked(worl
 
     started, pinged = threading.Event(), threading.Event()
     seen: list[bool] = []
+    # The module this bot loaded, not one imported at collection: a bot closed earlier in
+    # the same process unloads its extensions, which takes bot.cogs.* out of sys.modules,
+    # and the next bot imports them afresh (a patch of the old module then did nothing).
+    history_cog = sys.modules["bot.cogs.admin._history"]
     real_parse = history_cog.parse_show_file
 
     def slow_parse(text, **kwargs):
