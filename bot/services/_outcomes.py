@@ -43,7 +43,14 @@ class OutcomeQueue:
         self._on_error = on_error
         self._on_ok = on_ok
         self._queued: list[store.Outcome] = []
+        self._writing: list[store.Outcome] = []  # the batch being written right now
         self._flusher: asyncio.Task[None] | None = None
+
+    @property
+    def waiting(self) -> set[int]:
+        """Ids of the timers whose outcome is queued or being written, not committed yet:
+        still ``running`` in the store, so the scheduler keeps their leases."""
+        return {outcome.timer_id for outcome in (*self._writing, *self._queued)}
 
     def submit(self, outcome: store.Outcome) -> None:
         """Queue ``outcome`` without waiting for it: it is written until it commits.
@@ -63,16 +70,19 @@ class OutcomeQueue:
     async def _flush(self) -> None:
         while self._queued:
             batch, self._queued = self._queued, []
+            self._writing = batch
             try:
                 await store.finish_many(self.db, batch)
             except STORE_ERRORS as error:
                 # Keep them (first, in order) and write them again once the wait is over.
-                self._queued = batch + self._queued
+                self._queued, self._writing = batch + self._queued, []
                 await self._on_error(error)
                 continue
             except Exception:
                 # A bug, not the store: these timers stay running (a restart re-runs
                 # them, checking Discord first); what came in meanwhile is still written.
+                self._writing = []
                 log.exception("recording %d timer outcomes failed", len(batch))
                 continue
+            self._writing = []
             self._on_ok()

@@ -414,7 +414,12 @@ class Scheduler:
 
     async def _run_due(self, now: int) -> None:
         claimed = await store.claim_due(self.db, now, self.batch)
-        self._store_ok()
+        if not self._outcomes.waiting:
+            # While outcomes wait to be written, only their commit ends an outage: a
+            # claim commits even on a full disk (it rewrites rows in place), and taking
+            # it for the store's recovery told the log channels "works again" and then
+            # "failing" anew every few seconds.
+            self._store_ok()
         windows: dict[int, int] = {}
         for timer in claimed:
             overdue = now - timer.due
@@ -441,14 +446,22 @@ class Scheduler:
         finally:
             self._leased.discard(timer.id)
 
+    def _holding(self) -> set[int]:
+        """The timers this process must keep claimed: handlers still running, and those
+        whose outcome is not committed yet. A lease lapsing on the latter (a full store
+        refusing the outcome) let the loop claim its own sent timer again and send twice."""
+        return self._leased | self._outcomes.waiting
+
     async def _renew_leases(self) -> None:
-        """Renew claims while handlers run; ends when none do (no idle wake-ups)."""
-        while self._leased:
+        """Renew claims while handlers run or their outcomes wait; ends when none do (no
+        idle wake-ups)."""
+        while self._holding():
             await asyncio.sleep(store.LEASE_SECONDS / 3)
-            if not self._leased:
+            holding = self._holding()
+            if not holding:
                 return
             try:
-                await store.renew_leases(self.db, list(self._leased), int(self._now()))
+                await store.renew_leases(self.db, sorted(holding), int(self._now()))
             except Exception as exc:  # the store's own fault handling logs outages
                 log.warning("could not renew timer leases: %s", exc)
 

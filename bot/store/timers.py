@@ -163,12 +163,18 @@ LEASE_SECONDS = 10
 
 
 async def next_pending_at(db: Database) -> int | None:
-    """When the loop should next look: the earliest pending timer, or a lease running out."""
+    """When the loop should next look: the earliest pending timer, or the first second a
+    lapsed lease can be claimed.
+
+    A lease holds through its ``lease_until`` second (a claim needs ``lease_until <
+    now``): answering ``lease_until`` itself had the loop claim nothing and ask again,
+    in a tight loop of write transactions, until the clock reached the next second.
+    """
     return await db.fetchval(
         """SELECT min(t) FROM (
                SELECT min(next_at) AS t FROM timers WHERE status = 'pending'
                UNION ALL
-               SELECT min(lease_until) FROM timers WHERE status = 'running'
+               SELECT min(lease_until) + 1 FROM timers WHERE status = 'running'
            ) AS soonest"""
     )
 

@@ -16,6 +16,10 @@ class Probe:
     fail: Callable[[object], Exception | None] | None = None
     # Keys whose handler hangs for a (virtual) year: mid-send when the bot goes down.
     hold: set[str] = field(default_factory=set)
+    # Keys whose handler takes this many (virtual) seconds before it succeeds.
+    slow: dict[str, float] = field(default_factory=dict)
+    # What the handler returns for these keys (default: "result-<key>").
+    results: dict[str, str] = field(default_factory=dict)
 
 
 PROBE = Probe()

@@ -26,11 +26,13 @@ class TimerProbe(commands.Cog):
         PROBE.calls.append((timer.key, late, self.bot.clock.timestamp()))
         if timer.key in PROBE.hold:
             await asyncio.sleep(365 * 86400)
+        if timer.key in PROBE.slow:
+            await asyncio.sleep(PROBE.slow[timer.key])
         if PROBE.fail is not None:
             error = PROBE.fail(timer)
             if error is not None:
                 raise error
-        return f"result-{timer.key}"
+        return PROBE.results.get(timer.key, f"result-{timer.key}")
 
     async def failed(self, timer, reason: str) -> None:
         """Record the final failure."""

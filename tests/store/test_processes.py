@@ -57,7 +57,11 @@ async def test_a_lapsed_lease_passes_to_another_process(db: Database, other: Dat
     taken = await store.claim_due(other, later, 10)
     assert sorted(t.id for t in taken) == sorted(t.id for t in first[1:])
     assert all(t.attempts == 2 for t in taken)
-    assert await store.next_pending_at(db) == NOW + 5 + store.LEASE_SECONDS
+    # The next look: the first second the renewed lease can be claimed, not its last.
+    renewed = NOW + 5 + store.LEASE_SECONDS
+    assert await store.next_pending_at(db) == renewed + 1
+    assert await store.claim_due(other, renewed, 10) == []
+    assert [t.id for t in await store.claim_due(other, renewed + 1, 10)] == [first[0].id]
 
 
 async def test_a_restart_runs_again_what_a_crash_left_running(
