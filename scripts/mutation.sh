@@ -24,11 +24,12 @@ export SIMCORD_SETTLE_TIMEOUT=${SIMCORD_SETTLE_TIMEOUT:-30}
 
 # module -> the tests run against its mutants (pytest arguments, split as a shell would).
 # The scheduler's own tests run on SQLite only (half the time; the backends differ in
-# bot/store, whose timers module runs on both). `-k 'not postgresql'`, not `-k sqlite`:
-# the latter also drops the tests that take no store at all (error classification).
+# bot/store, whose timers module runs on both: its store tests on both, the scheduler's
+# on SQLite). `-k 'not postgresql'`, not `-k sqlite`: the latter also drops the tests
+# that take no store at all (error classification).
 declare -A SELECTION=(
     [bot.services._outcomes]="tests/services/test_outcomes.py tests/services/test_scheduler.py tests/services/test_scheduler_store_full.py"
-    [bot.store.timers]="tests/store/test_timers.py tests/store/test_processes.py tests/services/test_outcomes.py tests/services/test_scheduler.py tests/services/test_scheduler_store_full.py tests/services/test_scheduler_lifecycle.py"
+    [bot.store.timers]="tests/store/test_timers.py tests/store/test_processes.py tests/services/test_outcomes.py tests/services/test_scheduler.py tests/services/test_scheduler_store_full.py tests/services/test_scheduler_lifecycle.py -k 'not postgresql or test_timers or test_processes'"
     [bot.services.scheduler]="tests/services/test_scheduler.py tests/services/test_scheduler_rate_limits.py tests/services/test_scheduler_api.py tests/services/test_scheduler_store_full.py tests/services/test_scheduler_lifecycle.py tests/services/test_outcomes.py -k 'not postgresql'"
     [bot.ui.checks]="tests/cogs/test_checks.py tests/cogs/test_config.py tests/cogs/test_admin_edit.py::test_configured_admin_role_grants_admin_commands tests/cogs/test_announce.py::test_member_cannot_plan_announcements_even_when_discord_shows_the_command tests/cogs/test_discussions.py::test_a_member_is_refused_the_moderator_commands"
     [bot.services.lookup]="tests/members/test_typed_names.py tests/members/test_guild_isolation.py tests/cogs/test_show_option.py tests/members/test_autocomplete.py tests/members/test_show_commands.py::test_unknown_show_gets_a_private_did_you_mean tests/members/test_show_commands.py::test_unknown_character_suggests_at_most_three_names tests/members/test_show_commands.py::test_unknown_person_with_nothing_close_gets_no_suggestions tests/members/test_korean_and_buttons.py::test_korean_member_gets_korean_replies_and_show_data_as_stored"

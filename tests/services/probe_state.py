@@ -19,7 +19,7 @@ class Probe:
     # Keys whose handler takes this many (virtual) seconds before it succeeds.
     slow: dict[str, float] = field(default_factory=dict)
     # What the handler returns for these keys (default: "result-<key>").
-    results: dict[str, str] = field(default_factory=dict)
+    results: dict[str, str | None] = field(default_factory=dict)
 
 
 PROBE = Probe()

@@ -5,9 +5,13 @@ Through the real bot and store, in SimCord's virtual time, with the probe handle
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from bot.app import EXTENSIONS
+from bot.clock import Clock
+from bot.services.scheduler import Scheduler, Timer
 from tests.services.probe_state import PROBE, Probe
 
 KIND = "test.kind"
@@ -78,3 +82,37 @@ async def test_a_kind_nobody_handles_waits_pending_until_a_handler_comes(world, 
     await world.env.advance_time(120)
     assert [k for k, _, _ in probe.calls] == ["orphan"]
     assert (await bot.scheduler.get(guild_id=guild, key="orphan")).status == "sent"
+
+
+async def test_a_handler_that_returns_nothing_stores_no_result(world, probe):
+    bot, guild = world.env.bot, world.guild.id
+    probe.results["quiet"] = None
+    await _plan(bot, guild, "quiet", bot.clock.timestamp() + 5)
+    await world.env.advance_time(6)
+    timer = await bot.scheduler.get(guild_id=guild, key="quiet")
+    assert (timer.status, timer.result) == ("sent", None)
+
+
+async def test_a_timer_planned_before_the_scheduler_starts_fires_once_it_does(db):
+    # As a cog's cog_load may plan one, before setup_hook starts the loop (real time).
+    scheduler = Scheduler(db, Clock())
+    ran: list[str] = []
+
+    async def handle(timer: Timer, late: bool) -> str:
+        ran.append(timer.key)
+        return "done"
+
+    scheduler.register(KIND, handle)
+    now = Clock().timestamp()
+    await scheduler.schedule(guild_id=1, kind=KIND, key="early", due=now - 1, payload={})
+    await scheduler.start()
+    try:
+        for _ in range(100):
+            timer = await scheduler.get(guild_id=1, key="early")
+            if timer is not None and timer.status == "sent":
+                break
+            await asyncio.sleep(0.02)
+    finally:
+        await scheduler.stop()
+    assert ran == ["early"]
+    assert (await scheduler.get(guild_id=1, key="early")).status == "sent"

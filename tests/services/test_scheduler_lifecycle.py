@@ -197,3 +197,18 @@ async def test_a_loop_killed_by_a_bug_says_so_and_a_stop_says_nothing(
         ("CRITICAL", "the scheduler loop died")
     ]
     assert "not open" in str(caplog.records[0].exc_info[1])
+
+
+async def test_a_backlog_is_claimed_as_handlers_free_up_not_all_at_once(world, probe):
+    # At most max_inflight claimed-but-unfinished timers: the third is claimed when the
+    # first handler ends (10 s), not when both have (20 s).
+    bot, guild = world.env.bot, world.guild.id
+    bot.scheduler.batch, bot.scheduler.max_inflight = 2, 2
+    probe.slow.update({"a": 10.0, "b": 20.0})
+    due = bot.clock.timestamp() + 5
+    for key in ("a", "b", "c", "d"):
+        await _plan(bot, guild, key, due)
+    await world.env.advance_time(30)
+    assert [(k, at - due) for k, _, at in probe.calls] == [("a", 0), ("b", 0), ("c", 10), ("d", 10)]
+    timers = await bot.scheduler.list(guild_id=guild)
+    assert [(t.key, t.status) for t in timers] == [(k, "sent") for k in "abcd"]

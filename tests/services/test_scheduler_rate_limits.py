@@ -13,7 +13,13 @@ import discord
 import pytest
 
 from bot.app import EXTENSIONS
-from bot.services.scheduler import PermanentError, TransientError, classify, rate_limit_wait
+from bot.services.scheduler import (
+    PermanentError,
+    TransientError,
+    classify,
+    describe,
+    rate_limit_wait,
+)
 from bot.store.guilds import update_settings
 from tests.services.probe_state import PROBE, Probe
 
@@ -47,9 +53,17 @@ def _http(status: int, **headers: str) -> discord.HTTPException:
     return discord.HTTPException(_Response(status, headers), "refused")
 
 
+class _Bare:
+    """An answer with no headers at all (a proxy's, say)."""
+
+    status = 429
+    reason = "Too Many Requests"
+
+
 def test_a_rate_limit_says_how_long_to_wait_and_nothing_else_does() -> None:
     assert rate_limit_wait(discord.RateLimited(12.5)) == 12.5
     assert rate_limit_wait(_http(429, **{"Retry-After": "2.5"})) == 2.5
+    assert rate_limit_wait(discord.HTTPException(_Bare(), "slow down")) == 1.0
     assert rate_limit_wait(_http(429)) == 1.0  # no header: a second
     assert rate_limit_wait(_http(429, **{"Retry-After": "soon"})) == 1.0
     assert rate_limit_wait(_http(500, **{"Retry-After": "9"})) is None
@@ -76,6 +90,15 @@ def test_each_kind_of_error_is_retried_or_final(error, kind) -> None:
     assert classify(error) is kind
 
 
+def test_a_failure_reason_names_the_error_when_it_says_nothing_itself() -> None:
+    # What the ledger and the mod-log show: Discord's status and text, else the error's kind.
+    assert describe(_http(403)) == "403 refused"
+    assert describe(discord.HTTPException(_Response(404), "")) == "404 HTTPException"
+    assert describe(TimeoutError()) == "TimeoutError"
+    assert describe(TransientError("503 upstream")) == "503 upstream"
+    assert describe(ValueError("x" * 1000)) == "x" * 300
+
+
 async def _plan(bot, guild_id: int, key: str, due: int) -> None:
     await bot.scheduler.schedule(guild_id=guild_id, kind=KIND, key=key, due=due, payload={})
 
@@ -96,6 +119,35 @@ async def test_rate_limited_sends_wait_as_asked_and_are_never_failed(world, prob
     assert probe.failures == []
 
 
+async def test_a_rate_limited_send_waits_at_least_a_second_and_says_why(world, probe):
+    bot = world.env.bot
+    probe.fail = lambda t: _http(429, **{"Retry-After": "0.2"}) if len(probe.calls) == 1 else None
+    due = bot.clock.timestamp() + 10
+    await _plan(bot, world.guild.id, "soon", due)
+    await world.env.advance_time(10)
+    pending = await bot.scheduler.get(guild_id=world.guild.id, key="soon")
+    assert (pending.status, pending.last_error, pending.next_at) == (
+        "pending",
+        "429 refused",
+        due + 1,
+    )
+    await world.env.advance_time(2)
+    assert [at - due for _, _, at in probe.calls] == [0, 1]
+    assert (await bot.scheduler.get(guild_id=world.guild.id, key="soon")).status == "sent"
+
+
+async def test_a_retry_landing_on_the_catch_up_windows_last_second_is_still_made(world, probe):
+    # The claim runs a timer overdue by exactly the window, so the retry is planned.
+    bot = world.env.bot
+    await update_settings(bot.db, world.guild.id, catchup_seconds=60)
+    probe.fail = lambda t: discord.RateLimited(60.0) if len(probe.calls) == 1 else None
+    due = bot.clock.timestamp() + 10
+    await _plan(bot, world.guild.id, "edge", due)
+    await world.env.advance_time(75)
+    assert [at - due for _, _, at in probe.calls] == [0, 60]
+    assert (await bot.scheduler.get(guild_id=world.guild.id, key="edge")).status == "sent"
+
+
 async def test_a_rate_limit_past_the_catch_up_window_is_missed_not_failed(world, probe):
     bot = world.env.bot
     await update_settings(bot.db, world.guild.id, catchup_seconds=120)
@@ -106,7 +158,10 @@ async def test_a_rate_limit_past_the_catch_up_window_is_missed_not_failed(world,
     assert len(probe.calls) == 1  # five minutes on would be past the two-minute window
     timer = await bot.scheduler.get(guild_id=world.guild.id, key="late")
     assert timer.status == "missed"
-    assert "rate limited past the catch-up window" in timer.last_error
+    assert timer.last_error == (
+        "Too many requests. Retry in 300.00 seconds. (rate limited past the catch-up window)"
+    )
+    assert timer.finished_at == probe.calls[0][2]
     assert probe.failures == []
 
 

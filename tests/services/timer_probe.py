@@ -21,7 +21,7 @@ class TimerProbe(commands.Cog):
         """Register the handler like a feature would."""
         self.bot.scheduler.register("test.kind", self.handle, on_failed=self.failed)
 
-    async def handle(self, timer, late: bool) -> str:
+    async def handle(self, timer, late: bool) -> str | None:
         """Record the call; fail if the test asked for it."""
         PROBE.calls.append((timer.key, late, self.bot.clock.timestamp()))
         if timer.key in PROBE.hold:
