@@ -70,6 +70,7 @@ async def test_a_kind_nobody_handles_waits_pending_until_a_handler_comes(world, 
     bot, guild = world.env.bot, world.guild.id
     bot.scheduler.max_sleep = 60.0
     bot.scheduler.unregister(KIND)  # as a cog does when it unloads
+    bot.scheduler.unregister("never.registered")  # nothing to stop routing: no error
     now = bot.clock.timestamp()
     await _plan(bot, guild, "orphan", now + 5)
     await world.env.advance_time(10)

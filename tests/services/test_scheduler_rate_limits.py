@@ -7,6 +7,7 @@ two pure functions that decide what an error means.
 from __future__ import annotations
 
 import itertools
+import logging
 import sqlite3
 
 import discord
@@ -176,3 +177,20 @@ async def test_with_no_catch_up_window_a_rate_limited_send_is_missed_at_once(wor
     timer = await bot.scheduler.get(guild_id=world.guild.id, key="strict")
     assert timer.status == "missed"
     assert "rate limited past the catch-up window" in timer.last_error
+
+
+async def test_a_bug_in_a_handler_is_logged_with_its_traceback_and_a_refusal_is_not(
+    world, probe, caplog
+):
+    bot = world.env.bot
+    caplog.set_level(logging.ERROR, logger="bot.services.scheduler")
+    probe.fail = lambda t: ValueError("a bug") if t.key == "bug" else _http(403)
+    now = bot.clock.timestamp()
+    await _plan(bot, world.guild.id, "bug", now + 5)
+    await _plan(bot, world.guild.id, "refused", now + 6)
+    await world.env.advance_time(10)
+    assert [(await bot.scheduler.get(guild_id=world.guild.id, key=k)).status for k in
+            ("bug", "refused")] == ["failed", "failed"]  # fmt: skip
+    crashed = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert [r.getMessage() for r in crashed] == ["timer bug (test.kind) handler crashed"]
+    assert crashed[0].exc_info[1].args == ("a bug",)
