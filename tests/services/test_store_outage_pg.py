@@ -12,7 +12,6 @@ cut so its pool reconnects to it), then writable again, without restarting the b
 from __future__ import annotations
 
 import time
-from urllib.parse import urlsplit
 
 import pytest
 
@@ -52,16 +51,7 @@ def read_only(pg_admin):
 @pytest.fixture
 def cut_sessions(pg_admin, pg_url: str):
     """Cut every connection the bot has to its database, as a server restart does."""
-    name = urlsplit(pg_url).path.lstrip("/")
-
-    def cut() -> None:
-        pg_admin.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-            f" WHERE datname = '{name}' AND pid <> pg_backend_pid()"
-        )
-        time.sleep(0.3)
-
-    return cut
+    return lambda: pg_admin.cut_sessions(pg_url)
 
 
 async def test_a_timer_due_while_writes_are_refused_fires_once_when_they_return(

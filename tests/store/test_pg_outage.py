@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from urllib.parse import urlsplit
 
 import pytest
 
@@ -14,16 +13,6 @@ from bot.store import open_store
 from bot.store.errors import STORE_ERRORS, trouble
 
 BURST = 8
-
-
-def _cut(pg_admin, url: str) -> None:
-    """Cut every session on ``url``'s database, as a server restart does."""
-    name = urlsplit(url).path.lstrip("/")
-    pg_admin.execute(
-        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-        f" WHERE datname = '{name}' AND pid <> pg_backend_pid()"
-    )
-    time.sleep(0.3)  # real time: the goodbyes reach the sockets
 
 
 async def test_after_a_restart_one_failure_replaces_every_pooled_connection(
@@ -34,7 +23,7 @@ async def test_after_a_restart_one_failure_replaces_every_pooled_connection(
     try:
         # A busy moment opened BURST connections; they sit idle in the pool.
         await asyncio.gather(*(db.fetchval("SELECT pg_sleep(0.05)") for _ in range(BURST)))
-        _cut(pg_admin, pg_url)
+        pg_admin.cut_sessions(pg_url)
         with pytest.raises(STORE_ERRORS) as first:
             await db.fetchval("SELECT 1")
         assert trouble(first.value) == "down"  # the store's trouble, not a bug
@@ -55,7 +44,7 @@ async def test_after_a_restart_a_process_hears_the_others_writes_again(pg_url, p
     heard: list[str] = []
     here.on_notify(heard.append)
     try:
-        _cut(pg_admin, pg_url)  # this process's listening connection too
+        pg_admin.cut_sessions(pg_url)  # this process's listening connection too
         deadline = time.monotonic() + 10
         while "probe" not in heard:
             # What the other process says at COMMIT (its first try may meet a cut

@@ -141,6 +141,19 @@ class Admin:
         """Run one statement (CREATE DATABASE …, DROP DATABASE …)."""
         self._call(self._conn.execute(sql))
 
+    def cut_sessions(self, url: str) -> None:
+        """Cut every other session on ``url``'s database, as a server restart does, and
+        give the goodbyes a moment (real time) to reach the sockets."""
+        import time
+        from urllib.parse import urlsplit
+
+        name = urlsplit(url).path.lstrip("/")
+        self.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            f" WHERE datname = '{name}' AND pid <> pg_backend_pid()"
+        )
+        time.sleep(0.3)
+
     def close(self) -> None:
         self._call(self._conn.close())
         self._loop.call_soon_threadsafe(self._loop.stop)
