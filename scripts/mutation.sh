@@ -36,7 +36,7 @@ declare -A SELECTION=(
     [bot.domain.spoilers]="tests/domain/test_spoilers.py tests/domain/test_card.py tests/members/test_spoilers_and_limits.py"
     [bot.services.discussions._channel]="tests/cogs/test_discussion_channel.py tests/cogs/test_discussion_adoption.py tests/cogs/test_config.py tests/cogs/test_discussions.py"
     [bot.services.announcer]="tests/cogs/test_announce.py tests/cogs/test_release_announcements.py"
-    [bot.services.discussions._opener]="tests/cogs/test_discussions.py tests/cogs/test_discussion_polls.py"
+    [bot.services.discussions._opener]="tests/cogs/test_discussion_lifecycle.py tests/cogs/test_discussion_adoption.py tests/cogs/test_discussion_channel.py tests/cogs/test_discussion_polls.py tests/cogs/test_discussions.py::test_moderators_open_close_and_reopen_by_hand tests/cogs/test_discussions.py::test_bad_input_gets_a_clear_message_and_creates_nothing tests/cogs/test_discussions.py::test_a_thread_created_before_a_crash_is_adopted_not_duplicated tests/cogs/test_discussions.py::test_an_archived_thread_left_by_a_crash_is_adopted_and_reopened tests/cogs/test_discussions.py::test_a_double_drop_opens_one_thread_each_or_one_combined tests/cogs/test_discussions.py::test_the_pinned_index_lists_every_episode_and_follows_the_openings tests/cogs/test_discussions.py::test_a_missing_permission_is_reported_before_the_release tests/cogs/test_discussions.py::test_episodes_open_on_their_weekly_release_days"
 )
 # Most valuable first: what keeps timers exactly once, then who may do what, then the rest.
 ORDER=(
