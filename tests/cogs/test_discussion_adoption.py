@@ -73,3 +73,15 @@ async def test_a_members_later_thread_of_that_name_is_kept_beside_the_adopted_on
     link = await opened_link(world)
     assert [t.id for t in discussion_threads(channel)] == [ours.id, theirs.id]
     assert link.endswith(f"/{ours.id}")
+
+
+async def test_two_archived_copies_the_oldest_is_reopened_and_the_other_removed(world):
+    channel = await use_channel(world, "text")
+    first = await bots_thread(world, channel.id)
+    second = await bots_thread(world, channel.id)
+    for thread in (first, second):  # both archived while the bot was down
+        await thread.edit(archived=True)
+    link = await opened_link(world)
+    assert [t.id for t in discussion_threads(channel)] == [first.id]
+    assert link.endswith(f"/{first.id}")
+    assert world.env.bot.get_channel(first.id).archived is False
