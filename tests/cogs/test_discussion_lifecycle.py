@@ -3,6 +3,7 @@ what a moderator is told when there is nothing (left) to close."""
 
 from __future__ import annotations
 
+import discord
 import pytest
 
 from bot.store.discussions import discussion_links, get_discussion
@@ -43,10 +44,10 @@ async def test_close_and_reopen_are_stored_and_said_in_the_thread(world):
     closed = await world.moderator.slash(world.general, "discussion close", show=SHOW, episode=1)
     assert "Closed and locked" in said(closed)
     stored = await get_discussion(bot.db, world.guild.id, SHOW, 1)
-    assert stored.status == "closed"
+    assert (stored.status, stored.closed_at) == ("closed", bot.clock.timestamp())
     await world.moderator.slash(world.general, "discussion reopen", show=SHOW, episode=1)
     stored = await get_discussion(bot.db, world.guild.id, SHOW, 1)
-    assert stored.status == "open"
+    assert (stored.status, stored.closed_at) == ("open", None)
     live = await bot.fetch_channel(thread.id)
     assert not live.archived
     assert not live.locked
@@ -72,3 +73,46 @@ async def test_closing_what_never_opened_or_was_deleted_says_so(world):
         )
         assert said(result) == f"The discussion thread {link} no longer exists.", sub
     assert (await get_discussion(bot.db, world.guild.id, SHOW, 1)).status == "open"
+
+
+async def test_a_korean_servers_thread_is_closed_and_reopened_in_korean(world):
+    channel = await use_channel(world, "text")
+    await open_one(world, channel)
+    await world.env.bot.get_guild(world.guild.id).edit(preferred_locale=discord.Locale.korean)
+    await world.env.settle()
+    for sub in ("close", "reopen"):
+        await world.moderator.slash(world.general, f"discussion {sub}", show=SHOW, episode=1)
+    notes = [m.content for m in discussion_threads(channel)[0].history()][-2:]
+    assert notes == [
+        "🔒 운영진이 이 토론을 닫았습니다. 이야기 나눠 주셔서 고맙습니다!",
+        "🔓 토론이 다시 열렸습니다.",
+    ]
+
+
+async def test_a_thread_locked_by_hand_is_unlocked_by_reopen(world):
+    channel = await use_channel(world, "text")
+    thread = await open_one(world, channel)
+    await thread.edit(locked=True)  # a moderator locked it in Discord, without archiving
+    await world.moderator.slash(world.general, "discussion reopen", show=SHOW, episode=1)
+    live = await world.env.bot.fetch_channel(thread.id)
+    assert not live.locked
+    assert (
+        discussion_threads(channel)[0].history()[-1].content == "🔓 This discussion is open again."
+    )
+
+
+@pytest.mark.parametrize(
+    ("message", "reason"),
+    [("Missing Permissions", "Missing Permissions"),
+     ("", "403 Forbidden (error code: 50013)")],  # no text: the status and code
+)  # fmt: skip
+async def test_discord_refusing_the_close_is_said_and_nothing_is_stored(world, message, reason):
+    channel = await use_channel(world, "text")
+    thread = await open_one(world, channel)
+    world.env.inject_error(
+        "POST", f"/channels/{thread.id}/messages", status=403, code=50013, message=message
+    )
+    result = await world.moderator.slash(world.general, "discussion close", show=SHOW, episode=1)
+    assert said(result) == f"Discord refused: {reason}"
+    stored = await get_discussion(world.env.bot.db, world.guild.id, SHOW, 1)
+    assert stored.status == "open"
