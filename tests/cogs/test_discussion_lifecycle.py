@@ -116,3 +116,13 @@ async def test_discord_refusing_the_close_is_said_and_nothing_is_stored(world, m
     assert said(result) == f"Discord refused: {reason}"
     stored = await get_discussion(world.env.bot.db, world.guild.id, SHOW, 1)
     assert stored.status == "open"
+
+
+async def test_opening_in_a_deleted_channel_names_the_channel(world):
+    channel = await use_channel(world, "text")
+    await world.env.bot.get_channel(channel.id).delete()
+    await world.env.settle()
+    result = await world.moderator.slash(world.general, "discussion open", show=SHOW, episode=1)
+    assert said(result) == (
+        f"The discussion channel (id {channel.id}) no longer exists or I cannot see it."
+    )
