@@ -85,3 +85,17 @@ async def test_two_archived_copies_the_oldest_is_reopened_and_the_other_removed(
     assert [t.id for t in discussion_threads(channel)] == [first.id]
     assert link.endswith(f"/{first.id}")
     assert world.env.bot.get_channel(first.id).archived is False
+
+
+async def test_a_starter_left_without_its_thread_is_reused_not_posted_again(world):
+    # Discord stored the starter message, then making its thread failed (a 500, whose
+    # answer may have been lost): the next attempt makes the thread on that starter.
+    channel = await use_channel(world, "text")
+    world.env.inject_error("POST", f"/channels/{channel.id}/messages/*/threads", status=500)
+    link = await opened_link(world)
+    heading = "**Soundtrack #1 — Episode 1**\n"
+    starters = [m for m in channel.history() if m.content.startswith(heading)]
+    assert len(starters) == 1
+    (thread,) = discussion_threads(channel)
+    assert thread.id == starters[0].id  # the thread is the starter's own
+    assert link.endswith(f"/{thread.id}")
