@@ -126,3 +126,28 @@ async def test_opening_in_a_deleted_channel_names_the_channel(world):
     assert said(result) == (
         f"The discussion channel (id {channel.id}) no longer exists or I cannot see it."
     )
+
+
+async def test_a_moderator_is_told_what_opened_what_already_had_one_and_what_does_not_exist(
+    world,
+):
+    channel = await use_channel(world, "text")
+    bot = world.env.bot
+    mod = world.moderator
+
+    async def open_(episode: int) -> str:
+        return said(await mod.slash(world.general, "discussion open", show=SHOW, episode=episode))
+
+    first = await open_(2)
+    link = (await discussion_links(bot.db, world.guild.id, SHOW))[2]
+    assert first == f"Opened Soundtrack #1, episode 2: {link}"
+    assert await open_(2) == f"Soundtrack #1, episode 2 already has its discussion: {link}"
+    # A thread a moderator made by hand is adopted, and said to be there already.
+    made = world.env.backend.create_thread(
+        channel.id, "[Spoilers] Soundtrack #1 — Episode 3 discussion", owner_id=mod.id
+    )
+    await world.env.settle()
+    link = f"https://discord.com/channels/{world.guild.id}/{made.id}"
+    assert await open_(3) == f"Soundtrack #1, episode 3 already has its discussion: {link}"
+    assert await open_(9) == "Soundtrack #1 has no episode 9 (known episodes: 1, 2, 3, 4)."
+    assert len(discussion_threads(channel)) == 2
