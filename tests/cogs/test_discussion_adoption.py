@@ -99,3 +99,28 @@ async def test_a_starter_left_without_its_thread_is_reused_not_posted_again(worl
     (thread,) = discussion_threads(channel)
     assert thread.id == starters[0].id  # the thread is the starter's own
     assert link.endswith(f"/{thread.id}")
+
+
+async def test_a_thread_moderators_closed_is_adopted_and_stays_closed(world):
+    # Closed (archived and locked) before the store recorded it: adopting it must not
+    # undo the moderators' decision, as reopening an auto-archived one does.
+    channel = await use_channel(world, "text")
+    closed = await bots_thread(world, channel.id)
+    await closed.edit(archived=True, locked=True)
+    link = await opened_link(world)
+    assert link.endswith(f"/{closed.id}")
+    live = await world.env.bot.fetch_channel(closed.id)
+    assert live.archived
+    assert live.locked
+
+
+async def test_discord_refusing_the_thread_is_said_and_nothing_is_recorded(world):
+    channel = await use_channel(world, "text")
+    world.env.inject_error(
+        "POST", f"/channels/{channel.id}/messages/*/threads", status=403, code=50013,
+        message="Missing Permissions",
+    )  # fmt: skip
+    result = await world.moderator.slash(world.general, "discussion open", show=SHOW, episode=1)
+    message = result.followups[0] if result.followups else result.response
+    assert message.content == "Discord refused: Missing Permissions"
+    assert await discussion_links(world.env.bot.db, world.guild.id, SHOW) == {}
