@@ -151,3 +151,18 @@ async def test_a_moderator_is_told_what_opened_what_already_had_one_and_what_doe
     assert await open_(3) == f"Soundtrack #1, episode 3 already has its discussion: {link}"
     assert await open_(9) == "Soundtrack #1 has no episode 9 (known episodes: 1, 2, 3, 4)."
     assert len(discussion_threads(channel)) == 2
+
+
+async def test_a_discussion_channel_of_the_wrong_kind_is_named_and_nothing_opens(world):
+    # /config offers only forums and text channels; a stored id can still name another
+    # kind (set by an older version, or through the store).
+    from bot.store.guilds import update_settings
+
+    await use_channel(world, "text")
+    voice = world.guild.create_voice_channel("hangout")
+    await update_settings(world.env.bot.db, world.guild.id, discussion_channel_id=voice.id)
+    result = await world.moderator.slash(world.general, "discussion open", show=SHOW, episode=1)
+    assert said(result) == (
+        f"The discussion channel (id {voice.id}) must be a forum or a text channel."
+    )
+    assert await discussion_links(world.env.bot.db, world.guild.id, SHOW) == {}
