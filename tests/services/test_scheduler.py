@@ -7,28 +7,15 @@ import itertools
 import discord
 import pytest
 
-from bot.app import EXTENSIONS
 from bot.services.scheduler import PermanentError, TransientError
 from bot.store import timers as store
 from bot.store.guilds import update_settings
-from tests.services.probe_state import PROBE, Probe
+from tests.services import probe_fixtures
 
 KIND = "test.kind"
 
 
-@pytest.fixture
-def make_bot(make_bot):
-    """Bots that also load the probe extension (handler registered in cog_load); the
-    shared factory closes each one's store after the test."""
-    return lambda: make_bot(extensions=(*EXTENSIONS, "tests.services.timer_probe"))
-
-
-@pytest.fixture(autouse=True)
-def probe():
-    """A fresh probe per test."""
-    fresh = Probe()
-    PROBE.__dict__.update(fresh.__dict__)
-    return PROBE
+make_bot, probe = probe_fixtures.make_bot, probe_fixtures.probe  # the timer probe
 
 
 async def plan(bot, guild_id: int, key: str, due: int, payload=None) -> int:

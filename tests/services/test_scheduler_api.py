@@ -7,28 +7,14 @@ from __future__ import annotations
 
 import asyncio
 
-import pytest
-
-from bot.app import EXTENSIONS
 from bot.clock import Clock
 from bot.services.scheduler import Scheduler, Timer
-from tests.services.probe_state import PROBE, Probe
+from tests.services import probe_fixtures
 
 KIND = "test.kind"
 
 
-@pytest.fixture
-def make_bot(make_bot):
-    """Bots that also load the probe extension (its handler records every run)."""
-    return lambda: make_bot(extensions=(*EXTENSIONS, "tests.services.timer_probe"))
-
-
-@pytest.fixture(autouse=True)
-def probe():
-    """A fresh probe per test."""
-    fresh = Probe()
-    PROBE.__dict__.update(fresh.__dict__)
-    return PROBE
+make_bot, probe = probe_fixtures.make_bot, probe_fixtures.probe  # the timer probe
 
 
 async def _plan(bot, guild_id: int, key: str, due: int, kind: str = KIND) -> None:

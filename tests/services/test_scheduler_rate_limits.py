@@ -13,7 +13,6 @@ import sqlite3
 import discord
 import pytest
 
-from bot.app import EXTENSIONS
 from bot.services.scheduler import (
     PermanentError,
     TransientError,
@@ -22,23 +21,12 @@ from bot.services.scheduler import (
     rate_limit_wait,
 )
 from bot.store.guilds import update_settings
-from tests.services.probe_state import PROBE, Probe
+from tests.services import probe_fixtures
 
 KIND = "test.kind"
 
 
-@pytest.fixture
-def make_bot(make_bot):
-    """Bots that also load the probe extension (its handler records and fails on demand)."""
-    return lambda: make_bot(extensions=(*EXTENSIONS, "tests.services.timer_probe"))
-
-
-@pytest.fixture(autouse=True)
-def probe():
-    """A fresh probe per test."""
-    fresh = Probe()
-    PROBE.__dict__.update(fresh.__dict__)
-    return PROBE
+make_bot, probe = probe_fixtures.make_bot, probe_fixtures.probe  # the timer probe
 
 
 class _Response:

@@ -12,29 +12,17 @@ import sqlite3
 
 import pytest
 
-from bot.app import EXTENSIONS
 from bot.services import scheduler as scheduler_module
 from bot.store import timers as store
 from bot.store.db import Database
 from bot.store.guilds import update_settings
-from tests.services.probe_state import PROBE, Probe
+from tests.services import probe_fixtures
 
 KIND = "test.kind"
 NO_LIMIT = 1073741823
 
 
-@pytest.fixture
-def make_bot(make_bot):
-    """Bots that also load the probe extension (as in test_scheduler)."""
-    return lambda: make_bot(extensions=(*EXTENSIONS, "tests.services.timer_probe"))
-
-
-@pytest.fixture(autouse=True)
-def probe():
-    """A fresh probe per test."""
-    fresh = Probe()
-    PROBE.__dict__.update(fresh.__dict__)
-    return PROBE
+make_bot, probe = probe_fixtures.make_bot, probe_fixtures.probe  # the timer probe
 
 
 async def _fill(db: Database) -> None:
