@@ -47,26 +47,23 @@ async def refresh_after_forget(bot: KdramaBot, guild_id: int, slug: str) -> bool
     """Edit the show's posted index after a member's ratings were deleted (/privacy
     forget): an average may have changed, or dropped below what the index shows.
     Whether it was edited."""
-    known = await store.get_index(bot.db, guild_id, slug)
-    show = await store.show_episodes(bot.db, guild_id, slug)
-    if known is None or show is None:
-        return False
-    try:
-        channel = await resolve_channel(bot, known.channel_id)
-    except DiscussionError:
-        return False
-    await refresh_index(bot, channel, show)
-    return True
+    return await _refresh_posted(bot, guild_id, slug)
 
 
 async def refresh_after_rating(bot: KdramaBot, guild_id: int, slug: str, episode: int) -> bool:
     """Edit the show's posted index after a member rated ``episode``, when the index
     shows that episode's average (enough members rated it). Whether it was edited."""
-    db = bot.db
-    summary = (await ratings.summaries(db, guild_id, slug)).get(episode)
-    known = await store.get_index(db, guild_id, slug)
-    show = await store.show_episodes(db, guild_id, slug)
-    if summary is None or not summary.shown or known is None or show is None:
+    summary = (await ratings.summaries(bot.db, guild_id, slug)).get(episode)
+    if summary is None or not summary.shown:
+        return False
+    return await _refresh_posted(bot, guild_id, slug)
+
+
+async def _refresh_posted(bot: KdramaBot, guild_id: int, slug: str) -> bool:
+    """Edit the show's index where it is posted; False when none is, or its channel is gone."""
+    known = await store.get_index(bot.db, guild_id, slug)
+    show = await store.show_episodes(bot.db, guild_id, slug)
+    if known is None or show is None:
         return False
     try:
         channel = await resolve_channel(bot, known.channel_id)
