@@ -27,8 +27,7 @@ make_bot, probe = probe_fixtures.make_bot, probe_fixtures.probe  # the timer pro
 
 async def _fill(db: Database) -> None:
     """Make the store full: not one page more for the bot's connection."""
-    if db.dialect != "sqlite":
-        pytest.skip("fills the store with SQLite's max_page_count (no PostgreSQL twin)")
+    assert db.dialect == "sqlite", "fills the store with SQLite's max_page_count"
     pages = await db.fetchval("PRAGMA page_count")
     await db.conn.execute_fetchall(f"PRAGMA max_page_count = {int(pages)}")
 
@@ -96,6 +95,7 @@ async def _write_attempts(db: Database) -> list[str]:
     return seen
 
 
+@pytest.mark.parametrize("store_target", ["sqlite"], indirect=True)
 async def test_moderators_hear_once_per_outage_and_the_store_is_retried_with_backoff(
     world, probe
 ) -> None:
@@ -137,6 +137,7 @@ async def test_moderators_hear_once_per_outage_and_the_store_is_retried_with_bac
     assert len(probe.calls) == 2
 
 
+@pytest.mark.parametrize("store_target", ["sqlite"], indirect=True)
 async def test_a_send_whose_record_the_full_store_refuses_is_never_sent_again(world, probe):
     # Sent, but the store refuses to record it (its result needs pages; the claim did
     # not). The timer stays claimed by this process until the record commits: its lease
@@ -163,6 +164,7 @@ async def test_a_send_whose_record_the_full_store_refuses_is_never_sent_again(wo
     assert len(probe.calls) == 1
 
 
+@pytest.mark.parametrize("store_target", ["sqlite"], indirect=True)
 async def test_stop_gives_a_full_store_a_bounded_time_then_leaves_the_timer_owed(
     world, probe, monkeypatch
 ):

@@ -59,11 +59,11 @@ async def test_transaction_rolls_back_on_error(db: Database) -> None:
     assert await db.fetchval("SELECT count(*) FROM guild_settings") == 0
 
 
+# SQLite's second connection; PostgreSQL's pool reads beside writes anyway.
+@pytest.mark.parametrize("store", ["sqlite"], indirect=True)
 async def test_a_read_beside_a_blocked_write_answers_with_the_committed_rows(
     db: Database,
 ) -> None:
-    if db.dialect != "sqlite":
-        pytest.skip("SQLite's second connection; PostgreSQL's pool reads beside writes anyway")
     await db.execute("INSERT INTO guild_settings (guild_id, log_channel_id) VALUES (1, 10)")
     other = sqlite3.connect(db.path, isolation_level=None)  # a backup, a CLI import
     other.execute("BEGIN IMMEDIATE")

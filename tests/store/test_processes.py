@@ -118,10 +118,9 @@ async def test_two_processes_racing_to_seed_a_guild_seed_it_once(
     assert await db.fetchval("SELECT count(*) FROM shows WHERE guild_id = 7") == 1
 
 
+@pytest.mark.parametrize("store", ["postgresql"], indirect=True)  # SQLite has no pool
 async def test_a_connection_never_given_back_does_not_hang_the_stop(db: Database) -> None:
     """A stop (or a test's teardown) ends even when a task still holds a pooled connection."""
-    if db.dialect != "postgresql":
-        pytest.skip("SQLite has no pool to wait for")
     second = open_store(db.path)
     await second.open()
     second.close_timeout = 0.5  # type: ignore[attr-defined]
