@@ -13,12 +13,15 @@
 # Each module runs under `nice -n 15` (the machine is shared) and its own time cap
 # (MUTATION_MODULE_SECONDS, default 600); results accumulate (a re-run only tries
 # mutants without a result), and the per-module figures are printed at the end.
+# MUTATION_MUTANTS='<glob> ...' tries (again) only the mutants whose names match, e.g.
+#   MUTATION_MUTANTS='*x__open_one__mutmut_*' scripts/mutation.sh bot.services.discussions._opener
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 PYTHON=${PYTHON:-$ROOT/.venv/bin/python}
 CAP=${MUTATION_MODULE_SECONDS:-600}
 CHILDREN=${MUTATION_CHILDREN:-2}
+read -ra NAMES <<< "${MUTATION_MUTANTS:-}"  # globs, split on spaces; none: every untried mutant
 # Wall-time room for SimCord's settles under mutmut and nice (see tests/conftest.py).
 export SIMCORD_SETTLE_TIMEOUT=${SIMCORD_SETTLE_TIMEOUT:-30}
 
@@ -26,7 +29,10 @@ export SIMCORD_SETTLE_TIMEOUT=${SIMCORD_SETTLE_TIMEOUT:-30}
 # The scheduler's own tests run on SQLite only (half the time; the backends differ in
 # bot/store, whose timers module runs on both: its store tests on both, the scheduler's
 # on SQLite). `-k 'not postgresql'`, not `-k sqlite`: the latter also drops the tests
-# that take no store at all (error classification).
+# that take no store at all (error classification). The opener's tests open by hand
+# (a second each) rather than advancing weeks of releases (5-11 s each under mutmut):
+# what the weekly tests in test_discussions.py check of the opener, test_discussion_opening.py
+# checks too.
 declare -A SELECTION=(
     [bot.services._outcomes]="tests/services/test_outcomes.py tests/services/test_scheduler.py tests/services/test_scheduler_store_full.py"
     [bot.store.timers]="tests/store/test_timers.py tests/store/test_processes.py tests/services/test_outcomes.py tests/services/test_scheduler.py tests/services/test_scheduler_store_full.py tests/services/test_scheduler_lifecycle.py -k 'not postgresql or test_timers or test_processes'"
@@ -36,7 +42,7 @@ declare -A SELECTION=(
     [bot.domain.spoilers]="tests/domain/test_spoilers.py tests/domain/test_card.py tests/members/test_spoilers_and_limits.py"
     [bot.services.discussions._channel]="tests/cogs/test_discussion_channel.py tests/cogs/test_discussion_adoption.py tests/cogs/test_discussion_lifecycle.py tests/cogs/test_config.py tests/cogs/test_discussions.py"
     [bot.services.announcer]="tests/cogs/test_announce.py tests/cogs/test_release_announcements.py"
-    [bot.services.discussions._opener]="tests/cogs/test_discussion_lifecycle.py tests/cogs/test_discussion_adoption.py tests/cogs/test_discussion_channel.py tests/cogs/test_discussion_polls.py tests/cogs/test_discussions.py::test_moderators_open_close_and_reopen_by_hand tests/cogs/test_discussions.py::test_bad_input_gets_a_clear_message_and_creates_nothing tests/cogs/test_discussions.py::test_a_thread_created_before_a_crash_is_adopted_not_duplicated tests/cogs/test_discussions.py::test_an_archived_thread_left_by_a_crash_is_adopted_and_reopened tests/cogs/test_discussions.py::test_a_double_drop_opens_one_thread_each_or_one_combined tests/cogs/test_discussions.py::test_the_pinned_index_lists_every_episode_and_follows_the_openings tests/cogs/test_discussions.py::test_a_missing_permission_is_reported_before_the_release tests/cogs/test_discussions.py::test_episodes_open_on_their_weekly_release_days tests/cogs/test_release_announcements.py::test_a_discussion_opened_later_is_linked_into_the_sent_announcement"
+    [bot.services.discussions._opener]="tests/cogs/test_discussion_opening.py tests/cogs/test_discussion_nonces.py tests/cogs/test_discussion_lifecycle.py tests/cogs/test_discussion_adoption.py tests/cogs/test_discussion_channel.py tests/cogs/test_discussion_polls.py tests/cogs/test_discussions.py::test_bad_input_gets_a_clear_message_and_creates_nothing tests/cogs/test_discussions.py::test_an_archived_thread_left_by_a_crash_is_adopted_and_reopened tests/cogs/test_release_announcements.py::test_a_discussion_opened_later_is_linked_into_the_sent_announcement"
 )
 # Most valuable first: what keeps timers exactly once, then who may do what, then the rest.
 ORDER=(
@@ -82,7 +88,7 @@ print(re.sub(r"\[tool\.mutmut\]\n.*?\n(?=\[)", lambda _: section, text, flags=re
 EOF
     echo "== $module (at most ${cap}s): ${SELECTION[$module]}"
     (cd "$work" && timeout --signal=INT "$cap" nice -n 15 "$PYTHON" -m mutmut run \
-        --max-children "$CHILDREN" > run.log 2>&1) || echo "   (stopped: see $work/run.log)"
+        --max-children "$CHILDREN" "${NAMES[@]}" > run.log 2>&1) || echo "   (stopped: see $work/run.log)"
 done
 for module in "${ORDER[@]}"; do
     [ -d "mutants/$module/mutants" ] || continue

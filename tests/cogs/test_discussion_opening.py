@@ -1,0 +1,140 @@
+"""What opening a discussion makes, read the way members see it: the thread's name and
+tags, its starter word for word, a double drop combined or not, and the pinned index.
+
+Each opening here is a moderator's ``/discussion open``, which takes the same path as
+the release timer (``open_episodes``) without weeks of virtual time: these tests run in
+well under a second, so they also serve the opener's mutation run.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.store.discussions import discussion_links
+from tests.cogs.discussion_harness import (
+    RELEASES,
+    SHOW,
+    discussion_threads,
+    kst_midnight,
+    use_channel,
+)
+
+pytestmark = [
+    pytest.mark.parametrize("kind", ["forum", "text"]),
+    pytest.mark.usefixtures("forum_pins"),
+]
+
+ETIQUETTE = (
+    "Spoilers for this episode are welcome in this thread. Keep them out of every other "
+    "channel, and put anything from later episodes behind ||spoiler tags||."
+)
+
+
+def said(result) -> str:
+    message = result.followups[0] if result.followups else result.response
+    assert message.ephemeral
+    return message.content
+
+
+async def open_by_hand(world, episode: int) -> str:
+    result = await world.moderator.slash(
+        world.general, "discussion open", show=SHOW, episode=episode
+    )
+    return said(result)
+
+
+def starter(world, kind: str, channel, thread):
+    """A discussion's starter: the forum post's first message, or the text channel's
+    message the thread was started from."""
+    if kind == "forum":
+        return thread.history()[0]
+    return next(m for m in channel.history() if m.id == thread.id)
+
+
+def tags_of(world, thread) -> list[str]:
+    forum = world.env.bot.get_channel(world.discussion.id)
+    names = {tag.id: tag.name for tag in forum.available_tags}
+    return sorted(names[t.id] for t in world.env.bot.get_channel(thread.id).applied_tags)
+
+
+async def test_a_later_episodes_starter_says_what_it_is_and_links_the_earlier_ones(world, kind):
+    channel = await use_channel(world, kind)
+    for number in (1, 2, 3):
+        await open_by_hand(world, number)
+    links = await discussion_links(world.env.bot.db, world.guild.id, SHOW)
+    first, _, third = discussion_threads(channel)
+    assert third.name == "[Spoilers] Soundtrack #1 — Episode 3 discussion"
+    assert starter(world, kind, channel, third).content == "\n".join(
+        [
+            "**Soundtrack #1 — Episode 3**",
+            "Released 2022-04-06 (Asia/Seoul).",
+            ETIQUETTE,
+            f"Earlier episodes: [Episode 1]({links[1]}) · [Episode 2]({links[2]})",
+        ]
+    )
+    # The first episode has nothing earlier to link.
+    assert starter(world, kind, channel, first).content == "\n".join(
+        ["**Soundtrack #1 — Episode 1**", "Released 2022-03-23 (Asia/Seoul).", ETIQUETTE]
+    )
+    if kind == "forum":
+        assert tags_of(world, third) == ["Episode 3"]
+
+
+@pytest.mark.parametrize("combine", [True, False])
+async def test_a_double_drop_opens_as_one_thread_only_when_the_server_combines(
+    world, kind, combine
+):
+    bot = world.env.bot
+    await bot.ensure_guild(world.guild.id)
+    # Episode 4 (the finale) released the same instant as episode 3.
+    await bot.db.execute(
+        "UPDATE episodes SET release_at = ? WHERE number = 4", (kst_midnight(RELEASES[3]),)
+    )
+    channel = await use_channel(world, kind, combine_double_drops=combine)
+    first = await open_by_hand(world, 3)
+    links = await discussion_links(bot.db, world.guild.id, SHOW)
+    assert first == f"Opened Soundtrack #1, episode 3: {links[3]}"
+    if combine:
+        (thread,) = discussion_threads(channel)
+        assert thread.name == "[Spoilers] Soundtrack #1 — Episodes 3–4 discussion — Finale"
+        assert links == {3: links[3], 4: links[3]}
+        text = starter(world, kind, channel, thread).content
+        assert text.startswith("**Soundtrack #1 — Episode 3**\nReleased 2022-04-06")
+        assert "\n**Soundtrack #1 — Episode 4**\nReleased 2022-04-06" in text
+        assert await open_by_hand(world, 4) == (
+            f"Soundtrack #1, episode 4 already has its discussion: {links[3]}"
+        )
+        if kind == "forum":
+            assert tags_of(world, thread) == ["Episode 3", "Episode 4", "Finale"]
+        return
+    assert list(links) == [3]
+    answer = await open_by_hand(world, 4)
+    links = await discussion_links(bot.db, world.guild.id, SHOW)
+    assert answer == f"Opened Soundtrack #1, episode 4: {links[4]}"
+    assert links[4] != links[3]
+    third, fourth = discussion_threads(channel)
+    assert [third.name, fourth.name] == [
+        "[Spoilers] Soundtrack #1 — Episode 3 discussion",
+        "[Spoilers] Soundtrack #1 — Episode 4 discussion — Finale",
+    ]
+    assert "Episode 4" not in starter(world, kind, channel, third).content
+    if kind == "forum":
+        assert tags_of(world, fourth) == ["Episode 4", "Finale"]
+
+
+async def test_the_pinned_index_follows_an_opening_by_hand(world, kind, forum_pins):
+    channel = await use_channel(world, kind)
+    await open_by_hand(world, 2)
+    links = await discussion_links(world.env.bot.db, world.guild.id, SHOW)
+    if kind == "forum":
+        (post,) = [t for t in channel.threads if t.name.startswith("[Index]")]
+        assert post.name == "[Index] Soundtrack #1 — episode discussions"
+        assert forum_pins[post.id] is True
+        index = post.history()[0]
+    else:
+        (index,) = channel.pinned_messages()
+    lines = index.content.splitlines()
+    assert lines[0] == "📌 **Soundtrack #1 — episode discussions**"
+    assert lines[1].startswith("Episode 1: opens <t:")
+    assert lines[2] == f"Episode 2: {links[2]}"
+    assert lines[4].startswith("Episode 4 — Finale: opens <t:")
