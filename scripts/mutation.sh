@@ -42,7 +42,7 @@ declare -A SELECTION=(
     [bot.domain.spoilers]="tests/domain/test_spoilers.py tests/domain/test_card.py tests/members/test_spoilers_and_limits.py"
     [bot.services.discussions._channel]="tests/cogs/test_discussion_channel.py tests/cogs/test_discussion_adoption.py tests/cogs/test_discussion_lifecycle.py tests/cogs/test_config.py tests/cogs/test_discussions.py"
     [bot.services.announcer]="tests/cogs/test_announce.py tests/cogs/test_release_announcements.py"
-    [bot.services.discussions._opener]="tests/cogs/test_discussion_opening.py tests/cogs/test_discussion_nonces.py tests/cogs/test_discussion_lifecycle.py tests/cogs/test_discussion_adoption.py tests/cogs/test_discussion_channel.py tests/cogs/test_discussion_polls.py tests/cogs/test_discussions.py::test_bad_input_gets_a_clear_message_and_creates_nothing tests/cogs/test_discussions.py::test_an_archived_thread_left_by_a_crash_is_adopted_and_reopened tests/cogs/test_release_announcements.py::test_a_discussion_opened_later_is_linked_into_the_sent_announcement"
+    [bot.services.discussions._opener]="tests/cogs/test_discussion_opening.py tests/cogs/test_discussion_nonces.py tests/cogs/test_discussion_lifecycle.py tests/cogs/test_discussion_adoption.py tests/cogs/test_discussion_channel.py tests/cogs/test_discussion_polls.py::test_a_crash_between_the_post_and_its_record_makes_neither_twice tests/cogs/test_discussions.py::test_bad_input_gets_a_clear_message_and_creates_nothing tests/cogs/test_discussions.py::test_an_archived_thread_left_by_a_crash_is_adopted_and_reopened"
 )
 # Most valuable first: what keeps timers exactly once, then who may do what, then the rest.
 ORDER=(

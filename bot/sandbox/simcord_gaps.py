@@ -53,3 +53,34 @@ def client_locales(locales: dict[int, str]) -> Any:
         return record, payload
 
     return base_payload
+
+
+def history_after_routes() -> list[Any]:
+    """SimCord's GET route table, answering ``after=`` as Discord does.
+
+    Discord's channel history with ``after`` (and no ``before`` or ``around``) returns
+    the ``limit`` messages right after that id, i.e. the oldest ones; SimCord 3.2
+    returns the newest ``limit`` after it, so ``history(oldest_first=True, limit=n)``
+    there reads the last n messages instead of the first n. The returned table keeps
+    SimCord's answer order (newest first). Install it over ``_ROUTES["GET"]``.
+    """
+    routes = sim_router._ROUTES["GET"]
+    template = ["channels", "{channel_id}", "messages"]
+    index = next(i for i, (tpl, _) in enumerate(routes) if tpl == template)
+    original = routes[index][1]
+
+    def get_history(ctx: Any) -> Any:
+        params = ctx.params
+        if "after" not in params or "before" in params or "around" in params:
+            return original(ctx)
+        limit = int(params.get("limit", 50))
+        ctx.params = {**params, "limit": 1_000_000}
+        try:
+            everything = original(ctx)  # newest first, all after the id
+        finally:
+            ctx.params = params
+        return everything[-limit:] if limit else []
+
+    patched = list(routes)
+    patched[index] = (template, get_history)
+    return patched

@@ -124,3 +124,48 @@ async def test_discord_refusing_the_thread_is_said_and_nothing_is_recorded(world
     message = result.followups[0] if result.followups else result.response
     assert message.content == "Discord refused: Missing Permissions"
     assert await discussion_links(world.env.bot.db, world.guild.id, SHOW) == {}
+
+
+async def test_a_forum_posts_poll_is_found_after_a_crash_however_busy_the_post(world, monkeypatch):
+    # The post and its poll were made, then the store failed before recording them.
+    # By the moderator's next try, ten minutes later (past Discord's nonce window),
+    # members have written thirty messages in the post: the poll must still be found
+    # (it is the post's second message), not posted again.
+    import simcord.http.router as sim_router
+
+    from bot.sandbox.simcord_gaps import history_after_routes
+    from bot.store import discussions as discussion_store
+    from tests.support import nonces
+
+    discord_nonces = nonces.install(monkeypatch)
+    monkeypatch.setitem(sim_router._ROUTES, "GET", history_after_routes())
+    channel = await use_channel(world, "forum")
+    real = discussion_store.record_discussion
+    crashes = []
+
+    async def crash_once(*args, **kwargs):
+        if not crashes:
+            crashes.append(kwargs["episodes"])
+            raise OSError("the store went away right after Discord answered")
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(discussion_store, "record_discussion", crash_once)
+    failed = await world.moderator.slash(world.general, "discussion open", show=SHOW, episode=1)
+    told = failed.followups[0] if failed.followups else failed.response
+    assert told.content == (
+        "Something went wrong on my side. It has been logged; please try again in a moment."
+    )
+    assert crashes == [[1]]
+    assert [type(e.__cause__ or e) for e in world.env.errors] == [OSError]
+    (post,) = discussion_threads(channel)
+    for n in range(30):
+        world.env.backend.create_message(post.id, world.member.id, f"that ending! ({n})")
+    await world.env.advance_time(600)
+    await world.moderator.slash(world.general, "discussion open", show=SHOW, episode=1)
+    assert [t.id for t in discussion_threads(channel)] == [post.id]
+    polls = [m.poll for m in post.history() if m.author.bot and m.poll is not None]
+    assert [p.question for p in polls] == ["How was episode 1?"]
+    assert (await discussion_links(world.env.bot.db, world.guild.id, SHOW))[1].endswith(
+        f"/{post.id}"
+    )
+    assert discord_nonces.repeats == []

@@ -138,3 +138,63 @@ async def test_the_pinned_index_follows_an_opening_by_hand(world, kind, forum_pi
     assert lines[1].startswith("Episode 1: opens <t:")
     assert lines[2] == f"Episode 2: {links[2]}"
     assert lines[4].startswith("Episode 4 — Finale: opens <t:")
+
+
+def polls_of(kind: str, channel, thread) -> list:
+    """The bot's polls of one discussion: in the forum post, or on the text starter."""
+    if kind == "forum":
+        messages = thread.history()
+    else:
+        messages = [m for m in channel.history() if m.id == thread.id]
+    return [m.poll for m in messages if m.author.bot and m.poll is not None]
+
+
+async def test_an_opening_by_hand_carries_the_episodes_poll(world, kind):
+    channel = await use_channel(world, kind)
+    await open_by_hand(world, 2)
+    (thread,) = discussion_threads(channel)
+    (poll,) = polls_of(kind, channel, thread)
+    assert poll.question == "How was episode 2?"
+    assert [a.text for a in poll.answers] == ["Loved it", "Liked it", "It was okay", "Not for me"]
+    assert 24 * 3600 <= (poll.expires_at - world.env.now()).total_seconds() <= 72 * 3600
+    if kind == "forum":
+        # The post's first message stays the starter; the poll comes right after it.
+        first, second = thread.history()[:2]
+        assert first.poll is None
+        assert first.content.startswith("**Soundtrack #1 — Episode 2**\n")
+        assert second.poll is not None
+
+
+async def test_no_poll_when_the_server_turned_polls_off(world, kind):
+    channel = await use_channel(world, kind, discussion_polls=False)
+    await open_by_hand(world, 1)
+    (thread,) = discussion_threads(channel)
+    assert polls_of(kind, channel, thread) == []
+    assert starter(world, kind, channel, thread).content.startswith("**Soundtrack #1 — Episode 1**")
+
+
+async def test_a_korean_servers_discussion_is_named_tagged_and_written_in_korean(world, kind):
+    import discord
+
+    channel = await use_channel(world, kind)
+    await world.env.bot.get_guild(world.guild.id).edit(preferred_locale=discord.Locale.korean)
+    await world.env.settle()
+    await open_by_hand(world, 4)
+    (thread,) = discussion_threads_named(channel, "[스포일러]")
+    assert thread.name == "[스포일러] Soundtrack #1 — 4회 토론 — 최종회"
+    lines = starter(world, kind, channel, thread).content.splitlines()
+    assert lines[:2] == ["**Soundtrack #1 — 4회**", "공개: 2022-04-13 (Asia/Seoul)"]
+    (poll,) = polls_of(kind, channel, thread)
+    assert poll.question == "4화 어떠셨나요?"
+    assert [a.text for a in poll.answers] == [
+        "최고였어요",
+        "좋았어요",
+        "괜찮았어요",
+        "제 취향은 아니에요",
+    ]
+    if kind == "forum":
+        assert tags_of(world, thread) == ["4회", "최종회"]
+
+
+def discussion_threads_named(channel, prefix: str) -> list:
+    return sorted((t for t in channel.threads if t.name.startswith(prefix)), key=lambda t: t.id)
