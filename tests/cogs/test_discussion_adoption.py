@@ -169,3 +169,25 @@ async def test_a_forum_posts_poll_is_found_after_a_crash_however_busy_the_post(w
         f"/{post.id}"
     )
     assert discord_nonces.repeats == []
+
+
+@pytest.mark.parametrize("polls_left", [0, 2])
+async def test_an_adopted_forum_post_ends_up_with_exactly_one_poll(world, polls_left):
+    # The bot made the post before a crash: without its poll (the crash came between
+    # the two), or, by an older version's blind retry, with two.
+    from datetime import timedelta
+
+    import discord
+
+    channel = await use_channel(world, "forum")
+    post = await bots_thread(world, channel.id)
+    for _ in range(polls_left):
+        poll = discord.Poll(question="How was episode 1?", duration=timedelta(hours=24))
+        poll.add_answer(text="Loved it")
+        await world.env.bot.get_channel(post.id).send(poll=poll)
+    link = await opened_link(world)
+    (adopted,) = discussion_threads(channel)
+    assert adopted.id == post.id
+    assert link.endswith(f"/{post.id}")
+    polls = [m.poll for m in adopted.history() if m.author.bot and m.poll is not None]
+    assert [p.question for p in polls] == ["How was episode 1?"]

@@ -127,3 +127,40 @@ async def test_two_episodes_opened_minutes_apart_each_get_their_own(world, monke
         (poll,) = polls(kind, channel, thread)
         assert poll.question == f"How was episode {number}?"
     assert discord_nonces.repeats == []
+
+
+@pytest.mark.parametrize("kind", ["forum", "text"])
+async def test_two_shows_opening_the_same_minute_each_get_their_own(
+    world, monkeypatch, kind, bundled_text
+):
+    # Release timers fire at local midnight, so two shows' episodes often open together.
+    from bot.domain.showfile import parse_show_file
+    from bot.store.catalog_io import import_show
+
+    discord_nonces = nonces.install(monkeypatch)
+    bot = world.env.bot
+    await bot.ensure_guild(world.guild.id)
+    other = bundled_text.replace('slug = "soundtrack-1"', 'slug = "soundtrack-2"', 1).replace(
+        'title = "Soundtrack #1"', 'title = "Soundtrack #2"', 1
+    )
+    await import_show(bot.db, world.guild.id, parse_show_file(other))
+    channel = await use_channel(world, kind)
+    for show in (SHOW, "soundtrack-2"):
+        await world.moderator.slash(world.general, "discussion open", show=show, episode=1)
+    threads = sorted(channel.threads, key=lambda t: t.id)
+    names = [t.name for t in threads if t.name.startswith("[Spoilers]")]
+    assert names == [
+        "[Spoilers] Soundtrack #1 — Episode 1 discussion",
+        "[Spoilers] Soundtrack #2 — Episode 1 discussion",
+    ]
+    for number, (show, title) in enumerate([(SHOW, "#1"), ("soundtrack-2", "#2")]):
+        thread = [t for t in threads if t.name.startswith("[Spoilers]")][number]
+        (link,) = (await discussion_links(bot.db, world.guild.id, show)).values()
+        assert link == f"https://discord.com/channels/{world.guild.id}/{thread.id}"
+        if kind == "text":
+            heading = f"**Soundtrack {title} — Episode 1**\n"
+            mine = [m for m in channel.history() if m.author.bot and m.content.startswith(heading)]
+            assert [m.id for m in mine] == [thread.id]
+        (poll,) = polls(kind, channel, thread)
+        assert poll.question == "How was episode 1?"
+    assert discord_nonces.repeats == []
