@@ -41,3 +41,17 @@ def test_the_button_is_built_in_one_place():
         if re.search(r"kdrama:notify|announce\.notify_button|label=\"Notify", text):
             built.append(str(path.relative_to(REPO)))
     assert built == ["bot/services/announcer.py"]
+
+
+def test_the_show_rides_along_only_within_discords_100_characters():
+    """A press on an announcement follows its show only if the show fits the custom_id
+    (Discord refuses a longer one); the marker is the sending timer's, or none."""
+    marker = "kb1.abc"  # "kdrama:notify:kb1.abc" is 21 characters
+    assert announcer.notify_custom_id(marker, "s" * 78) == f"kdrama:notify:kb1.abc/{'s' * 78}"
+    assert len(announcer.notify_custom_id(marker, "s" * 78)) == 100
+    assert announcer.notify_custom_id(marker, "s" * 79) == "kdrama:notify:kb1.abc"
+    assert announcer.notify_custom_id(marker, None) == "kdrama:notify:kb1.abc"
+    assert announcer.notify_custom_id(None, "soundtrack-1") == "kdrama:notify/soundtrack-1"
+    assert announcer.notify_custom_id() == "kdrama:notify"
+    # Two timers' buttons for one show never read the same.
+    assert announcer.notify_custom_id("kb1.abc", "x") != announcer.notify_custom_id("kb2.abc", "x")
