@@ -159,6 +159,10 @@ async def test_a_forum_with_its_tags_is_not_edited_and_needs_no_manage_channels(
     tags = {tag.id: tag.name for tag in forum.available_tags}
     worn = sorted(tags[t.id] for t in world.env.bot.get_channel(post.id).applied_tags)
     assert worn == ["Episode 4", "Finale"]
+    # An episode before the last wears its own tag only: no Finale.
+    await world.moderator.slash(world.general, "discussion open", show=SHOW, episode=2)
+    (second,) = [p for p in discussion_threads(world.discussion) if p.id != post.id]
+    assert [tags[t.id] for t in world.env.bot.get_channel(second.id).applied_tags] == ["Episode 2"]
     assert len(tag_edits(world)) == before
 
 

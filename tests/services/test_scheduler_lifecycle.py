@@ -1,4 +1,6 @@
-"""The scheduler's loop over time: catch-up edges, how long it sleeps, leases, stop.
+"""The scheduler's loop over time: catch-up edges, how long it sleeps, leases, stop, and
+the races where its steps meet other work (a plan landing while it looks, a retry's write
+refused, a handler still unwinding at stop).
 
 Through the real bot and store, in SimCord's virtual time, with the probe handler. A timer
 planned in the past is claimed at once, in the same virtual second: exactly as overdue
@@ -7,12 +9,18 @@ as the test says, as a restart after downtime would find it.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import sqlite3
+import threading
 
 import pytest
 
+from bot.clock import Clock
+from bot.services.scheduler import Scheduler, Timer, TransientError
 from bot.store import open_store
 from bot.store import timers as store
+from bot.store.db import Database
 from bot.store.guilds import update_settings
 from tests.services import probe_fixtures
 
@@ -200,3 +208,136 @@ async def test_a_backlog_is_claimed_as_handlers_free_up_not_all_at_once(world, p
     assert [(k, at - due) for k, _, at in probe.calls] == [("a", 0), ("b", 0), ("c", 10), ("d", 10)]
     timers = await bot.scheduler.list(guild_id=guild)
     assert [(t.key, t.status) for t in timers] == [(k, "sent") for k in "abcd"]
+
+
+# -- races: the loop's steps meeting other work ----------------------------------------
+# Each forced with a real SQLite mechanism (a progress handler that holds the reader
+# mid-query, a second connection holding the write lock), hence SQLite only.
+
+
+async def _until(condition, seconds: float = 10.0) -> None:
+    """Wait (real time) until ``condition()`` holds: for a thread, not for virtual time."""
+    for _ in range(int(seconds / 0.005)):
+        if condition():
+            return
+        await asyncio.sleep(0.005)
+    raise AssertionError("timed out waiting")
+
+
+@sqlite_only
+async def test_a_timer_planned_while_the_loop_looks_is_not_left_to_the_next_look(world, probe):
+    # The loop asks the store for the earliest timer while a command's write is under
+    # way, so the question goes to the reader, which answers from before that write.
+    # The command then plans a timer (due in 5 s) and wakes the loop, which is not
+    # asleep yet: it must look again rather than trust the stale answer ("nothing
+    # pending") and sleep its idle day.
+    bot, guild = world.env.bot, world.guild.id
+    reader = bot.db._reader  # the connection reads go to while a write is under way
+    assert reader is not None
+    # The reader's view is fixed from here on (an open read transaction: WAL's snapshot),
+    # so its answer is from before the plan below, whenever SQLite runs the loop's query.
+    await reader.execute_fetchall("BEGIN")
+    await reader.execute_fetchall("SELECT count(*) FROM timers")
+    # And the loop's question stays unanswered until the plan is done: the reader's
+    # thread waits inside its next statement (SQLite's progress handler).
+    entered, release = threading.Event(), threading.Event()
+
+    def hold_the_next_statement() -> int:
+        if not entered.is_set():
+            entered.set()
+            release.wait(10)
+        return 0  # go on
+
+    await reader.set_progress_handler(hold_the_next_statement, 1)
+    now = bot.clock.timestamp()
+    async with bot.db.transaction():  # a write under way elsewhere in the bot
+        bot.scheduler.wake()  # the loop looks now, on the reader
+        await _until(entered.is_set)
+    await bot.scheduler.schedule(guild_id=guild, kind=KIND, key="landed", due=now + 5,
+                                 payload={})  # fmt: skip
+    release.set()
+    await reader.execute_fetchall("COMMIT")  # after the loop's query: the reader is fresh again
+    await reader.set_progress_handler(None, 1)
+    await world.env.advance_time(6)
+    assert probe.calls == [("landed", False, now + 5)]
+    assert (await bot.scheduler.get(guild_id=guild, key="landed")).status == "sent"
+
+
+FAILING_LOCKED = (
+    "⚠️ My database is failing (database is locked). Scheduled announcements and "
+    "discussions wait, and go out as soon as it works again."
+)
+BACK = "✅ My database works again; whatever came due meanwhile is going out now."
+
+
+@sqlite_only
+async def test_a_retry_whose_write_is_refused_is_written_later_and_keeps_its_backoff(
+    world, probe, db_path
+):
+    # A send fails (a 5xx: retry in 30 s) while another process (a backup, a CLI import)
+    # holds the write lock, so the retry's own write is refused. The moderators hear why,
+    # the write is tried again until it commits, and the timer runs again at its backoff
+    # instant, not when its claim lapses (11 s) nor never.
+    bot, guild = world.env.bot, world.guild.id
+    await bot.ensure_guild(guild)
+    await update_settings(bot.db, guild, log_channel_id=world.log.id)
+    # Waited out in 50 ms instead of 2 s (real time): the same refusal, sooner.
+    await bot.db.conn.execute_fetchall("PRAGMA busy_timeout = 50")
+    probe.slow["flaky"] = 5.0
+    failures = iter([TransientError("503 Service Unavailable")])
+    probe.fail = lambda timer: next(failures, None)
+    now = bot.clock.timestamp()
+    due = now + 10
+    await bot.scheduler.schedule(guild_id=guild, kind=KIND, key="flaky", due=due, payload={})
+    await world.env.advance_time(12)  # claimed at `due`; the send takes 5 s
+    other = sqlite3.connect(db_path, timeout=1, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")  # the other process's write lock
+        # The send fails at due + 5; its retry is refused then and after 0.5 s of backoff.
+        await world.env.advance_time(4)
+        assert [m.content for m in world.log.history()] == [FAILING_LOCKED]
+        assert (await bot.scheduler.get(guild_id=guild, key="flaky")).status == "running"
+    finally:
+        other.rollback()
+        other.close()
+    # The next try (1 s of backoff later, at due + 6.5) commits the retry: 30 s from then.
+    await world.env.advance_time(40)
+    assert [at - due for _, _, at in probe.calls] == [0, 36]
+    timer = await bot.scheduler.get(guild_id=guild, key="flaky")
+    assert (timer.status, timer.attempts) == ("sent", 2)
+    assert [m.content for m in world.log.history()] == [FAILING_LOCKED, BACK]
+
+
+@pytest.mark.parametrize("store", ["sqlite"], indirect=True)
+async def test_stop_waits_for_a_cancelled_handler_to_unwind_before_the_store_closes(
+    db: Database,
+) -> None:
+    # A handler cut short by a shutdown may still write on its way out (here: it plans
+    # its own follow-up). stop() waits for that, so the write lands before the bot
+    # closes the store, instead of meeting a closed one.
+    scheduler = Scheduler(db, Clock())
+    started = asyncio.Event()
+
+    async def handle(timer: Timer, late: bool) -> str:
+        started.set()
+        try:
+            await asyncio.sleep(3600)
+        finally:
+            await store.upsert(db, guild_id=1, kind="follow-up", key="after-" + timer.key,
+                               due=0, payload={"cut": True}, now=0)  # fmt: skip
+        return "done"
+
+    scheduler.register(KIND, handle)
+    await scheduler.schedule(guild_id=1, kind=KIND, key="cut", due=Clock().timestamp(),
+                             payload={})  # fmt: skip
+    await scheduler.start()
+    await asyncio.wait_for(started.wait(), 10)
+    await scheduler.stop()
+    await db.close()  # what the bot does right after stop()
+    again = Database(db.path)
+    async with again:
+        follow_up = await store.get(again, 1, "after-cut")
+        cut = await store.get(again, 1, "cut")
+    assert follow_up is not None
+    assert follow_up.payload == {"cut": True}
+    assert cut.status == "running"  # cut short: owed, the next start runs it again

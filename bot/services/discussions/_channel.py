@@ -63,8 +63,12 @@ def needed_permissions(channel: DiscussionChannel, *, tags_missing: bool) -> tup
     return common + extra
 
 
-def missing_permissions(channel: DiscussionChannel, *, tags_missing: bool = False) -> list[str]:
-    """The permissions the bot lacks in ``channel`` (empty when it has them all)."""
+def missing_permissions(channel: DiscussionChannel, *, tags_missing: bool) -> list[str]:
+    """The permissions the bot lacks in ``channel`` (empty when it has them all).
+
+    ``tags_missing``: whether opening would create forum tags (see :func:`tags_missing`);
+    no default, so no caller forgets to count them.
+    """
     have = channel.permissions_for(channel.guild.me)
     if isinstance(channel, discord.TextChannel) and have.manage_messages:
         # Pinning needed Manage Messages before Discord split out Pin Messages; either works.
