@@ -66,3 +66,39 @@ async def test_a_bug_in_one_batch_does_not_strand_the_outcomes_after_it(store, m
     # The first stays running (a restart re-runs it, checking Discord first); the
     # second, queued meanwhile, is written by the same flusher.
     assert [await _status(store, "first"), await _status(store, "second")] == ["running", "sent"]
+
+
+async def test_what_waits_is_held_until_committed_and_a_bug_lets_it_go(store, monkeypatch) -> None:
+    # ``waiting`` is what the scheduler keeps leased: an outcome in the queue or being
+    # written is held, so no loop claims its sent timer again. One a bug failed to write
+    # is let go (it stays running, and once its lease lapses a restart or another
+    # process re-runs it, checking Discord first), and the queue still takes the next.
+    ids = await _claimed(store, "buggy", "next")
+    real = timers.finish_many
+    writing, go_on = asyncio.Event(), asyncio.Event()
+    calls = 0
+
+    async def buggy_once(database, outcomes):
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            writing.set()
+            await go_on.wait()
+            raise RuntimeError("a bug in the write")
+        await real(database, outcomes)
+
+    monkeypatch.setattr(timers, "finish_many", buggy_once)
+    queue = OutcomeQueue(store, on_error=_never_fails, on_ok=lambda: None)
+    assert queue.waiting == set()
+    queue.submit(timers.Outcome(ids["buggy"], "sent", NOW))
+    await writing.wait()
+    assert queue.waiting == {ids["buggy"]}  # being written
+    go_on.set()
+    await queue.drain()
+    assert queue.waiting == set()
+    assert await _status(store, "buggy") == "running"
+    queue.submit(timers.Outcome(ids["next"], "sent", NOW))
+    assert queue.waiting == {ids["next"]}  # queued
+    await queue.drain()
+    assert queue.waiting == set()
+    assert await _status(store, "next") == "sent"
