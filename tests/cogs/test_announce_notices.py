@@ -204,3 +204,26 @@ async def test_a_korean_servers_late_announcement_says_when_it_was_due_in_korean
         f"{notify.mention} 📅 일주일 남았습니다! **Soundtrack #1** 은(는) Disney+에서 "
         f"<t:{PREMIERE_DAY}:D> (<t:{PREMIERE_DAY}:R>) 공개됩니다.\n_(<t:{d7}:R> 예정이었음)_"
     )
+
+
+@pytest.mark.parametrize("locale", ["en", "ko"])
+async def test_an_announcement_for_a_channel_that_holds_no_messages_fails_naming_it(world, locale):
+    bot = world.env.bot
+    await _settings(world)
+    if locale == "ko":
+        await bot.get_guild(world.guild.id).edit(preferred_locale=discord.Locale.korean)
+    forum = world.discussion.id  # a forum takes posts, not messages
+    await add_custom(
+        bot, world.guild.id, show=SLUG, due=bot.clock.timestamp() + 60, text="Hello",
+        channel_id=forum, ping=False,
+    )  # fmt: skip
+    await world.env.advance_time(61)
+    (timer,) = await bot.scheduler.list(guild_id=world.guild.id)
+    reason = {
+        "en": f"channel {forum} cannot hold messages",
+        "ko": f"채널 {forum}에는 메시지를 보낼 수 없습니다",
+    }[locale]
+    assert (timer.status, timer.attempts, timer.last_error) == ("failed", 1, reason)
+    assert [m.content for m in bot_posts(world.log)] == [
+        notice(locale, timer.id, LABELS[locale]["custom"], reason)
+    ]
