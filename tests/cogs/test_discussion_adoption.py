@@ -114,16 +114,24 @@ async def test_a_thread_moderators_closed_is_adopted_and_stays_closed(world):
     assert live.locked
 
 
-async def test_discord_refusing_the_thread_is_said_and_nothing_is_recorded(world):
+@pytest.mark.parametrize(
+    ("message", "reason"),
+    [("Missing Permissions", "Missing Permissions"),
+     ("", "403 Forbidden (error code: 50013)")],  # no text: the status and code
+)  # fmt: skip
+async def test_discord_refusing_the_thread_is_said_and_nothing_is_recorded(world, message, reason):
     channel = await use_channel(world, "text")
     world.env.inject_error(
         "POST", f"/channels/{channel.id}/messages/*/threads", status=403, code=50013,
-        message="Missing Permissions",
+        message=message,
     )  # fmt: skip
     result = await world.moderator.slash(world.general, "discussion open", show=SHOW, episode=1)
-    message = result.followups[0] if result.followups else result.response
-    assert message.content == "Discord refused: Missing Permissions"
+    told = result.followups[0] if result.followups else result.response
+    assert told.content == f"Discord refused: {reason}"
     assert await discussion_links(world.env.bot.db, world.guild.id, SHOW) == {}
+    # Nothing opened, so the index is neither posted nor pinned.
+    assert channel.pinned_messages() == []
+    assert not [m for m in channel.history() if m.content.startswith("📌")]
 
 
 async def test_a_forum_posts_poll_is_found_after_a_crash_however_busy_the_post(world, monkeypatch):

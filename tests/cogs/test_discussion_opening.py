@@ -198,3 +198,20 @@ async def test_a_korean_servers_discussion_is_named_tagged_and_written_in_korean
 
 def discussion_threads_named(channel, prefix: str) -> list:
     return sorted((t for t in channel.threads if t.name.startswith(prefix)), key=lambda t: t.id)
+
+
+async def test_what_an_opening_made_is_stored_against_its_intent(world, kind):
+    # discord_creates keeps, per discussion, what the bot made on Discord and how many
+    # creates it sent: one each for the thread (and a forum post's poll), and their ids.
+    from bot.store import creates
+
+    channel = await use_channel(world, kind)
+    await open_by_hand(world, 1)
+    (thread,) = discussion_threads(channel)
+    db, guild_id, now = world.env.bot.db, world.guild.id, world.env.bot.clock.timestamp()
+    made = await creates.intend(db, guild_id, "thread:soundtrack-1:1", now=now)  # a read here
+    assert (made.state, made.object_id, made.attempts) == ("created", thread.id, 1)
+    if kind == "forum":
+        (poll,) = [m for m in thread.history() if m.poll is not None]
+        made = await creates.intend(db, guild_id, "poll:soundtrack-1:1", now=now)
+        assert (made.state, made.object_id, made.attempts) == ("created", poll.id, 1)
