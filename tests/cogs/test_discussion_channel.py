@@ -184,3 +184,42 @@ async def test_a_whole_season_dropped_at_once_wears_discords_five_tags_at_most(w
     tags = {tag.id: tag.name for tag in bot.get_channel(world.discussion.id).available_tags}
     worn = [tags[t.id] for t in bot.get_channel(post.id).applied_tags]
     assert worn == ["Episode 1", "Episode 2", "Episode 3", "Episode 4", "Episode 5"]
+
+
+async def test_a_forum_without_its_tags_needs_manage_channels_to_open(world):
+    # The bot makes a forum's missing episode tags itself, which takes Manage Channels:
+    # without it, the moderator is told so before anything is made.
+    from tests.cogs.discussion_harness import SHOW, discussion_threads, use_channel
+
+    channel = await use_channel(world, "forum")
+    forum = world.env.bot.get_channel(channel.id)
+    await forum.set_permissions(
+        forum.guild.me, overwrite=discord.PermissionOverwrite(manage_channels=False)
+    )
+    await world.env.settle()
+    result = await world.moderator.slash(world.general, "discussion open", show=SHOW, episode=1)
+    said = result.followups[0] if result.followups else result.response
+    assert said.content == f"I am missing Manage Channels in {channel.mention}."
+    assert discussion_threads(channel) == []
+
+
+@pytest.mark.usefixtures("forum_pins")
+async def test_a_korean_forum_with_its_korean_tags_needs_no_manage_channels(world):
+    # The tags looked for are the server's language's: a Korean forum wearing "1회"
+    # has what episode 1 needs.
+    from tests.cogs.discussion_harness import SHOW
+
+    await world.env.bot.get_guild(world.guild.id).edit(preferred_locale=discord.Locale.korean)
+    forum = await forum_with_tags(world, ["1회", "최종회"])
+    await forum.set_permissions(
+        forum.guild.me, overwrite=discord.PermissionOverwrite(manage_channels=False)
+    )
+    await world.env.settle()
+    before = len(tag_edits(world))  # the server's own edit, above
+    result = await world.moderator.slash(world.general, "discussion open", show=SHOW, episode=1)
+    said = result.followups[0] if result.followups else result.response
+    assert said.content.startswith("Opened Soundtrack #1, episode 1: "), said.content
+    (post,) = [t for t in world.discussion.threads if t.name.startswith("[스포일러]")]
+    names = {tag.id: tag.name for tag in forum.available_tags}
+    assert [names[t.id] for t in world.env.bot.get_channel(post.id).applied_tags] == ["1회"]
+    assert len(tag_edits(world)) == before

@@ -215,3 +215,44 @@ async def test_what_an_opening_made_is_stored_against_its_intent(world, kind):
         (poll,) = [m for m in thread.history() if m.poll is not None]
         made = await creates.intend(db, guild_id, "poll:soundtrack-1:1", now=now)
         assert (made.state, made.object_id, made.attempts) == ("created", poll.id, 1)
+
+
+@pytest.mark.parametrize("combine", [True, False])
+async def test_a_double_drops_release_timers_store_what_each_opened(world, kind, combine):
+    # Both timers fire the same second. Combined, the first opens episodes 3 and 4 in
+    # one thread and the second finds episode 4 already open: each stores which thread.
+    from tests.cogs.discussion_harness import advance_to
+
+    bot = world.env.bot
+    await bot.ensure_guild(world.guild.id)
+    soon = bot.clock.timestamp() + 3600
+    await bot.db.execute("UPDATE episodes SET release_at = ? WHERE number IN (3, 4)", (soon,))
+    channel = await use_channel(world, kind, combine_double_drops=combine)
+    await advance_to(world, soon + 60)
+    threads = discussion_threads(channel)
+    results = {}
+    for number in (3, 4):
+        timer = await bot.scheduler.get(guild_id=world.guild.id, key=f"discussion:{SHOW}:{number}")
+        results[number] = (timer.status, timer.result)
+    if combine:
+        (thread,) = threads
+        assert results == {3: ("sent", f"3+4:{thread.id}"), 4: ("sent", f"4:{thread.id}")}
+    else:
+        third, fourth = threads
+        assert results == {3: ("sent", f"3:{third.id}"), 4: ("sent", f"4:{fourth.id}")}
+
+
+async def test_a_renamed_discussion_is_still_the_one_it_was(world, kind):
+    # Moderators may rename a thread; opening the episode again must not make another.
+    channel = await use_channel(world, kind)
+    await open_by_hand(world, 1)
+    (thread,) = discussion_threads(channel)
+    link = (await discussion_links(world.env.bot.db, world.guild.id, SHOW))[1]
+    await world.env.bot.get_channel(thread.id).edit(name="Episode 1 (talk here)")
+    await world.env.settle()
+    assert await open_by_hand(world, 1) == (
+        f"Soundtrack #1, episode 1 already has its discussion: {link}"
+    )
+    assert [t.name for t in channel.threads if not t.name.startswith("[Index]")] == [
+        "Episode 1 (talk here)"
+    ]
