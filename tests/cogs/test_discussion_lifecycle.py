@@ -45,6 +45,8 @@ async def test_close_and_reopen_are_stored_and_said_in_the_thread(world):
     assert "Closed and locked" in said(closed)
     stored = await get_discussion(bot.db, world.guild.id, SHOW, 1)
     assert (stored.status, stored.closed_at) == ("closed", bot.clock.timestamp())
+    closed_thread = await bot.fetch_channel(thread.id)
+    assert (closed_thread.archived, closed_thread.locked) == (True, True)
     await world.moderator.slash(world.general, "discussion reopen", show=SHOW, episode=1)
     stored = await get_discussion(bot.db, world.guild.id, SHOW, 1)
     assert (stored.status, stored.closed_at) == ("open", None)

@@ -54,13 +54,14 @@ async def open_by_hand(server, episode: int) -> str:
     return said(result)
 
 
+@pytest.mark.parametrize("polls", [True, False])
 async def test_a_starter_stored_without_an_answer_is_not_posted_again_in_a_busy_channel(
-    world, monkeypatch
+    world, monkeypatch, polls
 ):
     # Discord stored the starter, the answer was lost, and before the retry fifty member
     # messages pushed it out of the history the retry reads first. The retry's send
     # repeats the starter's nonce, so Discord hands back the stored starter.
-    channel = await use_channel(world, "text")
+    channel = await use_channel(world, "text", discussion_polls=polls)
     discord_nonces = nonces.install(monkeypatch)
     backend = world.env.backend
 
