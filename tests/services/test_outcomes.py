@@ -28,6 +28,26 @@ async def _never_fails(error: BaseException) -> None:
     raise AssertionError(f"the store failed: {error}")
 
 
+def _first_write_has_a_bug(monkeypatch) -> tuple[asyncio.Event, asyncio.Event]:
+    """Make the queue's first write raise a bug (not a store error) once ``go_on`` is set;
+    ``writing`` is set while it waits. Later writes go to the store."""
+    real = timers.finish_many
+    writing, go_on = asyncio.Event(), asyncio.Event()
+    calls = 0
+
+    async def buggy_once(database, outcomes):
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            writing.set()
+            await go_on.wait()
+            raise RuntimeError("a bug in the write")
+        await real(database, outcomes)
+
+    monkeypatch.setattr(timers, "finish_many", buggy_once)
+    return writing, go_on
+
+
 async def test_drain_returns_only_once_every_submitted_outcome_is_committed(store) -> None:
     # What the scheduler's stop() relies on before the store closes.
     ids = await _claimed(store, "a", "b")
@@ -43,20 +63,7 @@ async def test_drain_returns_only_once_every_submitted_outcome_is_committed(stor
 
 async def test_a_bug_in_one_batch_does_not_strand_the_outcomes_after_it(store, monkeypatch) -> None:
     ids = await _claimed(store, "first", "second")
-    real = timers.finish_many
-    writing, go_on = asyncio.Event(), asyncio.Event()
-    calls = 0
-
-    async def buggy_once(database, outcomes):
-        nonlocal calls
-        calls += 1
-        if calls == 1:
-            writing.set()
-            await go_on.wait()
-            raise RuntimeError("a bug in the write")
-        await real(database, outcomes)
-
-    monkeypatch.setattr(timers, "finish_many", buggy_once)
+    writing, go_on = _first_write_has_a_bug(monkeypatch)
     queue = OutcomeQueue(store, on_error=_never_fails, on_ok=lambda: None)
     queue.submit(timers.Outcome(ids["first"], "sent", NOW))
     await writing.wait()
@@ -74,20 +81,7 @@ async def test_what_waits_is_held_until_committed_and_a_bug_lets_it_go(store, mo
     # is let go (it stays running, and once its lease lapses a restart or another
     # process re-runs it, checking Discord first), and the queue still takes the next.
     ids = await _claimed(store, "buggy", "next")
-    real = timers.finish_many
-    writing, go_on = asyncio.Event(), asyncio.Event()
-    calls = 0
-
-    async def buggy_once(database, outcomes):
-        nonlocal calls
-        calls += 1
-        if calls == 1:
-            writing.set()
-            await go_on.wait()
-            raise RuntimeError("a bug in the write")
-        await real(database, outcomes)
-
-    monkeypatch.setattr(timers, "finish_many", buggy_once)
+    writing, go_on = _first_write_has_a_bug(monkeypatch)
     queue = OutcomeQueue(store, on_error=_never_fails, on_ok=lambda: None)
     assert queue.waiting == set()
     queue.submit(timers.Outcome(ids["buggy"], "sent", NOW))
