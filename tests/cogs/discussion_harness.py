@@ -4,15 +4,23 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
 import simcord.http.router as sim_router
 
 from bot.sandbox.simcord_gaps import forum_pin_routes
 from bot.services import discussions as service
+from bot.store import discussions as discussion_store
 from tests.support.paths import KST
 
 SHOW = "soundtrack-1"
 DAY = 86_400
 RELEASES = {1: "2022-03-23", 2: "2022-03-30", 3: "2022-04-06", 4: "2022-04-13"}
+# A module's pytestmark: each test once in a forum and once in a text channel, with
+# forum posts pinnable (SimCord lacks the route).
+IN_EACH_KIND = [
+    pytest.mark.parametrize("kind", ["forum", "text"]),
+    pytest.mark.usefixtures("forum_pins"),
+]
 
 
 def kst_midnight(day: str) -> int:
@@ -59,3 +67,20 @@ def discussion_threads(channel) -> list:
     return sorted(
         (t for t in channel.threads if t.name.startswith("[Spoilers]")), key=lambda t: t.id
     )
+
+
+def store_fails_once_after_discord_answers(monkeypatch) -> list[list[int]]:
+    """The first record of an opening fails (the store went away right after Discord
+    made the thread): a crash between the post and its record. Returns the episodes of
+    each refused record, so a test can say it happened once."""
+    real = discussion_store.record_discussion
+    crashes: list[list[int]] = []
+
+    async def crash_once(*args, **kwargs):
+        if not crashes:
+            crashes.append(kwargs["episodes"])
+            raise OSError("the store went away right after Discord answered")
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(discussion_store, "record_discussion", crash_once)
+    return crashes

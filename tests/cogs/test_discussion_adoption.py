@@ -12,7 +12,12 @@ from __future__ import annotations
 import pytest
 
 from bot.store.discussions import discussion_links
-from tests.cogs.discussion_harness import SHOW, discussion_threads, use_channel
+from tests.cogs.discussion_harness import (
+    SHOW,
+    discussion_threads,
+    store_fails_once_after_discord_answers,
+    use_channel,
+)
 
 pytestmark = pytest.mark.usefixtures("forum_pins")
 
@@ -142,22 +147,12 @@ async def test_a_forum_posts_poll_is_found_after_a_crash_however_busy_the_post(w
     import simcord.http.router as sim_router
 
     from bot.sandbox.simcord_gaps import history_after_routes
-    from bot.store import discussions as discussion_store
     from tests.support import nonces
 
     discord_nonces = nonces.install(monkeypatch)
     monkeypatch.setitem(sim_router._ROUTES, "GET", history_after_routes())
     channel = await use_channel(world, "forum")
-    real = discussion_store.record_discussion
-    crashes = []
-
-    async def crash_once(*args, **kwargs):
-        if not crashes:
-            crashes.append(kwargs["episodes"])
-            raise OSError("the store went away right after Discord answered")
-        return await real(*args, **kwargs)
-
-    monkeypatch.setattr(discussion_store, "record_discussion", crash_once)
+    crashes = store_fails_once_after_discord_answers(monkeypatch)
     failed = await world.moderator.slash(world.general, "discussion open", show=SHOW, episode=1)
     told = failed.followups[0] if failed.followups else failed.response
     assert told.content == (

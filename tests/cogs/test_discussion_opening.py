@@ -12,6 +12,7 @@ import pytest
 
 from bot.store.discussions import discussion_links
 from tests.cogs.discussion_harness import (
+    IN_EACH_KIND,
     RELEASES,
     SHOW,
     discussion_threads,
@@ -19,10 +20,7 @@ from tests.cogs.discussion_harness import (
     use_channel,
 )
 
-pytestmark = [
-    pytest.mark.parametrize("kind", ["forum", "text"]),
-    pytest.mark.usefixtures("forum_pins"),
-]
+pytestmark = IN_EACH_KIND
 
 ETIQUETTE = (
     "Spoilers for this episode are welcome in this thread. Keep them out of every other "

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import pytest
-
 from bot.store import discussions as discussion_store
 from tests.cogs.discussion_harness import (
+    IN_EACH_KIND,
     RELEASES,
     advance_to,
     discussion_threads,
     kst_midnight,
+    store_fails_once_after_discord_answers,
     use_channel,
 )
 
-pytestmark = [
-    pytest.mark.parametrize("kind", ["forum", "text"]),
-    pytest.mark.usefixtures("forum_pins"),
-]
+pytestmark = IN_EACH_KIND
 
 
 def polls_of(world, channel, thread) -> list:
@@ -58,16 +55,7 @@ async def test_a_crash_between_the_post_and_its_record_makes_neither_twice(
     world, kind, monkeypatch
 ):
     channel = await use_channel(world, kind)
-    real = discussion_store.record_discussion
-    crashes = []
-
-    async def crash_once(*args, **kwargs):
-        if not crashes:
-            crashes.append(kwargs["episodes"])
-            raise OSError("the store went away right after Discord answered")
-        return await real(*args, **kwargs)
-
-    monkeypatch.setattr(discussion_store, "record_discussion", crash_once)
+    crashes = store_fails_once_after_discord_answers(monkeypatch)
     await advance_to(world, kst_midnight(RELEASES[1]) + 5)
     assert crashes == [[1]]
     # The opening is retried after its backoff: it adopts the post and its poll.

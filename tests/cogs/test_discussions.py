@@ -7,6 +7,7 @@ import pytest
 from bot.store.discussions import discussion_links, set_index
 from bot.ui.errors import NotModerator, UserFacingError
 from tests.cogs.discussion_harness import (
+    IN_EACH_KIND,
     RELEASES,
     SHOW,
     advance_to,
@@ -16,10 +17,7 @@ from tests.cogs.discussion_harness import (
 )
 from tests.support.discord import answered_refusals
 
-pytestmark = [
-    pytest.mark.parametrize("kind", ["forum", "text"]),
-    pytest.mark.usefixtures("forum_pins"),
-]
+pytestmark = IN_EACH_KIND
 
 
 def said(result) -> str:
