@@ -45,7 +45,9 @@ def datetime_kst(*parts: int) -> datetime:
     return datetime(*parts, tzinfo=KST)
 
 
-async def _settings(world, **settings) -> discord.Role:
+async def _settings(world, locale: str = "en", **settings) -> discord.Role:
+    """The announcement and log channels and the notify role set; a Korean server when
+    ``locale`` is ``"ko"``."""
     bot = world.env.bot
     notify = world.notify_role
     await bot.ensure_guild(world.guild.id)
@@ -53,6 +55,8 @@ async def _settings(world, **settings) -> discord.Role:
         bot.db, world.guild.id, announce_channel_id=world.announcements.id,
         log_channel_id=world.log.id, notify_role_id=notify.id, **settings,
     )  # fmt: skip
+    if locale == "ko":
+        await bot.get_guild(world.guild.id).edit(preferred_locale=discord.Locale.korean)
     return notify
 
 
@@ -65,9 +69,7 @@ async def _confirmed_plan(world, **options) -> None:
 @pytest.mark.parametrize("locale", ["en", "ko"])
 async def test_moderators_read_which_announcement_failed_and_why(world, locale):
     bot = world.env.bot
-    await _settings(world, combine_double_drops=True)
-    if locale == "ko":
-        await bot.get_guild(world.guild.id).edit(preferred_locale=discord.Locale.korean)
+    await _settings(world, locale, combine_double_drops=True)
     # Episodes 1 and 2 both drop on the 23rd: one combined release announcement.
     await bot.db.execute("UPDATE episodes SET release_at = ? WHERE number = 2", (PREMIERE_DAY,))
     await _confirmed_plan(world)
@@ -171,9 +173,7 @@ GONE = {
 @pytest.mark.parametrize("locale", ["en", "ko"])
 async def test_a_stage_whose_premiere_went_away_fails_at_once_saying_so(world, locale):
     bot = world.env.bot
-    await _settings(world)
-    if locale == "ko":
-        await bot.get_guild(world.guild.id).edit(preferred_locale=discord.Locale.korean)
+    await _settings(world, locale)
     await enable_plan(world)
     # The premiere is unset behind the plan's back (no re-plan ran): D-7 still comes due.
     await bot.db.execute(
@@ -190,8 +190,7 @@ async def test_a_stage_whose_premiere_went_away_fails_at_once_saying_so(world, l
 
 async def test_a_korean_servers_late_announcement_says_when_it_was_due_in_korean(world, make_bot):
     env = world.env
-    notify = await _settings(world)
-    await env.bot.get_guild(world.guild.id).edit(preferred_locale=discord.Locale.korean)
+    notify = await _settings(world, "ko")
     await enable_plan(world)
     d7 = PREMIERE_DAY - 7 * 86400
     await advance_to(world, datetime_kst(2022, 3, 15, 23, 0))
@@ -209,9 +208,7 @@ async def test_a_korean_servers_late_announcement_says_when_it_was_due_in_korean
 @pytest.mark.parametrize("locale", ["en", "ko"])
 async def test_an_announcement_for_a_channel_that_holds_no_messages_fails_naming_it(world, locale):
     bot = world.env.bot
-    await _settings(world)
-    if locale == "ko":
-        await bot.get_guild(world.guild.id).edit(preferred_locale=discord.Locale.korean)
+    await _settings(world, locale)
     forum = world.discussion.id  # a forum takes posts, not messages
     await add_custom(
         bot, world.guild.id, show=SLUG, due=bot.clock.timestamp() + 60, text="Hello",
