@@ -162,7 +162,7 @@ async def enable_plan(
     *,
     channel_id: int | None,
     user_id: int,
-    releases: bool = False,
+    releases: bool,
 ) -> int:
     """Confirm a show's countdown plan and schedule its stages; returns how many are pending.
 

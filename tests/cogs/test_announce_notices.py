@@ -224,3 +224,39 @@ async def test_an_announcement_for_a_channel_that_holds_no_messages_fails_naming
     assert [m.content for m in bot_posts(world.log)] == [
         notice(locale, timer.id, LABELS[locale]["custom"], reason)
     ]
+
+
+async def test_an_announcement_for_a_deleted_channel_fails_at_once_as_unknown(world):
+    # Not in the bot's cache any more, so it asks Discord, which says the channel is
+    # unknown: a permanent failure, told to the log channel once (not "cannot hold
+    # messages", which is for a channel that exists).
+    bot = world.env.bot
+    await _settings(world)
+    gone = world.general.id
+    await bot.get_channel(gone).delete()
+    await world.env.settle()
+    await add_custom(
+        bot, world.guild.id, show=SLUG, due=bot.clock.timestamp() + 60, text="Hello",
+        channel_id=gone, ping=False,
+    )  # fmt: skip
+    await world.env.advance_time(61)
+    (timer,) = await bot.scheduler.list(guild_id=world.guild.id)
+    reason = "404 Unknown Channel"
+    assert (timer.status, timer.attempts, timer.last_error) == ("failed", 1, reason)
+    assert [m.content for m in bot_posts(world.log)] == [
+        notice("en", timer.id, LABELS["en"]["custom"], reason)
+    ]
+
+
+async def test_a_countdown_planned_for_another_channel_is_announced_there(world):
+    # /announce plan's channel option is stored with the plan: D-7 goes there, not to
+    # the server's announcement channel.
+    notify = await _settings(world)
+    result = await world.moderator.slash(
+        world.general, "announce plan", show=SLUG, channel=world.general, episodes=False
+    )
+    await world.moderator.click(result.response, custom_id="announce:confirm")
+    await advance_to(world, datetime_kst(2022, 3, 16, 0, 1))
+    (d7,) = bot_posts(world.general)
+    assert d7.content.startswith(f"{notify.mention} 📅 One week to go! **Soundtrack #1**")
+    assert bot_posts(world.announcements) == []

@@ -108,3 +108,35 @@ async def test_a_show_with_no_plan_is_not_planned_by_a_moved_premiere(fan_server
     world = fan_server
     assert await move(world, datetime(2022, 3, 30, 18, 0, tzinfo=KST)) == 0
     assert await world.env.bot.scheduler.list(guild_id=world.guild.id) == []
+
+
+async def test_a_moved_premiere_re_plans_its_own_show_and_no_other(fan_server, bundled_text):
+    from bot.domain.showfile import parse_show_file
+    from bot.store.catalog_io import import_show
+
+    world = fan_server
+    bot = world.env.bot
+    other = bundled_text.replace('slug = "soundtrack-1"', 'slug = "soundtrack-2"', 1).replace(
+        'title = "Soundtrack #1"', 'title = "Soundtrack #2"', 1
+    )
+    await import_show(bot.db, world.guild.id, parse_show_file(other))
+    for show in (SLUG, "soundtrack-2"):
+        result = await world.moderator.slash(
+            world.general, "announce plan", show=show, episodes=False
+        )
+        await world.moderator.click(result.response, custom_id="announce:confirm")
+
+    async def countdown(show: str) -> dict[str, tuple[str, int]]:
+        timers = await bot.scheduler.list(guild_id=world.guild.id, key_prefix=f"plan:{show}:")
+        return {t.payload["stage"]: (t.status, t.due) for t in timers}
+
+    second = await countdown("soundtrack-2")
+    # D-30 was past when planned; H-1 needs a premiere known to the minute.
+    assert sorted(second) == ["D-1", "D-3", "D-7", "premiere"]
+    assert {status for status, _ in second.values()} == {"pending"}
+    # Soundtrack #1's premiere is now known only to the month (April): its stages that
+    # need the day wait for a better date. Soundtrack #2's countdown stays as it was.
+    await move(world, datetime(2022, 4, 1, tzinfo=KST), Precision.MONTH)
+    first = await countdown(SLUG)
+    assert {stage: first[stage][0] for stage in second} == dict.fromkeys(second, "cancelled")
+    assert await countdown("soundtrack-2") == second
