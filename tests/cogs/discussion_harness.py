@@ -84,3 +84,12 @@ def store_fails_once_after_discord_answers(monkeypatch) -> list[list[int]]:
 
     monkeypatch.setattr(discussion_store, "record_discussion", crash_once)
     return crashes
+
+
+def discussion_polls(kind: str, channel, thread) -> list:
+    """The bot's polls of one discussion: in the forum post, or on the text starter."""
+    if kind == "forum":
+        messages = thread.history()
+    else:
+        messages = [m for m in channel.history() if m.id == thread.id]
+    return [m.poll for m in messages if m.author.bot and m.poll is not None]

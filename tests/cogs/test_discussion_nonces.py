@@ -15,7 +15,12 @@ import pytest
 
 from bot.sandbox.fanserver import build_fan_server
 from bot.store.discussions import discussion_links
-from tests.cogs.discussion_harness import SHOW, discussion_threads, use_channel
+from tests.cogs.discussion_harness import (
+    SHOW,
+    discussion_polls,
+    discussion_threads,
+    use_channel,
+)
 from tests.support import nonces
 
 pytestmark = pytest.mark.usefixtures("forum_pins")
@@ -36,15 +41,6 @@ def starters(channel, number: int) -> list:
         for m in channel.history()
         if m.author.bot and m.content.startswith(HEADING.format(number))
     ]
-
-
-def polls(kind: str, channel, thread) -> list:
-    """The bot's polls of one discussion: in the forum post, or on the text starter."""
-    if kind == "forum":
-        messages = thread.history()
-    else:
-        messages = [m for m in channel.history() if m.id == thread.id]
-    return [m.poll for m in messages if m.author.bot and m.poll is not None]
 
 
 async def open_by_hand(server, episode: int) -> str:
@@ -102,7 +98,7 @@ async def test_two_servers_opening_the_same_episode_at_once_each_get_their_own(
         assert link == f"https://discord.com/channels/{server.guild.id}/{thread.id}"
         if kind == "text":
             assert [m.id for m in starters(channel, 1)] == [thread.id]
-        (poll,) = polls(kind, channel, thread)
+        (poll,) = discussion_polls(kind, channel, thread)
         assert poll.question == "How was episode 1?"
     assert discord_nonces.repeats == []
 
@@ -125,7 +121,7 @@ async def test_two_episodes_opened_minutes_apart_each_get_their_own(world, monke
     for number, thread in ((1, first), (2, second)):
         if kind == "text":
             assert [m.id for m in starters(channel, number)] == [thread.id]
-        (poll,) = polls(kind, channel, thread)
+        (poll,) = discussion_polls(kind, channel, thread)
         assert poll.question == f"How was episode {number}?"
     assert discord_nonces.repeats == []
 
@@ -162,6 +158,6 @@ async def test_two_shows_opening_the_same_minute_each_get_their_own(
             heading = f"**Soundtrack {title} — Episode 1**\n"
             mine = [m for m in channel.history() if m.author.bot and m.content.startswith(heading)]
             assert [m.id for m in mine] == [thread.id]
-        (poll,) = polls(kind, channel, thread)
+        (poll,) = discussion_polls(kind, channel, thread)
         assert poll.question == "How was episode 1?"
     assert discord_nonces.repeats == []

@@ -15,6 +15,7 @@ from tests.cogs.discussion_harness import (
     IN_EACH_KIND,
     RELEASES,
     SHOW,
+    discussion_polls,
     discussion_threads,
     kst_midnight,
     use_channel,
@@ -138,20 +139,11 @@ async def test_the_pinned_index_follows_an_opening_by_hand(world, kind, forum_pi
     assert lines[4].startswith("Episode 4 — Finale: opens <t:")
 
 
-def polls_of(kind: str, channel, thread) -> list:
-    """The bot's polls of one discussion: in the forum post, or on the text starter."""
-    if kind == "forum":
-        messages = thread.history()
-    else:
-        messages = [m for m in channel.history() if m.id == thread.id]
-    return [m.poll for m in messages if m.author.bot and m.poll is not None]
-
-
 async def test_an_opening_by_hand_carries_the_episodes_poll(world, kind):
     channel = await use_channel(world, kind)
     await open_by_hand(world, 2)
     (thread,) = discussion_threads(channel)
-    (poll,) = polls_of(kind, channel, thread)
+    (poll,) = discussion_polls(kind, channel, thread)
     assert poll.question == "How was episode 2?"
     assert [a.text for a in poll.answers] == ["Loved it", "Liked it", "It was okay", "Not for me"]
     assert 24 * 3600 <= (poll.expires_at - world.env.now()).total_seconds() <= 72 * 3600
@@ -167,7 +159,7 @@ async def test_no_poll_when_the_server_turned_polls_off(world, kind):
     channel = await use_channel(world, kind, discussion_polls=False)
     await open_by_hand(world, 1)
     (thread,) = discussion_threads(channel)
-    assert polls_of(kind, channel, thread) == []
+    assert discussion_polls(kind, channel, thread) == []
     assert starter(world, kind, channel, thread).content.startswith("**Soundtrack #1 — Episode 1**")
 
 
@@ -182,7 +174,7 @@ async def test_a_korean_servers_discussion_is_named_tagged_and_written_in_korean
     assert thread.name == "[스포일러] Soundtrack #1 — 4회 토론 — 최종회"
     lines = starter(world, kind, channel, thread).content.splitlines()
     assert lines[:2] == ["**Soundtrack #1 — 4회**", "공개: 2022-04-13 (Asia/Seoul)"]
-    (poll,) = polls_of(kind, channel, thread)
+    (poll,) = discussion_polls(kind, channel, thread)
     assert poll.question == "4화 어떠셨나요?"
     assert [a.text for a in poll.answers] == [
         "최고였어요",

@@ -7,6 +7,7 @@ from tests.cogs.discussion_harness import (
     IN_EACH_KIND,
     RELEASES,
     advance_to,
+    discussion_polls,
     discussion_threads,
     kst_midnight,
     store_fails_once_after_discord_answers,
@@ -16,24 +17,15 @@ from tests.cogs.discussion_harness import (
 pytestmark = IN_EACH_KIND
 
 
-def polls_of(world, channel, thread) -> list:
-    """The bot's polls belonging to one discussion: in the post, or on the text starter."""
-    if channel.id == world.discussion.id:
-        messages = thread.history()
-    else:
-        messages = [m for m in channel.history() if m.id == thread.id]
-    return [m.poll for m in messages if m.author.bot and m.poll is not None]
-
-
 async def test_each_discussion_carries_one_poll(world, kind):
     channel = await use_channel(world, kind)
     await advance_to(world, kst_midnight(RELEASES[2]) + 5)
     first, second = discussion_threads(channel)
-    (poll,) = polls_of(world, channel, second)
+    (poll,) = discussion_polls(kind, channel, second)
     assert poll.question == "How was episode 2?"
     assert [a.text for a in poll.answers] == ["Loved it", "Liked it", "It was okay", "Not for me"]
     assert 24 * 3600 <= (poll.expires_at - world.env.now()).total_seconds() <= 72 * 3600
-    assert len(polls_of(world, channel, first)) == 1
+    assert len(discussion_polls(kind, channel, first)) == 1
     if kind == "forum":
         # The post's own first message stays the starter text; the poll comes right after it.
         history = second.history()
@@ -48,7 +40,7 @@ async def test_polls_can_be_turned_off_in_config(world, kind):
     await world.env.settle()
     await advance_to(world, kst_midnight(RELEASES[1]) + 5)
     (thread,) = discussion_threads(channel)
-    assert polls_of(world, channel, thread) == []
+    assert discussion_polls(kind, channel, thread) == []
 
 
 async def test_a_crash_between_the_post_and_its_record_makes_neither_twice(
@@ -61,7 +53,7 @@ async def test_a_crash_between_the_post_and_its_record_makes_neither_twice(
     # The opening is retried after its backoff: it adopts the post and its poll.
     await advance_to(world, kst_midnight(RELEASES[1]) + 120)
     (thread,) = discussion_threads(channel)
-    assert len(polls_of(world, channel, thread)) == 1
+    assert len(discussion_polls(kind, channel, thread)) == 1
     links = await discussion_store.discussion_links(
         world.env.bot.db, world.guild.id, "soundtrack-1"
     )
