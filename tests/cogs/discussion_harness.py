@@ -15,6 +15,13 @@ from tests.support.paths import KST
 SHOW = "soundtrack-1"
 DAY = 86_400
 RELEASES = {1: "2022-03-23", 2: "2022-03-30", 3: "2022-04-06", 4: "2022-04-13"}
+# Discord refusing a thread action with 403 50013, with its text and without: what the
+# moderator then reads (Discord's text, or the status and code when it sends none).
+DISCORD_REFUSES = pytest.mark.parametrize(
+    ("message", "reason"),
+    [("Missing Permissions", "Missing Permissions"),
+     ("", "403 Forbidden (error code: 50013)")],
+)  # fmt: skip
 # A module's pytestmark: each test once in a forum and once in a text channel, with
 # forum posts pinnable (SimCord lacks the route).
 IN_EACH_KIND = [

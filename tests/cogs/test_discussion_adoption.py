@@ -13,6 +13,7 @@ import pytest
 
 from bot.store.discussions import discussion_links
 from tests.cogs.discussion_harness import (
+    DISCORD_REFUSES,
     SHOW,
     discussion_threads,
     store_fails_once_after_discord_answers,
@@ -119,11 +120,7 @@ async def test_a_thread_moderators_closed_is_adopted_and_stays_closed(world):
     assert live.locked
 
 
-@pytest.mark.parametrize(
-    ("message", "reason"),
-    [("Missing Permissions", "Missing Permissions"),
-     ("", "403 Forbidden (error code: 50013)")],  # no text: the status and code
-)  # fmt: skip
+@DISCORD_REFUSES
 async def test_discord_refusing_the_thread_is_said_and_nothing_is_recorded(world, message, reason):
     channel = await use_channel(world, "text")
     world.env.inject_error(

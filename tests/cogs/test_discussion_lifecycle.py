@@ -7,7 +7,7 @@ import discord
 import pytest
 
 from bot.store.discussions import discussion_links, get_discussion
-from tests.cogs.discussion_harness import SHOW, discussion_threads, use_channel
+from tests.cogs.discussion_harness import DISCORD_REFUSES, SHOW, discussion_threads, use_channel
 
 pytestmark = pytest.mark.usefixtures("forum_pins")
 
@@ -103,11 +103,7 @@ async def test_a_thread_locked_by_hand_is_unlocked_by_reopen(world):
     )
 
 
-@pytest.mark.parametrize(
-    ("message", "reason"),
-    [("Missing Permissions", "Missing Permissions"),
-     ("", "403 Forbidden (error code: 50013)")],  # no text: the status and code
-)  # fmt: skip
+@DISCORD_REFUSES
 async def test_discord_refusing_the_close_is_said_and_nothing_is_stored(world, message, reason):
     channel = await use_channel(world, "text")
     thread = await open_one(world, channel)
