@@ -258,15 +258,12 @@ async def add_custom(
 
 def _stage_text(show: store.ShowTiming, stage: str, locale: str) -> str:
     at = show.premiere.at if show.premiere else 0
-    fields = {
-        "title": show.title,
-        "platform": show.platform or "?",
-        "full": f"<t:{at}:F>",
-        "rel": f"<t:{at}:R>",
-    }
+    fields = {"title": show.title, "full": f"<t:{at}:F>", "rel": f"<t:{at}:R>"}
     if show.premiere is not None and show.premiere.precision.value == "day":
         fields["full"] = f"<t:{at}:D>"
-    return t(f"announce.stage.{stage}", locale, **fields)
+    if not show.platform:  # a show with no known platform is announced without one
+        return t(f"announce.stage_plain.{stage}", locale, **fields)
+    return t(f"announce.stage.{stage}", locale, platform=show.platform, **fields)
 
 
 def with_ping(

@@ -135,9 +135,11 @@ async def test_a_day_precise_premiere_is_announced_by_its_day(world, platform):
     await enable_plan(world)
     await advance_to(world, datetime_kst(2022, 3, 16, 0, 1))
     (post,) = bot_posts(world.announcements)
-    # Only the day is claimed (`:D`, not `:F` with an hour); an unknown platform is "?".
+    # Only the day is claimed (`:D`, not `:F` with an hour); an unknown platform is not
+    # named at all (no "on ?").
+    where = f"on {platform} " if platform else ""
     assert post.content == (
-        f"{notify.mention} 📅 One week to go! **Soundtrack #1** premieres on {platform or '?'} "
+        f"{notify.mention} 📅 One week to go! **Soundtrack #1** premieres {where}"
         f"<t:{PREMIERE_DAY}:D> (<t:{PREMIERE_DAY}:R>)."
     )
 
