@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.domain.countdown import PlannedStage, plan_stages
+from bot.domain.release import Precision, Release
 from bot.i18n import guild_locale, t
 from bot.mentions import NO_MENTIONS, only_roles
 from bot.services import follows
@@ -256,10 +257,10 @@ async def add_custom(
     )
 
 
-def _stage_text(show: store.ShowTiming, stage: str, locale: str) -> str:
-    at = show.premiere.at if show.premiere else 0
+def _stage_text(show: store.ShowTiming, premiere: Release, stage: str, locale: str) -> str:
+    at = premiere.at
     fields = {"title": show.title, "full": f"<t:{at}:F>", "rel": f"<t:{at}:R>"}
-    if show.premiere is not None and show.premiere.precision.value == "day":
+    if premiere.precision is Precision.DAY:  # only the day is known: claim no hour
         fields["full"] = f"<t:{at}:D>"
     if not show.platform:  # a show with no known platform is announced without one
         return t(f"announce.stage_plain.{stage}", locale, **fields)
@@ -300,7 +301,7 @@ async def send_announcement(bot: KdramaBot, timer: Timer, late: bool) -> str:
         show = await store.show_timing(bot.db, timer.guild_id, payload["show"])
         if show is None or show.premiere is None:
             raise PermanentError(t("announce.error.show_gone", locale, show=payload["show"]))
-        body = _stage_text(show, payload["stage"], locale)
+        body = _stage_text(show, show.premiere, payload["stage"], locale)
     else:
         body = payload["text"]
     roles = await follows.ping_roles(bot, timer.guild_id, payload.get("show"))

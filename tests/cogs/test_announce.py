@@ -363,3 +363,53 @@ async def test_a_korean_servers_moderators_are_told_of_a_failure_in_korean(fan_s
     (notice,) = [m.content for m in bot_posts(world.log)]
     assert notice.startswith(f"⚠️ 공지 #{timer.id} (soundtrack-1 · D-7)를 보내지 못했습니다")
     assert bot_posts(world.announcements) == []
+
+
+async def test_the_plan_preview_lists_each_stage_and_schedules_nothing_before_confirm(fan_server):
+    world = fan_server
+    result = await world.moderator.slash(world.general, "announce plan", show=SLUG, episodes=False)
+    assert result.ephemeral
+    (embed,) = result.response.embeds
+    assert embed.title == "Countdown plan: Soundtrack #1"
+
+    def line(stage: str, moment: datetime, silent: bool = False) -> str:
+        due = at(moment)
+        bell = " 🔕" if silent else ""
+        return f"**{stage}**{bell} — <t:{due}:F> (<t:{due}:R>) · {moment:%Y-%m-%d %H:%M} KST"
+
+    # Planned on March 1st, 09:00 KST, for March 23rd, 18:00 KST: D-30 is already past.
+    assert embed.description.splitlines() == [
+        "~~D-30~~ skipped: already past.",
+        line("D-7", datetime(2022, 3, 16, 18, 0, tzinfo=KST)),
+        line("D-3", datetime(2022, 3, 20, 18, 0, tzinfo=KST), silent=True),
+        line("D-1", datetime(2022, 3, 22, 18, 0, tzinfo=KST)),
+        line("H-1", datetime(2022, 3, 23, 17, 0, tzinfo=KST)),
+        line("premiere", PREMIERE),
+        "",
+        "**Episode releases**",
+        "Off: episode releases will not be announced.",
+    ]
+    assert await world.env.bot.scheduler.list(guild_id=world.guild.id) == []
+
+
+async def test_a_day_precise_premieres_preview_skips_the_hour_before(fan_server):
+    world = fan_server
+    day = at(datetime(2022, 3, 23, tzinfo=KST))
+    await set_premiere(world.env.bot.db, world.guild.id, SLUG, Release(day, Precision.DAY))
+    result = await world.moderator.slash(world.general, "announce plan", show=SLUG, episodes=False)
+    lines = result.response.embeds[0].description.splitlines()
+    assert lines[4] == "~~H-1~~ skipped: the premiere is not known precisely enough."
+    assert lines[5].startswith(f"**premiere** — <t:{day}:F>")
+
+
+async def test_planning_a_show_without_a_premiere_says_so_and_schedules_nothing(fan_server):
+    world = fan_server
+    await world.env.bot.db.execute(
+        "UPDATE shows SET premiere_at = NULL, premiere_precision = NULL WHERE slug = ?", (SLUG,)
+    )
+    result = await world.moderator.slash(world.general, "announce plan", show=SLUG)
+    assert result.ephemeral
+    assert result.response.content == "**Soundtrack #1** has no premiere date yet."
+    assert result.response.components == []  # no Confirm to press
+    assert answered_refusals(world.env)  # a refusal the tree answered, not a bug
+    assert await world.env.bot.scheduler.list(guild_id=world.guild.id) == []
