@@ -66,6 +66,17 @@ for entry in "${MODULES[@]}"; do
     mkdir -p "$work"
     ln -sfn "$ROOT/bot" "$work/bot"
     ln -sfn "$ROOT/tests" "$work/tests"
+    # mutmut copies bot/ into $work/mutants/ once and refreshes only its Python files: a
+    # translation or bundled show changed since would be read stale, and the clean run
+    # fail (a new i18n key read as missing). Bring every other file up to date.
+    if [ -d "$work/mutants/bot" ]; then
+        (cd bot && find . -type f ! -name '*.py' ! -name '*.pyc') | while read -r file; do
+            cmp -s "bot/$file" "$work/mutants/bot/$file" || {
+                mkdir -p "$(dirname "$work/mutants/bot/$file")"
+                cp "bot/$file" "$work/mutants/bot/$file"
+            }
+        done
+    fi
     # The project's pyproject (pytest reads its options from the copy too), with a
     # [tool.mutmut] for this module alone.
     "$PYTHON" - "$module" "${SELECTION[$module]}" > "$work/pyproject.toml" <<'EOF'
