@@ -127,21 +127,30 @@ async def test_a_moderators_own_announcement_goes_where_and_as_it_was_asked(worl
         assert (button.label, str(button.emoji)) == ("Notify me", "🔔")
 
 
-@pytest.mark.parametrize("platform", ["Disney+", None])
-async def test_a_day_precise_premiere_is_announced_by_its_day(world, platform):
-    notify = await _settings(world)
+D7_DAY = f"<t:{PREMIERE_DAY}:D> (<t:{PREMIERE_DAY}:R>)"
+# D-7 of a premiere known to the day, by the server's language and the show's platform.
+D7_TEXTS = {
+    ("en", "Disney+"): f"📅 One week to go! **Soundtrack #1** premieres on Disney+ {D7_DAY}.",
+    ("en", None): f"📅 One week to go! **Soundtrack #1** premieres {D7_DAY}.",
+    (
+        "ko",
+        "Disney+",
+    ): f"📅 일주일 남았습니다! **Soundtrack #1** 은(는) Disney+에서 {D7_DAY} 공개됩니다.",
+    ("ko", None): f"📅 일주일 남았습니다! **Soundtrack #1** 은(는) {D7_DAY} 공개됩니다.",
+}
+
+
+@pytest.mark.parametrize(("locale", "platform"), list(D7_TEXTS))
+async def test_a_day_precise_premiere_is_announced_by_its_day(world, locale, platform):
+    notify = await _settings(world, locale)
     if platform is None:
         await world.env.bot.db.execute("UPDATE shows SET platform = NULL WHERE slug = ?", (SLUG,))
     await enable_plan(world)
     await advance_to(world, datetime_kst(2022, 3, 16, 0, 1))
     (post,) = bot_posts(world.announcements)
     # Only the day is claimed (`:D`, not `:F` with an hour); an unknown platform is not
-    # named at all (no "on ?").
-    where = f"on {platform} " if platform else ""
-    assert post.content == (
-        f"{notify.mention} 📅 One week to go! **Soundtrack #1** premieres {where}"
-        f"<t:{PREMIERE_DAY}:D> (<t:{PREMIERE_DAY}:R>)."
-    )
+    # named at all (no "on ?"), in either language.
+    assert post.content == f"{notify.mention} {D7_TEXTS[locale, platform]}"
 
 
 @pytest.mark.usefixtures("forum_pins")
