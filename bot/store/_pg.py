@@ -119,6 +119,16 @@ class _Pending:
         return None
 
 
+class _IdentifyTurn:
+    """One identify bucket this process holds: until when, and whether it is letting go."""
+
+    __slots__ = ("unlocking", "until")
+
+    def __init__(self, until: float) -> None:
+        self.until = until
+        self.unlocking = False
+
+
 def _returning(sql: str) -> str:
     """An INSERT gets ``RETURNING *`` so ``lastrowid`` works as it does on SQLite."""
     head = sql.lstrip()[:6].upper()
@@ -182,6 +192,8 @@ class PgDatabase(Database):
         self._notify_hooks: list[Callable[[str], None]] = []
         self._pid = os.getpid()
         self._identify_holds: set[asyncio.Task[None]] = set()
+        # Buckets this process holds now, each with when its turn ends (loop time).
+        self._identify_turns: dict[int, _IdentifyTurn] = {}
 
     # -- lifecycle ----------------------------------------------------------------
     async def open(self) -> None:
@@ -278,20 +290,37 @@ class PgDatabase(Database):
 
         Discord paces IDENTIFY per bot, not per process: two processes starting together
         would each identify at once. A session-level advisory lock on a pooled connection
-        makes them take turns; a killed holder's lock goes with its connection.
+        makes them take turns; a killed holder's lock goes with its connection. A process
+        that identifies its next shard while its turn still runs keeps the bucket (its own
+        pacing has waited Discord's window): one hand-over between processes, not one per
+        shard, each costing the margin of ``seconds`` over the window.
         """
+        loop = asyncio.get_running_loop()
+        turn = self._identify_turns.get(key)
+        if turn is not None and not turn.unlocking:
+            turn.until = loop.time() + seconds  # the release below sleeps on to it
+            return
         raw = await self._pool.acquire()
         try:
             await raw.execute("SELECT pg_advisory_lock($1)", _IDENTIFY_LOCK + key)
         except BaseException:
             await self._pool.release(raw)
             raise
+        turn = _IdentifyTurn(loop.time() + seconds)
+        self._identify_turns[key] = turn
 
         async def release() -> None:
             try:
-                await asyncio.sleep(seconds)
+                # A deadline a later shard of this process may move on, not a condition
+                # another task could signal: sleep to it, and again if it moved.
+                while (left := turn.until - loop.time()) > 0:  # noqa: ASYNC110
+                    await asyncio.sleep(left)
+                turn.unlocking = True  # from here a new shard queues like any process
                 await raw.execute("SELECT pg_advisory_unlock($1)", _IDENTIFY_LOCK + key)
             finally:
+                turn.unlocking = True
+                if self._identify_turns.get(key) is turn:
+                    del self._identify_turns[key]
                 # Released to the pool, asyncpg's reset unlocks all advisory locks too.
                 await self._pool.release(raw)
 

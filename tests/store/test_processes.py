@@ -128,3 +128,27 @@ async def test_a_connection_never_given_back_does_not_hang_the_stop(db: Database
     await asyncio.wait_for(second.close(), timeout=10)  # without the bound: forever
     with pytest.raises(Exception, match="released back to the pool"):
         await held.fetchval("SELECT 1")  # the pool took it back when it was terminated
+
+
+@pytest.mark.parametrize("store", ["postgresql"], indirect=True)  # SQLite serves one process
+async def test_a_process_identifying_again_within_its_turn_keeps_the_identify_bucket(
+    db: Database, other: Database
+) -> None:
+    """Processes take turns per identify bucket; one that identifies its next shard while
+    its turn still runs keeps the bucket instead of queueing behind the other process
+    (one hand-over between processes, not one per shard)."""
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    await db.hold_identify_turn(0, 1.0)  # this process's first shard
+    waiting = asyncio.create_task(other.hold_identify_turn(0, 1.0))
+    await asyncio.sleep(0.3)
+    assert not waiting.done()  # the other process waits for the bucket
+    await asyncio.wait_for(other.hold_identify_turn(1, 1.0), 2)  # another bucket is free
+    await asyncio.wait_for(db.hold_identify_turn(0, 1.0), 0.2)  # the next shard: at once
+    await asyncio.wait_for(waiting, 5)
+    # The other process's turn came after the second shard's window, not the first's.
+    assert loop.time() - started >= 1.3
+    # And now this process waits its turn like any other.
+    again = loop.time()
+    await asyncio.wait_for(db.hold_identify_turn(0, 1.0), 5)
+    assert loop.time() - again >= 0.9
