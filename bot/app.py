@@ -105,6 +105,9 @@ class KdramaBot(commands.AutoShardedBot):
         # once, and when each rate-limit key last identified.
         self._max_concurrency: int | None = None
         self._identified_at: dict[int, float] = {}
+        # One shard at a time per bucket: two reading the same "last identified" would
+        # otherwise both skip the wait and IDENTIFY together.
+        self._identify_locks: dict[int, asyncio.Lock] = {}
 
     @property
     def clock(self) -> Clock:
@@ -233,14 +236,15 @@ class KdramaBot(commands.AutoShardedBot):
             except discord.HTTPException:
                 self._max_concurrency = 1  # the safe pace when Discord will not say
         key = identify_key(shard_id or 0, self._max_concurrency)
-        last = self._identified_at.get(key)
-        if last is not None:
-            wait = last + IDENTIFY_PACE_SECONDS - time.monotonic()
-            if wait > 0:
-                await asyncio.sleep(wait)
-        # Other processes of the same bot share Discord's buckets: take turns with them.
-        await self.db.hold_identify_turn(key, IDENTIFY_TURN_SECONDS)
-        self._identified_at[key] = time.monotonic()
+        async with self._identify_locks.setdefault(key, asyncio.Lock()):
+            last = self._identified_at.get(key)
+            if last is not None:
+                wait = last + IDENTIFY_PACE_SECONDS - time.monotonic()
+                if wait > 0:
+                    await asyncio.sleep(wait)
+            # Other processes of the same bot share Discord's buckets: take turns with them.
+            await self.db.hold_identify_turn(key, IDENTIFY_TURN_SECONDS)
+            self._identified_at[key] = time.monotonic()
 
     def forget_guild(self, guild_id: int) -> None:
         """The server's data was purged: seed it afresh if it is ever used again."""
