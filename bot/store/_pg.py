@@ -119,16 +119,6 @@ class _Pending:
         return None
 
 
-class _IdentifyTurn:
-    """One identify bucket this process holds: until when, and whether it is letting go."""
-
-    __slots__ = ("unlocking", "until")
-
-    def __init__(self, until: float) -> None:
-        self.until = until
-        self.unlocking = False
-
-
 def _returning(sql: str) -> str:
     """An INSERT gets ``RETURNING *`` so ``lastrowid`` works as it does on SQLite."""
     head = sql.lstrip()[:6].upper()
@@ -193,7 +183,7 @@ class PgDatabase(Database):
         self._pid = os.getpid()
         self._identify_holds: set[asyncio.Task[None]] = set()
         # Buckets this process holds now, each with when its turn ends (loop time).
-        self._identify_turns: dict[int, _IdentifyTurn] = {}
+        self._identify_until: dict[int, float] = {}
 
     # -- lifecycle ----------------------------------------------------------------
     async def open(self) -> None:
@@ -296,9 +286,8 @@ class PgDatabase(Database):
         shard, each costing the margin of ``seconds`` over the window.
         """
         loop = asyncio.get_running_loop()
-        turn = self._identify_turns.get(key)
-        if turn is not None and not turn.unlocking:
-            turn.until = loop.time() + seconds  # the release below sleeps on to it
+        if key in self._identify_until:
+            self._identify_until[key] = loop.time() + seconds  # release() sleeps on to it
             return
         raw = await self._pool.acquire()
         try:
@@ -306,21 +295,20 @@ class PgDatabase(Database):
         except BaseException:
             await self._pool.release(raw)
             raise
-        turn = _IdentifyTurn(loop.time() + seconds)
-        self._identify_turns[key] = turn
+        self._identify_until[key] = loop.time() + seconds
 
         async def release() -> None:
             try:
-                # A deadline a later shard of this process may move on, not a condition
-                # another task could signal: sleep to it, and again if it moved.
-                while (left := turn.until - loop.time()) > 0:  # noqa: ASYNC110
-                    await asyncio.sleep(left)
-                turn.unlocking = True  # from here a new shard queues like any process
+                try:
+                    # A deadline a later shard of this process may move on, not a
+                    # condition another task could signal: sleep to it, again if it moved.
+                    while (left := self._identify_until[key] - loop.time()) > 0:  # noqa: ASYNC110
+                        await asyncio.sleep(left)
+                finally:
+                    # From here a later shard of this process queues like any process.
+                    del self._identify_until[key]
                 await raw.execute("SELECT pg_advisory_unlock($1)", _IDENTIFY_LOCK + key)
             finally:
-                turn.unlocking = True
-                if self._identify_turns.get(key) is turn:
-                    del self._identify_turns[key]
                 # Released to the pool, asyncpg's reset unlocks all advisory locks too.
                 await self._pool.release(raw)
 
