@@ -128,15 +128,16 @@ async def test_a_moderators_own_announcement_goes_where_and_as_it_was_asked(worl
 
 
 D7_DAY = f"<t:{PREMIERE_DAY}:D> (<t:{PREMIERE_DAY}:R>)"
+D7_EN, D7_KO = (
+    "📅 One week to go! **Soundtrack #1** premieres",
+    "📅 일주일 남았습니다! **Soundtrack #1** 은(는)",
+)
 # D-7 of a premiere known to the day, by the server's language and the show's platform.
 D7_TEXTS = {
-    ("en", "Disney+"): f"📅 One week to go! **Soundtrack #1** premieres on Disney+ {D7_DAY}.",
-    ("en", None): f"📅 One week to go! **Soundtrack #1** premieres {D7_DAY}.",
-    (
-        "ko",
-        "Disney+",
-    ): f"📅 일주일 남았습니다! **Soundtrack #1** 은(는) Disney+에서 {D7_DAY} 공개됩니다.",
-    ("ko", None): f"📅 일주일 남았습니다! **Soundtrack #1** 은(는) {D7_DAY} 공개됩니다.",
+    ("en", "Disney+"): f"{D7_EN} on Disney+ {D7_DAY}.",
+    ("en", None): f"{D7_EN} {D7_DAY}.",
+    ("ko", "Disney+"): f"{D7_KO} Disney+에서 {D7_DAY} 공개됩니다.",
+    ("ko", None): f"{D7_KO} {D7_DAY} 공개됩니다.",
 }
 
 
@@ -211,22 +212,27 @@ async def test_a_korean_servers_late_announcement_says_when_it_was_due_in_korean
     await env.advance_time(1)
     (post,) = bot_posts(world.announcements)
     assert post.content == (
-        f"{notify.mention} 📅 일주일 남았습니다! **Soundtrack #1** 은(는) Disney+에서 "
-        f"<t:{PREMIERE_DAY}:D> (<t:{PREMIERE_DAY}:R>) 공개됩니다.\n_(<t:{d7}:R> 예정이었음)_"
+        f"{notify.mention} {D7_TEXTS['ko', 'Disney+']}\n_(<t:{d7}:R> 예정이었음)_"
     )
+
+
+async def _custom_come_due(world, channel_id: int):
+    """A moderator's own announcement to ``channel_id``, a minute ahead, once it came due."""
+    bot = world.env.bot
+    await add_custom(
+        bot, world.guild.id, show=SLUG, due=bot.clock.timestamp() + 60, text="Hello",
+        channel_id=channel_id, ping=False,
+    )  # fmt: skip
+    await world.env.advance_time(61)
+    (timer,) = await bot.scheduler.list(guild_id=world.guild.id)
+    return timer
 
 
 @pytest.mark.parametrize("locale", ["en", "ko"])
 async def test_an_announcement_for_a_channel_that_holds_no_messages_fails_naming_it(world, locale):
-    bot = world.env.bot
     await _settings(world, locale)
     forum = world.discussion.id  # a forum takes posts, not messages
-    await add_custom(
-        bot, world.guild.id, show=SLUG, due=bot.clock.timestamp() + 60, text="Hello",
-        channel_id=forum, ping=False,
-    )  # fmt: skip
-    await world.env.advance_time(61)
-    (timer,) = await bot.scheduler.list(guild_id=world.guild.id)
+    timer = await _custom_come_due(world, forum)
     reason = {
         "en": f"channel {forum} cannot hold messages",
         "ko": f"채널 {forum}에는 메시지를 보낼 수 없습니다",
@@ -246,12 +252,7 @@ async def test_an_announcement_for_a_deleted_channel_fails_at_once_as_unknown(wo
     gone = world.general.id
     await bot.get_channel(gone).delete()
     await world.env.settle()
-    await add_custom(
-        bot, world.guild.id, show=SLUG, due=bot.clock.timestamp() + 60, text="Hello",
-        channel_id=gone, ping=False,
-    )  # fmt: skip
-    await world.env.advance_time(61)
-    (timer,) = await bot.scheduler.list(guild_id=world.guild.id)
+    timer = await _custom_come_due(world, gone)
     reason = "404 Unknown Channel"
     assert (timer.status, timer.attempts, timer.last_error) == ("failed", 1, reason)
     assert [m.content for m in bot_posts(world.log)] == [
