@@ -382,7 +382,9 @@ class PgDatabase(Database):
     # -- migrations -----------------------------------------------------------------
     async def user_version(self) -> int:
         async with self._pool.acquire() as raw:
-            await raw.execute(_MIGRATIONS_TABLE)
+            # Read only: creating the table here would race a migrating process.
+            if await raw.fetchval("SELECT to_regclass('schema_migrations')") is None:
+                return 0  # a new database: nothing applied yet
             return int(
                 await raw.fetchval("SELECT coalesce(max(version), 0) FROM schema_migrations")
             )
@@ -396,9 +398,11 @@ class PgDatabase(Database):
         migrations = bundled_migrations("postgresql") if migrations is None else migrations
         applied: list[int] = []
         async with self._pool.acquire() as raw:
-            await raw.execute(_MIGRATIONS_TABLE)
             await raw.execute("SELECT pg_advisory_lock($1)", _MIGRATE_LOCK)
             try:
+                # Inside the lock: CREATE TABLE IF NOT EXISTS by two sessions at once can
+                # still fail on PostgreSQL's catalog (a duplicate pg_type row).
+                await raw.execute(_MIGRATIONS_TABLE)
                 current = int(
                     await raw.fetchval("SELECT coalesce(max(version), 0) FROM schema_migrations")
                 )

@@ -10,6 +10,7 @@ import pytest
 
 from bot.store import Database, open_store
 from bot.store import timers as store
+from bot.store.db import bundled_migrations
 
 NOW = 1_700_000_000
 
@@ -152,3 +153,24 @@ async def test_a_process_identifying_again_within_its_turn_keeps_the_identify_bu
     again = loop.time()
     await asyncio.wait_for(db.hold_identify_turn(0, 1.0), 5)
     assert loop.time() - again >= 0.9
+
+
+async def test_processes_starting_together_on_an_empty_postgresql_each_migrate_it(
+    pg_empty_url: str,
+) -> None:
+    """Several processes started at once on a new database: one applies each migration,
+    the others find it applied, and none fails (``CREATE TABLE IF NOT EXISTS`` run by two
+    sessions at once is not safe in PostgreSQL: only the migration lock makes it so)."""
+    stores = [open_store(pg_empty_url) for _ in range(6)]
+    await asyncio.gather(*(s.open() for s in stores))
+    try:
+        # Asking the version writes nothing (a table made here would race the migrations).
+        assert await stores[0].user_version() == 0
+        assert await stores[0].fetchval("SELECT to_regclass('schema_migrations')") is None
+        applied = await asyncio.gather(*(s.migrate() for s in stores))
+        versions = [v for one in applied for v in one]
+        assert sorted(versions) == [m.version for m in bundled_migrations("postgresql")]
+        recorded = await stores[0].fetchval("SELECT count(*) FROM schema_migrations")
+        assert recorded == len(versions)
+    finally:
+        await asyncio.gather(*(s.close() for s in stores))
